@@ -1,0 +1,173 @@
+/**
+ * The contract between workflows and activities. Workflows import these types only;
+ * `createActivities(deps)` in ./index.ts returns an object satisfying `KubehaActivities`.
+ *
+ * Inputs carry the cluster settings without the host list (control planes only) plus the
+ * one host an activity acts on, so a 500-worker cluster does not copy 500 hosts into
+ * every activity's history.
+ */
+import type { ClusterSpec, HostSpec } from '../spec/types';
+
+export type ClusterSettings = Omit<ClusterSpec, 'hosts'> & { controlPlanes: HostSpec[] };
+
+export interface HostStepInput {
+  cluster: ClusterSettings;
+  host: HostSpec;
+}
+
+/** Failure `type`s thrown by activities (ApplicationFailure.type). */
+export const FailureTypes = {
+  sshAuth: 'SshAuthFailed',
+  hostKeyMismatch: 'HostKeyMismatch',
+  hostKeyUnknown: 'HostKeyUnknown',
+  invalidSpec: 'InvalidSpec',
+  preflight: 'PreflightFailed',
+  certificateKeyExpired: 'CertificateKeyExpired',
+  joinTokenExpired: 'JoinTokenExpired',
+  remoteCommand: 'RemoteCommandFailed',
+  loadBalancerUnreachable: 'LoadBalancerUnreachable',
+  etcdUnhealthy: 'EtcdUnhealthy',
+  clusterNotReady: 'ClusterNotReady',
+} as const;
+
+/** Never worth retrying: the same input fails the same way. */
+export const NON_RETRYABLE_FAILURE_TYPES: string[] = [
+  FailureTypes.sshAuth,
+  FailureTypes.hostKeyMismatch,
+  FailureTypes.hostKeyUnknown,
+  FailureTypes.invalidSpec,
+  FailureTypes.preflight,
+  FailureTypes.certificateKeyExpired,
+  FailureTypes.joinTokenExpired,
+];
+
+export interface PreflightProblem {
+  check: string;
+  message: string;
+}
+
+export interface HostFacts {
+  hostname: string;
+  macAddresses: string[];
+  productUuid: string;
+  /** Host clock minus the worker's clock, measured around the SSH round trip. */
+  clockOffsetMs: number;
+  kubeadmVersion: string;
+  kubeletVersion: string;
+}
+
+export interface PreflightReport {
+  host: string;
+  problems: PreflightProblem[];
+  /** Fixes applied because spec.preflight.fix is on (e.g. "swapoff -a"). */
+  fixed: string[];
+  facts: HostFacts;
+}
+
+export interface BootstrapToken {
+  /** Secret. Travels only inside codec-encrypted payloads. */
+  token: string;
+  /** sha256:<hex> of the cluster CA's public key. Not secret, but useless without the token. */
+  caCertHash: string;
+  expiresAt: string;
+}
+
+export interface CertificateKey {
+  /** Secret. Travels only inside codec-encrypted payloads. */
+  key: string;
+  expiresAt: string;
+}
+
+export interface JoinCredentials {
+  token: BootstrapToken;
+  certificateKey: CertificateKey;
+}
+
+export interface InitResult extends JoinCredentials {
+  /** True when the host was already initialized (e.g. a crash after init): only fresh credentials were minted. */
+  alreadyInitialized: boolean;
+}
+
+export type LoadBalancerProbe = 'refused' | 'connected';
+
+export interface JoinInput extends HostStepInput {
+  as: 'control-plane' | 'worker';
+  token: BootstrapToken;
+  /** Required for control-plane joins. */
+  certificateKey?: CertificateKey;
+}
+
+export interface JoinResult {
+  alreadyJoined: boolean;
+}
+
+export interface EtcdMember {
+  id: string;
+  name: string;
+  peerURLs: string[];
+  clientURLs: string[];
+  isLearner: boolean;
+  started: boolean;
+}
+
+export interface EtcdEndpointStatus {
+  endpoint: string;
+  healthy: boolean;
+  isLeader: boolean;
+  raftTerm: number;
+  version: string;
+  error?: string;
+}
+
+export interface EtcdReport {
+  members: EtcdMember[];
+  endpoints: EtcdEndpointStatus[];
+}
+
+export interface NodeStatus {
+  name: string;
+  ready: boolean;
+  roles: string[];
+  version: string;
+}
+
+export interface PodStatus {
+  namespace: string;
+  name: string;
+  node: string;
+  phase: string;
+}
+
+export interface ClusterReport {
+  nodes: NodeStatus[];
+  controlPlanePods: PodStatus[];
+  readyz: string;
+}
+
+export interface WaitForNodeInput extends HostStepInput {
+  node: string;
+  timeoutMs: number;
+}
+
+export interface KubehaActivities {
+  preflight(input: HostStepInput & { fix: boolean }): Promise<PreflightReport>;
+  /** haproxy + keepalived on a load-balancer host. */
+  configureLoadBalancer(input: HostStepInput): Promise<{ changed: boolean }>;
+  /** The kube-vip static-pod manifest on a control plane. */
+  installKubeVip(input: HostStepInput): Promise<{ changed: boolean }>;
+  /** From `host`, connect to controlPlaneEndpoint. Timeout -> LoadBalancerUnreachable (retryable). */
+  probeLoadBalancer(input: HostStepInput): Promise<{ result: LoadBalancerProbe }>;
+  initControlPlane(input: HostStepInput): Promise<InitResult>;
+  /** `kubeadm init phase upload-certs --upload-certs` with a fresh key. */
+  uploadCerts(input: HostStepInput): Promise<CertificateKey>;
+  /** `kubeadm token create` plus the CA cert hash. */
+  createJoinToken(input: HostStepInput): Promise<BootstrapToken>;
+  applyCni(input: HostStepInput): Promise<{ changed: boolean }>;
+  /** Runs kubectl on `host` (a control plane) until `node` is Ready. */
+  waitForNodeReady(input: WaitForNodeInput): Promise<NodeStatus>;
+  joinNode(input: JoinInput): Promise<JoinResult>;
+  /** Runs on a control plane; throws EtcdUnhealthy (retryable) with a table of what is wrong. */
+  verifyEtcd(input: HostStepInput): Promise<EtcdReport>;
+  /** Runs on a control plane; throws ClusterNotReady (retryable) naming what is not ready. */
+  verifyCluster(input: HostStepInput): Promise<ClusterReport>;
+}

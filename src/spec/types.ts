@@ -1,0 +1,87 @@
+/**
+ * The cluster spec after validation and defaulting. This is what workflows receive:
+ * plain data, durations in milliseconds, no file contents (SSH keys stay on the worker's
+ * disk; only their paths travel).
+ */
+
+export type HostRole = 'control-plane' | 'worker' | 'load-balancer';
+
+export type ApprovalGate = 'before-init' | 'before-workers';
+
+export interface JumpHostSpec {
+  address: string;
+  port: number;
+  user: string;
+}
+
+export interface SshSpec {
+  user: string;
+  port: number;
+  /** Path on the worker's disk, `~` already expanded. */
+  privateKey: string;
+  /** Path on the worker's disk, `~` already expanded. */
+  knownHosts: string;
+  /** Trust-on-first-use: accept and record keys of hosts missing from knownHosts. Off by default. */
+  acceptNewHostKeys: boolean;
+  /** Run remote commands through `sudo -n` (implied when user is not root). */
+  sudo: boolean;
+  jumpHost?: JumpHostSpec;
+  connectTimeoutMs: number;
+}
+
+export interface HostSpec {
+  name: string;
+  address: string;
+  role: HostRole;
+  /** Per-host overrides of spec.ssh, already merged. */
+  ssh: SshSpec;
+}
+
+export type LoadBalancerSpec =
+  | { type: 'kube-vip'; vip: string; port: number; interface: string; image: string }
+  | { type: 'haproxy-keepalived'; vip: string; port: number; interface: string; virtualRouterId: number }
+  | { type: 'external' };
+
+export type EtcdSpec =
+  | { topology: 'stacked' }
+  | { topology: 'external'; endpoints: string[]; caFile: string; certFile: string; keyFile: string };
+
+export interface NetworkingSpec {
+  podSubnet: string;
+  serviceSubnet: string;
+  dnsDomain: string;
+  /** `calico`, `flannel`, or a path to a manifest on the worker's disk. */
+  cni: string;
+}
+
+export interface LifetimeSpec {
+  ttlMs: number;
+  renewBeforeMs: number;
+}
+
+export interface ClusterSpec {
+  name: string;
+  kubernetesVersion: string;
+  /** host:port */
+  controlPlaneEndpoint: string;
+  loadBalancer: LoadBalancerSpec;
+  etcd: EtcdSpec;
+  networking: NetworkingSpec;
+  imageRepository: string;
+  criSocket: string;
+  cgroupDriver: 'systemd' | 'cgroupfs';
+  kubeProxyMode: 'iptables' | 'ipvs' | 'nftables';
+  extraArgs: {
+    apiServer: Record<string, string>;
+    controllerManager: Record<string, string>;
+    scheduler: Record<string, string>;
+  };
+  certificateKey: LifetimeSpec;
+  joinToken: LifetimeSpec;
+  approvals: ApprovalGate[];
+  controlPlaneJoins: 'parallel' | 'serial';
+  workers: { maxConcurrentJoins: number };
+  preflight: { fix: boolean; ignore: string[] };
+  ssh: SshSpec;
+  hosts: HostSpec[];
+}
