@@ -1,4 +1,7 @@
-/** Two layers: `unit` is pure and fast; `e2e` runs on a real Temporal dev server and the lab. */
+/**
+ * Three layers: `unit` is pure and fast; `lab` proves the lab itself over real SSH; `e2e` runs
+ * workflows on a real Temporal dev server (against the lab or fake activities).
+ */
 const tsJest = ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }];
 
 module.exports = {
@@ -9,6 +12,13 @@ module.exports = {
       roots: ['<rootDir>/test/unit'],
       transform: { '^.+\\.ts$': tsJest },
       testTimeout: 30_000,
+    },
+    {
+      displayName: 'lab',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/lab'],
+      transform: { '^.+\\.ts$': tsJest },
+      testTimeout: 120_000,
     },
     {
       displayName: 'e2e',

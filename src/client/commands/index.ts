@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { registerValidate } from './validate';
+import { registerPlan } from './plan';
+import { registerDev } from './dev';
+import { registerWorker } from './worker';
+import { registerLab } from './lab';
+import { registerDemo } from './demo';
+import { registerUp } from './up';
+import { registerStatus } from './status';
+import { registerApproval } from './approval';
+import { registerCancel } from './cancel';
+
+/** Every command lives in its own module and only loads its heavy dependencies when it runs. */
+export function registerCommands(program: Command): void {
+  for (const register of [
+    registerValidate,
+    registerPlan,
+    registerUp,
+    registerStatus,
+    registerApproval,
+    registerCancel,
+    registerDev,
+    registerWorker,
+    registerDemo,
+    registerLab,
+  ]) {
+    register(program);
+  }
+}
