@@ -1,0 +1,94 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { OperationError } from '../../src/client/errors';
+import type { LabHost } from '../layout';
+import { HOST_IDENTITY_FILE, HOST_SIM_BIN, labPaths } from '../layout';
+import { commandOf, labProcesses, processesByMountNamespace, processState, signalAll, waitFor } from './processes';
+import type { HostRuntime } from './runtime';
+import { readRuntime, writeRuntime } from './runtime';
+import { SSH_PORT, startSshd, waitForSsh } from './sshd';
+
+const run = promisify(execFile);
+
+export const BOOT_COMMAND = path.posix.join(HOST_SIM_BIN, 'kubeha-lab-boot');
+
+export type HostState = 'up' | 'frozen' | 'stopped';
+
+/** Every live process of the host (sshd, sessions, daemons), found by scanning /proc. */
+export function hostPids(labDir: string, host: string, byNs = processesByMountNamespace()): number[] {
+  return labProcesses(labDir, HOST_IDENTITY_FILE, byNs).get(host) ?? [];
+}
+
+export function hostState(labDir: string, host: string, byNs = processesByMountNamespace()): HostState {
+  const pids = hostPids(labDir, host, byNs).filter((pid) => processState(pid) !== 'Z');
+  if (pids.length === 0) return 'stopped';
+  return pids.every((pid) => processState(pid) === 'T') ? 'frozen' : 'up';
+}
+
+function requireRuntime(labDir: string, host: string): HostRuntime {
+  const runtime = readRuntime(labDir, host);
+  if (!runtime) throw new OperationError(`${host}: not a host of the lab in ${labDir}`, 'Run `kubeha lab status` to list hosts.');
+  return runtime;
+}
+
+/** SIGKILL everything in the host's namespaces: its address then refuses connections. */
+export async function killHost(labDir: string, host: string): Promise<void> {
+  const gone = await waitFor(() => {
+    const pids = hostPids(labDir, host).filter((pid) => processState(pid) !== 'Z');
+    signalAll(pids, 'SIGKILL');
+    return pids.length === 0;
+  }, 10_000, 20);
+  if (!gone) throw new OperationError(`${host}: processes survived SIGKILL: ${hostPids(labDir, host).join(' ')}`);
+}
+
+export async function stopHost(labDir: string, host: string): Promise<void> {
+  requireRuntime(labDir, host);
+  await killHost(labDir, host);
+}
+
+export function freezeHost(labDir: string, host: string): void {
+  requireRuntime(labDir, host);
+  signalAll(hostPids(labDir, host), 'SIGSTOP');
+}
+
+export function thawHost(labDir: string, host: string): void {
+  requireRuntime(labDir, host);
+  signalAll(hostPids(labDir, host), 'SIGCONT');
+}
+
+/** Kills the sshd processes serving connections, never the listener: clients see the connection drop. */
+export function dropConnections(labDir: string, host: string): number {
+  const runtime = requireRuntime(labDir, host);
+  const sessions = hostPids(labDir, host).filter((pid) => pid !== runtime.sshdPid && commandOf(pid) === 'sshd');
+  signalAll(sessions, 'SIGKILL');
+  return sessions.length;
+}
+
+/** Brings a host up in a fresh namespace (same binds) and waits until it answers SSH. */
+export async function bootHost(labDir: string, host: LabHost): Promise<HostRuntime> {
+  const sshd = await startSshd(labDir, host);
+  const runtime: HostRuntime = { sshdPid: sshd.pid, mountNamespace: sshd.mountNamespace };
+  writeRuntime(labDir, host.name, runtime);
+  await waitForSsh(host, 10_000);
+  return runtime;
+}
+
+/** Stop, then start sshd in a new namespace and run the host's boot command (starts enabled services). */
+export async function restartHost(labDir: string, host: LabHost): Promise<void> {
+  requireRuntime(labDir, host.name);
+  await killHost(labDir, host.name);
+  const runtime = await bootHost(labDir, host);
+  if (!existsSync(path.join(labPaths(labDir).simBin, 'kubeha-lab-boot'))) return;
+  try {
+    await run('nsenter', ['--target', String(runtime.sshdPid), '--mount', '--uts', '--', BOOT_COMMAND], {
+      timeout: 60_000,
+    });
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new OperationError(`${host.name}: ${BOOT_COMMAND} failed after restart: ${e.stderr?.trim() || e.message}`);
+  }
+}
+
+export { SSH_PORT };

@@ -1,0 +1,92 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+
+/** The mount-namespace inode of a process (`mnt:[4026532xxx]` -> `4026532xxx`), or undefined if gone. */
+export function mountNamespaceOf(pid: number): string | undefined {
+  try {
+    const link = readlinkSync(`/proc/${pid}/ns/mnt`);
+    return /\[(\d+)\]/.exec(link)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** One pass over /proc: mount-namespace inode -> pids living in it. */
+export function processesByMountNamespace(): Map<string, number[]> {
+  const byNs = new Map<string, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    const ns = mountNamespaceOf(pid);
+    if (ns === undefined) continue;
+    const list = byNs.get(ns);
+    if (list) list.push(pid);
+    else byNs.set(ns, [pid]);
+  }
+  return byNs;
+}
+
+export function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+export function processState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+  } catch {
+    return undefined;
+  }
+}
+
+export function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    }
+  }
+}
+
+export async function waitFor(check: () => boolean, timeoutMs: number, intervalMs = 20): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (check()) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/**
+ * Processes of a lab's hosts, by host name. A namespace belongs to host H of lab L when the
+ * identity file its processes see says so: robust against namespace-inode reuse and usable by a
+ * fresh process after a crash (nothing needs to be remembered).
+ */
+export function labProcesses(labDir: string, identityFile: string, byNs = processesByMountNamespace()): Map<string, number[]> {
+  const rootNs = mountNamespaceOf(process.pid);
+  const byHost = new Map<string, number[]>();
+  for (const [ns, pids] of byNs) {
+    if (ns === rootNs) continue;
+    const owner = identityIn(pids, identityFile);
+    if (!owner || owner.labDir !== labDir) continue;
+    byHost.set(owner.name, [...(byHost.get(owner.name) ?? []), ...pids]);
+  }
+  return byHost;
+}
+
+function identityIn(pids: number[], identityFile: string): { name: string; labDir: string } | undefined {
+  for (const pid of pids) {
+    try {
+      const parsed = JSON.parse(readFileSync(`/proc/${pid}/root${identityFile}`, 'utf8')) as { name?: unknown; labDir?: unknown };
+      if (typeof parsed.name === 'string' && typeof parsed.labDir === 'string') return { name: parsed.name, labDir: parsed.labDir };
+      return undefined;
+    } catch {
+      // That process just exited or sees no identity; try the next one.
+    }
+  }
+  return undefined;
+}

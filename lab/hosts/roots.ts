@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { HostIdentity, LabHost } from '../layout';
+import { HOST_IDENTITY_FILE, HOST_PRIVATE_DIRS, labPaths } from '../layout';
+
+/** `/sys/class` as a host sees it: only `dmi/id/product_uuid` and the mount point for `net`. */
+export function sysClassDir(labDir: string, host: string): string {
+  return path.join(labPaths(labDir).hostRoot(host), 'sys-class');
+}
+
+/** root's home inside the host: each host has its own ~/.kube, shell history and dotfiles. */
+export function rootHomeDir(labDir: string, host: string): string {
+  return path.join(labPaths(labDir).hostRoot(host), 'root-home');
+}
+
+/** A locally administered, unique MAC derived from the host's loopback address. */
+export function macFor(address: string): string {
+  const octets = address.split('.').map((o) => Number(o).toString(16).padStart(2, '0'));
+  return ['02', '00', ...octets].join(':');
+}
+
+/** Creates everything a host's namespace binds: private dirs, identity, product_uuid and NICs. */
+export async function createHostRoot(labDir: string, host: LabHost): Promise<void> {
+  const paths = labPaths(labDir);
+  await Promise.all(HOST_PRIVATE_DIRS.map((dir) => mkdir(paths.hostPrivate(host.name, dir), { recursive: true })));
+  const identity: HostIdentity = { name: host.name, address: host.address, labDir };
+  await writeFile(paths.hostPrivate(host.name, HOST_IDENTITY_FILE), `${JSON.stringify(identity, null, 2)}\n`);
+  await mkdir(rootHomeDir(labDir, host.name), { recursive: true, mode: 0o700 });
+  const sysClass = sysClassDir(labDir, host.name);
+  await mkdir(path.join(sysClass, 'dmi', 'id'), { recursive: true });
+  await mkdir(path.join(sysClass, 'net'), { recursive: true });
+  await writeFile(path.join(sysClass, 'dmi', 'id', 'product_uuid'), `${randomUUID().toUpperCase()}\n`);
+  const net = paths.hostPrivate(host.name, '/sys/class/net');
+  await mkdir(path.join(net, 'eth0'), { recursive: true });
+  await mkdir(path.join(net, 'lo'), { recursive: true });
+  await writeFile(path.join(net, 'eth0', 'address'), `${macFor(host.address)}\n`);
+  await writeFile(path.join(net, 'lo', 'address'), '00:00:00:00:00:00\n');
+}
+
+/** The real mount points must exist before a namespace can bind over them. */
+export async function ensureMountPoints(): Promise<void> {
+  await Promise.all(
+    HOST_PRIVATE_DIRS.filter((dir) => !dir.startsWith('/sys/')).map((dir) => mkdir(dir, { recursive: true })),
+  );
+  await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
+}

@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { EnvironmentError } from '../../src/client/errors';
+import type { LabHost } from '../layout';
+import { HOST_PRIVATE_DIRS, HOST_SIM_BIN, labPaths } from '../layout';
+import { authorizedKeysPath, hostKeyPath } from '../keys';
+import { mountNamespaceOf, waitFor } from './processes';
+import { rootHomeDir, sysClassDir } from './roots';
+import { shQuote } from './shell';
+
+export const SSH_PORT = 22;
+
+export function sshdConfigPath(labDir: string, host: string): string {
+  return path.join(labPaths(labDir).hostRoot(host), 'sshd_config');
+}
+
+export function sshdLogPath(labDir: string, host: string): string {
+  return path.join(labPaths(labDir).hostPrivate(host, '/var/log/kubeha-lab'), 'sshd.log');
+}
+
+export function renderSshdConfig(labDir: string, host: LabHost): string {
+  return [
+    `ListenAddress ${host.address}:${SSH_PORT}`,
+    `HostKey ${hostKeyPath(labDir, host.name)}`,
+    `AuthorizedKeysFile ${authorizedKeysPath(labDir)}`,
+    'PermitRootLogin prohibit-password',
+    'PubkeyAuthentication yes',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'UsePAM no',
+    'StrictModes no',
+    'UseDNS no',
+    'PidFile none',
+    'PrintMotd no',
+    'PrintLastLog no',
+    // The orchestrator opens many connections and channels at once during fan-out.
+    'MaxStartups 128:30:512',
+    'MaxSessions 128',
+    'LoginGraceTime 30',
+    'ClientAliveInterval 0',
+    'AcceptEnv LANG LC_*',
+    `SetEnv PATH=${HOST_SIM_BIN}:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+    'Subsystem sftp internal-sftp',
+    'LogLevel INFO',
+    '',
+  ].join('\n');
+}
+
+/** The script run by `unshare`: bind the host's private view, then become sshd (same pid). */
+export function renderNamespaceScript(labDir: string, host: LabHost): string {
+  const paths = labPaths(labDir);
+  const bind = (from: string, to: string) => `mount --bind ${shQuote(from)} ${shQuote(to)}`;
+  const lines = ['set -e', `hostname ${shQuote(host.name)}`];
+  for (const dir of HOST_PRIVATE_DIRS) {
+    if (dir.startsWith('/sys/')) continue;
+    lines.push(bind(paths.hostPrivate(host.name, dir), dir));
+  }
+  lines.push(bind(rootHomeDir(labDir, host.name), '/root'));
+  lines.push(bind(sysClassDir(labDir, host.name), '/sys/class'));
+  lines.push(bind(paths.hostPrivate(host.name, '/sys/class/net'), '/sys/class/net'));
+  lines.push(bind(paths.simBin, HOST_SIM_BIN));
+  lines.push(`mount -o remount,bind,ro ${shQuote(HOST_SIM_BIN)}`);
+  lines.push(`exec /usr/sbin/sshd -D -e -f ${shQuote(sshdConfigPath(labDir, host.name))}`);
+  return lines.join('\n');
+}
+
+export interface StartedSshd {
+  pid: number;
+  mountNamespace: string;
+}
+
+/** Starts the host's sshd detached, in a fresh mount+UTS namespace, and returns once it is in it. */
+export async function startSshd(labDir: string, host: LabHost): Promise<StartedSshd> {
+  writeFileSync(sshdConfigPath(labDir, host.name), renderSshdConfig(labDir, host));
+  const rootNs = mountNamespaceOf(process.pid);
+  const log = openSync(sshdLogPath(labDir, host.name), 'a');
+  try {
+    const child = spawn(
+      'unshare',
+      ['--mount', '--uts', '--propagation', 'private', '--', '/bin/sh', '-c', renderNamespaceScript(labDir, host)],
+      { detached: true, stdio: ['ignore', log, log] },
+    );
+    child.unref();
+    const pid = child.pid;
+    if (pid === undefined) throw new EnvironmentError(`${host.name}: could not start unshare`, 'Install util-linux.');
+    let exited: number | null = null;
+    child.once('exit', (code) => {
+      exited = code ?? -1;
+    });
+    let ns: string | undefined;
+    const entered = await waitFor(() => {
+      ns = mountNamespaceOf(pid);
+      return exited !== null || (ns !== undefined && ns !== rootNs);
+    }, 5_000, 5);
+    if (!entered || exited !== null || ns === undefined) {
+      throw new EnvironmentError(
+        `${host.name}: sshd did not start in its own namespace (see ${sshdLogPath(labDir, host.name)})`,
+        'The lab needs root (CAP_SYS_ADMIN) to create mount namespaces.',
+      );
+    }
+    return { pid, mountNamespace: ns };
+  } finally {
+    closeSync(log);
+  }
+}
+
+/** True once something at address:port speaks SSH (sends its identification string). */
+export function sshBannerOnce(address: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: address, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('data', (data) => done(data.toString('latin1').startsWith('SSH-')));
+    socket.once('error', () => done(false));
+  });
+}
+
+export async function waitForSsh(host: LabHost, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await sshBannerOnce(host.address, SSH_PORT, 1_000)) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new EnvironmentError(`${host.name} (${host.address}): sshd did not answer on port ${SSH_PORT} within ${timeoutMs} ms`);
+}

@@ -1,0 +1,175 @@
+/**
+ * The lab's programmatic API: simulated hosts behind real OpenSSH, each in its own mount+UTS
+ * namespace. Used by the lab tests, `kubeha lab ...`, the demo and the benchmark.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { OperationError, UsageError } from '../src/client/errors';
+import { writeClusterSpec } from './cluster-spec';
+import { bootHost, dropConnections, freezeHost, hostState, restartHost, stopHost, thawHost } from './hosts/control';
+import type { HostState } from './hosts/control';
+import { externalLbPid, startExternalLb, stopExternalLb } from './hosts/external-lb';
+import { planLabHosts } from './hosts/plan';
+import { mapBounded } from './hosts/pool';
+import { labProcesses, processesByMountNamespace, signalAll, waitFor } from './hosts/processes';
+import { createHostRoot, ensureMountPoints } from './hosts/roots';
+import type { RunOptions, RunResult } from './hosts/run';
+import { runSsh } from './hosts/run';
+import { installSimBin } from './hosts/sim-bin';
+import { createHostKeys, createUserKey } from './keys';
+import type { LabConfig, LabHost, LabLoadBalancer } from './layout';
+import { HOST_IDENTITY_FILE, labPaths } from './layout';
+import { ensureLabPackages } from './packages';
+
+export type { HostState, RunOptions, RunResult };
+
+export interface StartLabOptions {
+  dir: string;
+  controlPlanes?: number;
+  workers?: number;
+  loadBalancer?: LabLoadBalancer;
+  timeScale?: number;
+  latencyScale?: number;
+  kubernetesVersion?: string;
+  /** metadata.name of the written cluster.yaml. */
+  name?: string;
+  /** First three octets of the lab's addresses; lets several labs share one machine. */
+  addressPrefix?: string;
+  /** Hosts brought up at once. */
+  concurrency?: number;
+  /** Check (and apt-get install) the Debian packages first. */
+  installPackages?: boolean;
+}
+
+export interface LabHostHandle {
+  readonly host: LabHost;
+  stop(): Promise<void>;
+  freeze(): void;
+  thaw(): void;
+  restart(): Promise<void>;
+  /** Kills the sshd processes serving connections; returns how many. */
+  dropConnections(): number;
+  pids(): number[];
+  state(): HostState;
+  run(command: string, options?: RunOptions): Promise<RunResult>;
+}
+
+export interface LabHandle {
+  readonly config: LabConfig;
+  readonly dir: string;
+  host(name: string): LabHostHandle;
+  stop(): Promise<void>;
+}
+
+const LAB_ARTIFACTS = [
+  'hosts', 'sim-bin', 'external-lb', 'lab.json', 'store.json', 'faults.json', 'cluster.yaml',
+  'id_ed25519', 'id_ed25519.pub', 'known_hosts', 'authorized_keys',
+];
+
+export function readLabConfig(dir: string): LabConfig {
+  const file = labPaths(path.resolve(dir)).config;
+  if (!existsSync(file)) throw new UsageError(`no lab in ${path.resolve(dir)} (${file} is missing)`, 'Start one with `kubeha lab up`.');
+  return JSON.parse(readFileSync(file, 'utf8')) as LabConfig;
+}
+
+export function openLab(dir: string): LabHandle {
+  const config = readLabConfig(dir);
+  const hostHandle = (name: string): LabHostHandle => {
+    const host = config.hosts.find((h) => h.name === name);
+    if (!host) {
+      throw new UsageError(`no host "${name}" in the lab in ${config.dir}`, `Hosts: ${config.hosts.map((h) => h.name).join(', ')}`);
+    }
+    return {
+      host,
+      stop: () => stopHost(config.dir, name),
+      freeze: () => freezeHost(config.dir, name),
+      thaw: () => thawHost(config.dir, name),
+      restart: () => restartHost(config.dir, host),
+      dropConnections: () => dropConnections(config.dir, name),
+      pids: () => labProcesses(config.dir, HOST_IDENTITY_FILE).get(name) ?? [],
+      state: () => hostState(config.dir, name),
+      run: (command, options) => runSsh(config.dir, host, command, options),
+    };
+  };
+  return { config, dir: config.dir, host: hostHandle, stop: () => stopLab(config.dir) };
+}
+
+/** Every process of every host of the lab in `dir`, by host name (found by scanning /proc). */
+export function labPids(dir: string): Map<string, number[]> {
+  return labProcesses(path.resolve(dir), HOST_IDENTITY_FILE);
+}
+
+/**
+ * Kills every process of the lab (all host namespaces, the external LB). Works from a fresh
+ * process after a crash: it needs nothing but the directory.
+ */
+export async function stopLab(dir: string): Promise<void> {
+  const labDir = path.resolve(dir);
+  await stopExternalLb(labDir);
+  const gone = await waitFor(() => {
+    const byHost = labProcesses(labDir, HOST_IDENTITY_FILE, processesByMountNamespace());
+    const pids = [...byHost.values()].flat();
+    signalAll(pids, 'SIGKILL');
+    return pids.length === 0;
+  }, 15_000, 25);
+  if (!gone) throw new OperationError(`lab ${labDir}: some processes survived SIGKILL`, 'Run `kubeha lab status` to see them.');
+}
+
+async function clearOldLab(labDir: string): Promise<void> {
+  if (!existsSync(labDir)) return;
+  const entries = readdirSync(labDir);
+  if (entries.length === 0) return;
+  if (!entries.includes('lab.json') && !entries.includes('hosts')) {
+    throw new UsageError(`${labDir} exists and is not a lab directory`, 'Choose an empty or new --dir.');
+  }
+  await stopLab(labDir);
+  await Promise.all(LAB_ARTIFACTS.map((entry) => rm(path.join(labDir, entry), { recursive: true, force: true })));
+}
+
+export async function startLab(options: StartLabOptions): Promise<LabHandle> {
+  const labDir = path.resolve(options.dir);
+  const loadBalancer = options.loadBalancer ?? 'kube-vip';
+  if (options.installPackages ?? true) await ensureLabPackages();
+  await clearOldLab(labDir);
+  await mkdir(labDir, { recursive: true });
+  const plan = planLabHosts({
+    controlPlanes: options.controlPlanes ?? 3,
+    workers: options.workers ?? 3,
+    loadBalancer,
+    addressPrefix: options.addressPrefix ?? '127.0.0',
+  });
+  const config: LabConfig = {
+    dir: labDir,
+    timeScale: options.timeScale ?? 1,
+    latencyScale: options.latencyScale ?? 1,
+    loadBalancer,
+    vip: plan.vip,
+    apiServerPort: 6443,
+    kubernetesVersion: options.kubernetesVersion ?? 'v1.30.2',
+    hosts: plan.hosts,
+  };
+  await writeFile(labPaths(labDir).config, `${JSON.stringify(config, null, 2)}\n`);
+  const concurrency = options.concurrency ?? 16;
+  await ensureMountPoints();
+  await mapBounded(config.hosts, concurrency, (host) => createHostRoot(labDir, host));
+  await createUserKey(labDir);
+  await createHostKeys(labDir, config.hosts);
+  await installSimBin(config);
+  try {
+    await mapBounded(config.hosts, concurrency, (host) => bootHost(labDir, host));
+    if (loadBalancer === 'external') await startExternalLb(config);
+  } catch (err) {
+    await stopLab(labDir);
+    throw err;
+  }
+  await writeClusterSpec({ config, name: options.name });
+  return openLab(labDir);
+}
+
+/** Runs `command` on a lab host over real SSH (strict host-key checking, the lab key). */
+export function runOnHost(lab: LabHandle, host: string, command: string, options?: RunOptions): Promise<RunResult> {
+  return lab.host(host).run(command, options);
+}
+
+export { externalLbPid };

@@ -1,0 +1,22 @@
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { LabHandle, StartLabOptions } from '../../lab';
+import { labPids, startLab } from '../../lab';
+
+/** A lab in its own temp dir; `dispose()` stops it and removes the dir. */
+export async function startTestLab(options: Omit<StartLabOptions, 'dir'> & { addressPrefix: string }): Promise<LabHandle & { dispose(): Promise<void> }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kubeha-lab-'));
+  const lab = await startLab({ installPackages: false, controlPlanes: 1, workers: 0, timeScale: 3600, ...options, dir });
+  return {
+    ...lab,
+    dispose: async () => {
+      await lab.stop();
+      if (labPids(dir).size === 0) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Plain TCP connect: 'open', 'refused' or 'timeout'. */
+export { tcpProbe } from './tcp';

@@ -1,0 +1,101 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { labPids } from '../../lab';
+import { labPaths } from '../../lab/layout';
+import { startTestLab, tcpProbe } from '../helpers/lab';
+
+// Each lab test file uses its own loopback prefix so labs of parallel runs never collide.
+const PREFIX = '127.0.31';
+
+describe('lab hosts over real SSH', () => {
+  let lab: Awaited<ReturnType<typeof startTestLab>>;
+
+  beforeAll(async () => {
+    lab = await startTestLab({ addressPrefix: PREFIX, controlPlanes: 2, workers: 1 });
+  });
+
+  afterAll(async () => {
+    await lab?.dispose();
+  });
+
+  it('gives each host its own name, /etc/kubernetes, product_uuid and MAC', async () => {
+    const write = await lab.host('cp1').run('mkdir -p /etc/kubernetes/pki && echo one > /etc/kubernetes/marker && hostname');
+    expect(write).toMatchObject({ code: 0, stdout: 'cp1\n' });
+    const cp2 = await lab.host('cp2').run('hostname; ls -A /etc/kubernetes; cat /sys/class/dmi/id/product_uuid /sys/class/net/eth0/address');
+    expect(cp2.code).toBe(0);
+    const [name, ...rest] = cp2.stdout.trim().split('\n');
+    expect(name).toBe('cp2');
+    expect(rest).toHaveLength(2); // /etc/kubernetes is empty on cp2
+    const cp1 = await lab.host('cp1').run('cat /etc/kubernetes/marker /sys/class/dmi/id/product_uuid /sys/class/net/eth0/address');
+    const [marker, uuid1, mac1] = cp1.stdout.trim().split('\n');
+    expect(marker).toBe('one');
+    expect(uuid1).not.toBe(rest[0]);
+    expect(mac1).not.toBe(rest[1]);
+    expect(mac1).toMatch(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
+  });
+
+  it('puts the simulated node software first on root PATH and shows the identity file', async () => {
+    const r = await lab.host('w1').run('echo $PATH; cat /etc/kubeha-lab/host.json');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^\/usr\/local\/sbin:/);
+    expect(JSON.parse(r.stdout.split('\n').slice(1).join('\n'))).toEqual({ name: 'w1', address: `${PREFIX}.13`, labDir: lab.dir });
+  });
+
+  it('refuses a host whose key does not match known_hosts', async () => {
+    const paths = labPaths(lab.dir);
+    const lines = readFileSync(paths.knownHosts, 'utf8').trim().split('\n');
+    const cp1Key = lines.find((l) => l.startsWith(`${PREFIX}.11 `))!.split(' ').slice(1).join(' ');
+    const wrong = lines.map((l) => (l.startsWith(`${PREFIX}.12 `) ? `${PREFIX}.12 ${cp1Key}` : l));
+    const wrongFile = `${lab.dir}/known_hosts.wrong`;
+    writeFileSync(wrongFile, `${wrong.join('\n')}\n`);
+    const r = await lab.host('cp2').run('true', { knownHosts: wrongFile });
+    expect(r.code).toBe(255);
+    expect(r.stderr).toMatch(/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed/);
+  });
+
+  it('stop refuses connections; restart answers again with the same files', async () => {
+    const cp2 = lab.host('cp2');
+    await cp2.stop();
+    expect(cp2.state()).toBe('stopped');
+    expect(await tcpProbe(cp2.host.address, 22)).toBe('refused');
+    const refused = await cp2.run('true');
+    expect(refused.code).toBe(255);
+    expect(refused.stderr).toMatch(/Connection refused/);
+    await cp2.restart();
+    expect(cp2.state()).toBe('up');
+    const r = await cp2.run('hostname; cat /sys/class/net/eth0/address');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('cp2');
+  });
+
+  it('freeze makes connections time out; thaw answers again', async () => {
+    const w1 = lab.host('w1');
+    w1.freeze();
+    expect(w1.state()).toBe('frozen');
+    const frozen = await w1.run('true', { connectTimeoutSeconds: 1, timeoutMs: 5_000 });
+    expect(frozen.code).toBe(255);
+    expect(frozen.stderr).toMatch(/timed out/i);
+    w1.thaw();
+    expect(w1.state()).toBe('up');
+    expect(await w1.run('echo ok')).toMatchObject({ code: 0, stdout: 'ok\n' });
+  });
+
+  it('drops SSH connections mid-command without killing the listener', async () => {
+    const cp1 = lab.host('cp1');
+    const long = cp1.run('sleep 30; echo finished', { timeoutMs: 20_000 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(cp1.dropConnections()).toBeGreaterThan(0);
+    const r = await long;
+    expect(r.timedOut).toBe(false);
+    expect(r.code).toBe(255);
+    expect(r.stdout).not.toContain('finished');
+    expect(await cp1.run('echo back')).toMatchObject({ code: 0, stdout: 'back\n' });
+  });
+
+  it('stop() leaves no process and no listener behind', async () => {
+    const hosts = lab.config.hosts;
+    expect(labPids(lab.dir).size).toBe(hosts.length);
+    await lab.stop();
+    expect(labPids(lab.dir).size).toBe(0);
+    for (const host of hosts) expect(await tcpProbe(host.address, 22)).toBe('refused');
+  });
+});
