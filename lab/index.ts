@@ -7,6 +7,8 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { OperationError, UsageError } from '../src/client/errors';
 import { writeClusterSpec } from './cluster-spec';
+import type { FailNextFault } from './faults';
+import { expireCertificateKey, failNext, slowHost } from './faults';
 import { bootHost, dropConnections, freezeHost, hostState, restartHost, stopHost, thawHost } from './hosts/control';
 import type { HostState } from './hosts/control';
 import { externalLbPid, startExternalLb, stopExternalLb } from './hosts/external-lb';
@@ -22,7 +24,7 @@ import type { LabConfig, LabHost, LabLoadBalancer } from './layout';
 import { HOST_IDENTITY_FILE, labPaths } from './layout';
 import { ensureLabPackages } from './packages';
 
-export type { HostState, RunOptions, RunResult };
+export type { FailNextFault, HostState, RunOptions, RunResult };
 
 export interface StartLabOptions {
   dir: string;
@@ -50,6 +52,10 @@ export interface LabHostHandle {
   restart(): Promise<void>;
   /** Kills the sshd processes serving connections; returns how many. */
   dropConnections(): number;
+  /** Multiplies this host's modelled command latencies (1 restores normal speed). */
+  slow(factor: number): Promise<void>;
+  /** The next `count` runs of `command` on this host fail with `message` and `exitCode`. */
+  failNext(fault: Omit<FailNextFault, 'host'>): Promise<void>;
   pids(): number[];
   state(): HostState;
   run(command: string, options?: RunOptions): Promise<RunResult>;
@@ -59,6 +65,8 @@ export interface LabHandle {
   readonly config: LabConfig;
   readonly dir: string;
   host(name: string): LabHostHandle;
+  /** The uploaded certificate key (kubeadm-certs Secret) expires now. */
+  expireCertificateKey(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -87,12 +95,20 @@ export function openLab(dir: string): LabHandle {
       thaw: () => thawHost(config.dir, name),
       restart: () => restartHost(config.dir, host),
       dropConnections: () => dropConnections(config.dir, name),
+      slow: (factor) => slowHost(config.dir, name, factor),
+      failNext: (fault) => failNext(config.dir, { ...fault, host: name }),
       pids: () => labProcesses(config.dir, HOST_IDENTITY_FILE).get(name) ?? [],
       state: () => hostState(config.dir, name),
       run: (command, options) => runSsh(config.dir, host, command, options),
     };
   };
-  return { config, dir: config.dir, host: hostHandle, stop: () => stopLab(config.dir) };
+  return {
+    config,
+    dir: config.dir,
+    host: hostHandle,
+    expireCertificateKey: () => expireCertificateKey(config.dir),
+    stop: () => stopLab(config.dir),
+  };
 }
 
 /** Every process of every host of the lab in `dir`, by host name (found by scanning /proc). */

@@ -1,13 +1,172 @@
 import type { Command } from 'commander';
+import { Option } from 'commander';
+import * as path from 'node:path';
+import pc from 'picocolors';
+import type { HostState, LabHandle } from '../../../lab';
+import { labPids, openLab, startLab, stopLab } from '../../../lab';
+import type { LabLoadBalancer } from '../../../lab/layout';
+import { labPaths } from '../../../lab/layout';
 import { UsageError } from '../errors';
 
-// Placeholder until this command lands; replaced wholesale by its owner.
-export function registerLab(program: Command): void {
-  program
-    .command('lab')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError('kubeha lab is not implemented yet');
+const DEFAULT_DIR = '.kubeha/lab';
+
+interface UpOptions {
+  controlPlanes: string;
+  workers: string;
+  lb: LabLoadBalancer;
+  dir: string;
+  timeScale?: string;
+  latencyScale: string;
+  name: string;
+  kubernetesVersion: string;
+  addressPrefix: string;
+}
+
+interface DirOptions {
+  dir: string;
+}
+
+function wholeNumber(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number >= ${min} (got "${value}")`);
+  return n;
+}
+
+function positiveNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number (got "${value}")`);
+  return n;
+}
+
+function hostsTable(lab: LabHandle): string {
+  const byHost = labPids(lab.dir);
+  const rows = lab.config.hosts.map((h) => {
+    const pids = byHost.get(h.name) ?? [];
+    const state: HostState = pids.length === 0 ? 'stopped' : lab.host(h.name).state();
+    return [h.name, h.role, h.address, state, pids.join(',')];
+  });
+  const header = ['HOST', 'ROLE', 'ADDRESS', 'STATE', 'PIDS'];
+  const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => (r[i] ?? '').length)));
+  return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+}
+
+async function up(options: UpOptions): Promise<void> {
+  const timeScaleText = options.timeScale ?? process.env.KUBEHA_LAB_TIME_SCALE ?? '1';
+  const started = Date.now();
+  const lab = await startLab({
+    dir: options.dir,
+    controlPlanes: wholeNumber('--control-planes', options.controlPlanes, 1),
+    workers: wholeNumber('--workers', options.workers, 0),
+    loadBalancer: options.lb,
+    timeScale: positiveNumber('--time-scale', timeScaleText),
+    latencyScale: positiveNumber('--latency-scale', options.latencyScale),
+    name: options.name,
+    kubernetesVersion: options.kubernetesVersion,
+    addressPrefix: options.addressPrefix,
+  });
+  const paths = labPaths(lab.dir);
+  const rel = (p: string) => path.relative(process.cwd(), p) || '.';
+  const out = [
+    `${pc.green('lab up')} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${lab.config.hosts.length} hosts, VIP ${lab.config.vip}, load balancer ${lab.config.loadBalancer}, time scale ${lab.config.timeScale}`,
+    '',
+    hostsTable(lab),
+    '',
+    'Wrote:',
+    `  ${rel(paths.clusterSpec)}   cluster spec for these hosts`,
+    `  ${rel(paths.privateKey)}   SSH key (root on every host)`,
+    `  ${rel(paths.knownHosts)}   host keys`,
+    `  ${rel(paths.config)}   lab config`,
+    '',
+    `Next: kubeha up -f ${rel(paths.clusterSpec)}`,
+    `Stop it with: kubeha lab down --dir ${rel(lab.dir)}`,
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+async function down(options: DirOptions): Promise<void> {
+  const dir = path.resolve(options.dir);
+  await stopLab(dir);
+  process.stdout.write(`lab in ${dir} is down (no process left)\n`);
+}
+
+function status(options: DirOptions): void {
+  const lab = openLab(options.dir);
+  process.stdout.write(`lab ${lab.dir}: VIP ${lab.config.vip}, load balancer ${lab.config.loadBalancer}\n\n${hostsTable(lab)}\n`);
+}
+
+function registerFaults(lab: Command): void {
+  const fault = lab.command('fault').description('inject a fault into a running lab');
+  const withDir = (cmd: Command) => cmd.option('--dir <dir>', 'lab directory', DEFAULT_DIR);
+  const hostAction = (name: string, description: string, act: (lab: LabHandle, host: string) => Promise<string> | string) =>
+    withDir(fault.command(`${name} <host>`).description(description)).action(async (host: string, options: DirOptions) => {
+      const lab = openLab(options.dir);
+      process.stdout.write(`${host}: ${await act(lab, host)}\n`);
     });
+  hostAction('stop', 'kill every process of the host (connections are refused)', async (l, h) => {
+    await l.host(h).stop();
+    return 'stopped';
+  });
+  hostAction('freeze', 'SIGSTOP every process of the host (connections time out)', (l, h) => {
+    l.host(h).freeze();
+    return 'frozen';
+  });
+  hostAction('thaw', 'SIGCONT a frozen host', (l, h) => {
+    l.host(h).thaw();
+    return 'thawed';
+  });
+  hostAction('restart', 'stop the host, start it again and run its boot command', async (l, h) => {
+    await l.host(h).restart();
+    return 'restarted';
+  });
+  hostAction('drop-ssh', 'kill the SSH connections being served (not the listener)', (l, h) => `dropped ${l.host(h).dropConnections()} connection process(es)`);
+  withDir(fault.command('slow <host> <factor>').description('multiply the host\'s command latencies (1 = normal)')).action(
+    async (host: string, factor: string, options: DirOptions) => {
+      await openLab(options.dir).host(host).slow(positiveNumber('factor', factor));
+      process.stdout.write(`${host}: latencies x${factor}\n`);
+    },
+  );
+  withDir(
+    fault
+      .command('fail-next <host>')
+      .description('make the next N runs of a command on the host fail')
+      .requiredOption('--command <words>', 'leading words of the command, e.g. "kubeadm join"')
+      .option('--count <n>', 'how many runs fail', '1')
+      .option('--message <text>', 'printed on stderr', 'simulated failure (kubeha lab fault)')
+      .option('--exit-code <n>', 'exit code', '1'),
+  ).action(async (host: string, options: DirOptions & { command: string; count: string; message: string; exitCode: string }) => {
+    const count = wholeNumber('--count', options.count, 1);
+    await openLab(options.dir).host(host).failNext({
+      command: options.command,
+      count,
+      message: options.message,
+      exitCode: wholeNumber('--exit-code', options.exitCode, 1),
+    });
+    process.stdout.write(`${host}: the next ${count} run(s) of "${options.command}" fail\n`);
+  });
+  withDir(fault.command('expire-cert-key').description('expire the uploaded certificate key (kubeadm-certs Secret) now')).action(
+    async (options: DirOptions) => {
+      await openLab(options.dir).expireCertificateKey();
+      process.stdout.write('certificate key expired\n');
+    },
+  );
+}
+
+export function registerLab(program: Command): void {
+  const lab = program.command('lab').description('simulated kubeadm hosts behind real SSH (test and demo infrastructure)');
+  lab
+    .command('up')
+    .description('start a lab (replacing any lab already in --dir); its processes keep running after this exits')
+    .option('--control-planes <n>', 'control-plane hosts', '3')
+    .option('--workers <n>', 'worker hosts', '3')
+    .addOption(new Option('--lb <type>', 'load balancer').choices(['haproxy', 'kube-vip', 'external']).default('kube-vip'))
+    .option('--dir <dir>', 'lab directory', DEFAULT_DIR)
+    .option('--time-scale <n>', 'real seconds per lab second, e.g. 3600 (default: $KUBEHA_LAB_TIME_SCALE or 1)')
+    .option('--latency-scale <n>', 'multiplies modelled command latencies', '1')
+    .option('--name <name>', 'metadata.name of the written cluster.yaml', 'lab')
+    .option('--kubernetes-version <v>', 'kubernetes version of the simulated packages', 'v1.30.2')
+    .option('--address-prefix <a.b.c>', 'first three octets of the lab addresses', '127.0.0')
+    .action(up);
+  lab.command('down').description('stop every process of the lab').option('--dir <dir>', 'lab directory', DEFAULT_DIR).action(down);
+  lab.command('status').description('hosts and their state (up/frozen/stopped)').option('--dir <dir>', 'lab directory', DEFAULT_DIR).action(status);
+  registerFaults(lab);
 }
