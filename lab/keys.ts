@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { LabHost } from './layout';
 import { labPaths } from './layout';
+import { mapBounded } from './hosts/pool';
 
 const run = promisify(execFile);
 
@@ -35,12 +36,10 @@ export async function createUserKey(labDir: string): Promise<void> {
 
 /** Generates a host key per host and writes `<dir>/known_hosts` with one line per address. */
 export async function createHostKeys(labDir: string, hosts: LabHost[], port = 22): Promise<void> {
-  const lines = await Promise.all(
-    hosts.map(async (host) => {
+  const lines = await mapBounded(hosts, 16, async (host) => {
       const pub = await generateKey(hostKeyPath(labDir, host.name), `kubeha-lab-${host.name}`);
       const [type, key] = pub.split(' ');
       return `${knownHostsName(host.address, port)} ${type} ${key}`;
-    }),
-  );
+  });
   await writeFile(labPaths(labDir).knownHosts, `${lines.join('\n')}\n`);
 }

@@ -48,22 +48,31 @@ export function renderSshdConfig(labDir: string, host: LabHost): string {
   ].join('\n');
 }
 
-/** The script run by `unshare`: bind the host's private view, then become sshd (same pid). */
-export function renderNamespaceScript(labDir: string, host: LabHost): string {
+export function fstabPath(labDir: string, host: string): string {
+  return path.join(labPaths(labDir).hostRoot(host), 'fstab');
+}
+
+/** The host's private view as an fstab of bind mounts, applied by one `mount --all` inside the namespace. */
+export function renderHostFstab(labDir: string, host: LabHost): string {
   const paths = labPaths(labDir);
-  const bind = (from: string, to: string) => `mount --bind ${shQuote(from)} ${shQuote(to)}`;
-  const lines = ['set -e', `hostname ${shQuote(host.name)}`];
-  for (const dir of HOST_PRIVATE_DIRS) {
-    if (dir.startsWith('/sys/')) continue;
-    lines.push(bind(paths.hostPrivate(host.name, dir), dir));
-  }
+  const escape = (p: string) => p.replace(/[\\ \t\n]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
+  const bind = (from: string, to: string, options = 'bind') => `${escape(from)} ${escape(to)} none ${options} 0 0`;
+  const lines = HOST_PRIVATE_DIRS.filter((dir) => !dir.startsWith('/sys/')).map((dir) => bind(paths.hostPrivate(host.name, dir), dir));
   lines.push(bind(rootHomeDir(labDir, host.name), '/root'));
   lines.push(bind(sysClassDir(labDir, host.name), '/sys/class'));
   lines.push(bind(paths.hostPrivate(host.name, '/sys/class/net'), '/sys/class/net'));
-  lines.push(bind(paths.simBin, HOST_SIM_BIN));
-  lines.push(`mount -o remount,bind,ro ${shQuote(HOST_SIM_BIN)}`);
-  lines.push(`exec /usr/sbin/sshd -D -e -f ${shQuote(sshdConfigPath(labDir, host.name))}`);
-  return lines.join('\n');
+  lines.push(bind(paths.simBin, HOST_SIM_BIN, 'bind,ro'));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The script run by `unshare`: name the host, bind its private view, then become sshd (same pid). */
+export function renderNamespaceScript(labDir: string, host: LabHost): string {
+  return [
+    'set -e',
+    `hostname ${shQuote(host.name)}`,
+    `mount --all --fstab ${shQuote(fstabPath(labDir, host.name))}`,
+    `exec /usr/sbin/sshd -D -e -f ${shQuote(sshdConfigPath(labDir, host.name))}`,
+  ].join('\n');
 }
 
 export interface StartedSshd {
@@ -74,6 +83,7 @@ export interface StartedSshd {
 /** Starts the host's sshd detached, in a fresh mount+UTS namespace, and returns once it is in it. */
 export async function startSshd(labDir: string, host: LabHost): Promise<StartedSshd> {
   writeFileSync(sshdConfigPath(labDir, host.name), renderSshdConfig(labDir, host));
+  writeFileSync(fstabPath(labDir, host.name), renderHostFstab(labDir, host));
   const rootNs = mountNamespaceOf(process.pid);
   const log = openSync(sshdLogPath(labDir, host.name), 'a');
   try {
