@@ -14,7 +14,7 @@ import type { HostState } from './hosts/control';
 import { externalLbPid, startExternalLb, stopExternalLb } from './hosts/external-lb';
 import { planLabHosts } from './hosts/plan';
 import { mapBounded } from './hosts/pool';
-import { labProcesses, processesByMountNamespace, signalAll, waitFor } from './hosts/processes';
+import { killUntilGone, labProcesses } from './hosts/processes';
 import { createHostRoot, ensureMountPoints } from './hosts/roots';
 import type { RunOptions, RunResult } from './hosts/run';
 import { runSsh } from './hosts/run';
@@ -123,12 +123,7 @@ export function labPids(dir: string): Map<string, number[]> {
 export async function stopLab(dir: string): Promise<void> {
   const labDir = path.resolve(dir);
   await stopExternalLb(labDir);
-  const gone = await waitFor(() => {
-    const byHost = labProcesses(labDir, HOST_IDENTITY_FILE, processesByMountNamespace());
-    const pids = [...byHost.values()].flat();
-    signalAll(pids, 'SIGKILL');
-    return pids.length === 0;
-  }, 15_000, 25);
+  const gone = await killUntilGone(() => [...labProcesses(labDir, HOST_IDENTITY_FILE).values()].flat(), 15_000);
   if (!gone) throw new OperationError(`lab ${labDir}: some processes survived SIGKILL`, 'Run `kubeha lab status` to see them.');
 }
 
@@ -141,6 +136,14 @@ async function clearOldLab(labDir: string): Promise<void> {
   }
   await stopLab(labDir);
   await Promise.all(LAB_ARTIFACTS.map((entry) => rm(path.join(labDir, entry), { recursive: true, force: true })));
+}
+
+function timeScaleFromEnv(): number {
+  const text = process.env.KUBEHA_LAB_TIME_SCALE;
+  if (text === undefined || text === '') return 1;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`KUBEHA_LAB_TIME_SCALE must be a positive number (got "${text}")`);
+  return n;
 }
 
 export async function startLab(options: StartLabOptions): Promise<LabHandle> {
@@ -157,7 +160,7 @@ export async function startLab(options: StartLabOptions): Promise<LabHandle> {
   });
   const config: LabConfig = {
     dir: labDir,
-    timeScale: options.timeScale ?? 1,
+    timeScale: options.timeScale ?? timeScaleFromEnv(),
     latencyScale: options.latencyScale ?? 1,
     loadBalancer,
     vip: plan.vip,

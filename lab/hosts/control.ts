@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { OperationError } from '../../src/client/errors';
 import type { LabHost } from '../layout';
 import { HOST_IDENTITY_FILE, HOST_SIM_BIN, labPaths } from '../layout';
-import { commandOf, labProcesses, processesByMountNamespace, processState, signalAll, waitFor } from './processes';
+import { commandOf, killUntilGone, labProcesses, processesByMountNamespace, processState, signalAll } from './processes';
 import type { HostRuntime } from './runtime';
 import { readRuntime, writeRuntime } from './runtime';
 import { SSH_PORT, startSshd, waitForSsh } from './sshd';
@@ -35,11 +35,7 @@ function requireRuntime(labDir: string, host: string): HostRuntime {
 
 /** SIGKILL everything in the host's namespaces: its address then refuses connections. */
 export async function killHost(labDir: string, host: string): Promise<void> {
-  const gone = await waitFor(() => {
-    const pids = hostPids(labDir, host).filter((pid) => processState(pid) !== 'Z');
-    signalAll(pids, 'SIGKILL');
-    return pids.length === 0;
-  }, 10_000, 20);
+  const gone = await killUntilGone(() => hostPids(labDir, host), 10_000);
   if (!gone) throw new OperationError(`${host}: processes survived SIGKILL: ${hostPids(labDir, host).join(' ')}`);
 }
 

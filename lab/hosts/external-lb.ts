@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { EnvironmentError } from '../../src/client/errors';
 import type { LabConfig } from '../layout';
-import { signalAll, waitFor } from './processes';
+import { isDead, killUntilGone } from './processes';
 
 /** `--lb external`: the lab itself runs a real HAProxy on the VIP, outside every host. */
 export function externalLbPaths(labDir: string) {
@@ -26,6 +26,7 @@ export function renderExternalHaproxyConfig(config: LabConfig): string {
     '    log global',
     '    option tcplog',
     '    retries 1',
+    '    option redispatch',
     '    timeout connect 2s',
     '    timeout client 60s',
     '    timeout server 60s',
@@ -77,6 +78,5 @@ export function externalLbPid(labDir: string): number | undefined {
 export async function stopExternalLb(labDir: string): Promise<void> {
   const pid = externalLbPid(labDir);
   if (pid === undefined) return;
-  signalAll([pid], 'SIGKILL');
-  await waitFor(() => externalLbPid(labDir) === undefined, 5_000);
+  await killUntilGone(() => (isDead(pid) ? [] : [pid]), 5_000);
 }

@@ -52,6 +52,23 @@ export function signalAll(pids: readonly number[], signal: NodeJS.Signals): void
   }
 }
 
+/** Gone, or a zombie waiting for its parent: it holds no socket, mount or file any more. */
+export function isDead(pid: number): boolean {
+  const state = processState(pid);
+  return state === undefined || state === 'Z' || state === 'X';
+}
+
+/** SIGKILL until `find()` returns nothing, then wait until every pid it ever returned is dead. */
+export async function killUntilGone(find: () => number[], timeoutMs: number): Promise<boolean> {
+  const killed = new Set<number>();
+  return waitFor(() => {
+    const pids = find();
+    signalAll(pids, 'SIGKILL');
+    for (const pid of pids) killed.add(pid);
+    return pids.length === 0 && [...killed].every(isDead);
+  }, timeoutMs, 20);
+}
+
 export async function waitFor(check: () => boolean, timeoutMs: number, intervalMs = 20): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
