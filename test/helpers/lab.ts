@@ -8,7 +8,7 @@ import { labPids, startLab } from '../../lab';
 /** A lab in its own temp dir; `dispose()` stops it and removes the dir. */
 export async function startTestLab(options: Omit<StartLabOptions, 'dir'> & { addressPrefix: string }): Promise<LabHandle & { dispose(): Promise<void> }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kubeha-lab-'));
-  const lab = await startLab({ installPackages: false, controlPlanes: 1, workers: 0, timeScale: 3600, ...options, dir });
+  const lab = await startLab({ controlPlanes: 1, workers: 0, timeScale: 3600, ...options, dir });
   return {
     ...lab,
     dispose: async () => {
@@ -18,5 +18,4 @@ export async function startTestLab(options: Omit<StartLabOptions, 'dir'> & { add
   };
 }
 
-/** Plain TCP connect: 'open', 'refused' or 'timeout'. */
 export { tcpProbe } from './tcp';

@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { labPids } from '../../lab';
 import { labPaths } from '../../lab/layout';
+import { missingLabPackages } from '../../lab/packages';
 import { startTestLab, tcpProbe } from '../helpers/lab';
 
 // Each lab test file uses its own loopback prefix so labs of parallel runs never collide.
@@ -10,7 +12,7 @@ describe('lab hosts over real SSH', () => {
   let lab: Awaited<ReturnType<typeof startTestLab>>;
 
   beforeAll(async () => {
-    lab = await startTestLab({ addressPrefix: PREFIX, controlPlanes: 2, workers: 1 });
+    lab = await startTestLab({ addressPrefix: PREFIX, controlPlanes: 2, workers: 1, loadBalancer: 'haproxy', name: 'hosts-test' });
   });
 
   afterAll(async () => {
@@ -31,6 +33,32 @@ describe('lab hosts over real SSH', () => {
     expect(uuid1).not.toBe(rest[0]);
     expect(mac1).not.toBe(rest[1]);
     expect(mac1).toMatch(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
+  });
+
+  it('has its Debian packages', async () => {
+    expect(await missingLabPackages()).toEqual([]);
+  });
+
+  it('writes a cluster.yaml for exactly these hosts, lifetimes scaled by the time scale', async () => {
+    const doc = parse(readFileSync(labPaths(lab.dir).clusterSpec, 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(doc).toMatchObject({ apiVersion: 'kubeha.io/v1alpha1', kind: 'Cluster', metadata: { name: 'hosts-test' } });
+    expect(doc.spec).toMatchObject({
+      kubernetesVersion: 'v1.30.2',
+      controlPlaneEndpoint: `${PREFIX}.10:6443`,
+      loadBalancer: { type: 'haproxy-keepalived', vip: `${PREFIX}.10`, interface: 'eth0' },
+      certificateKey: { ttl: '2000ms', renewBefore: '250ms' },
+      joinToken: { ttl: '24000ms', renewBefore: '1000ms' },
+      ssh: { user: 'root', port: 22, privateKey: labPaths(lab.dir).privateKey, knownHosts: labPaths(lab.dir).knownHosts },
+    });
+    expect(doc.spec.hosts).toEqual([
+      { name: 'lb1', address: `${PREFIX}.9`, role: 'load-balancer' },
+      { name: 'cp1', address: `${PREFIX}.11`, role: 'control-plane' },
+      { name: 'cp2', address: `${PREFIX}.12`, role: 'control-plane' },
+      { name: 'w1', address: `${PREFIX}.13`, role: 'worker' },
+    ]);
+    const knownHosts = readFileSync(labPaths(lab.dir).knownHosts, 'utf8').trim().split('\n');
+    expect(knownHosts.map((l) => l.split(' ')[0])).toEqual([`${PREFIX}.9`, `${PREFIX}.11`, `${PREFIX}.12`, `${PREFIX}.13`]);
+    expect(await lab.host('lb1').run('hostname')).toMatchObject({ code: 0, stdout: 'lb1\n' });
   });
 
   it('puts the simulated node software first on root PATH and shows the identity file', async () => {
