@@ -2,10 +2,10 @@
  * The lab's programmatic API: simulated hosts behind real OpenSSH, each in its own mount+UTS
  * namespace. Used by the lab tests, `kubeha lab ...`, the demo and the benchmark.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { OperationError, UsageError } from '../src/client/errors';
+import { EnvironmentError, OperationError, UsageError } from '../src/client/errors';
 import { writeClusterSpec } from './cluster-spec';
 import type { FailNextFault } from './faults';
 import { expireCertificateKey, failNext, slowHost } from './faults';
@@ -19,6 +19,7 @@ import { createHostRoot, ensureMountPoints } from './hosts/roots';
 import type { RunOptions, RunResult } from './hosts/run';
 import { runSsh } from './hosts/run';
 import { installSimBin } from './hosts/sim-bin';
+import { portIsFree } from './hosts/sshd';
 import { createHostKeys, createUserKey } from './keys';
 import type { LabConfig, LabHost, LabLoadBalancer } from './layout';
 import { HOST_IDENTITY_FILE, labPaths } from './layout';
@@ -47,8 +48,9 @@ export interface StartLabOptions {
 export interface LabHostHandle {
   readonly host: LabHost;
   stop(): Promise<void>;
-  freeze(): void;
-  thaw(): void;
+  /** Resolves once every process of the host is stopped. */
+  freeze(): Promise<void>;
+  thaw(): Promise<void>;
   restart(): Promise<void>;
   /** Kills the sshd processes serving connections; returns how many. */
   dropConnections(): number;
@@ -76,8 +78,8 @@ const LAB_ARTIFACTS = [
 ];
 
 export function readLabConfig(dir: string): LabConfig {
-  const file = labPaths(path.resolve(dir)).config;
-  if (!existsSync(file)) throw new UsageError(`no lab in ${path.resolve(dir)} (${file} is missing)`, 'Start one with `kubeha lab up`.');
+  const file = labPaths(canonicalLabDir(dir)).config;
+  if (!existsSync(file)) throw new UsageError(`no lab in ${canonicalLabDir(dir)} (${file} is missing)`, 'Start one with `kubeha lab up`.');
   return JSON.parse(readFileSync(file, 'utf8')) as LabConfig;
 }
 
@@ -113,7 +115,7 @@ export function openLab(dir: string): LabHandle {
 
 /** Every process of every host of the lab in `dir`, by host name (found by scanning /proc). */
 export function labPids(dir: string): Map<string, number[]> {
-  return labProcesses(path.resolve(dir), HOST_IDENTITY_FILE);
+  return labProcesses(canonicalLabDir(dir), HOST_IDENTITY_FILE);
 }
 
 /**
@@ -121,7 +123,7 @@ export function labPids(dir: string): Map<string, number[]> {
  * process after a crash: it needs nothing but the directory.
  */
 export async function stopLab(dir: string): Promise<void> {
-  const labDir = path.resolve(dir);
+  const labDir = canonicalLabDir(dir);
   await stopExternalLb(labDir);
   const gone = await killUntilGone(() => [...labProcesses(labDir, HOST_IDENTITY_FILE).values()].flat(), 15_000);
   if (!gone) throw new OperationError(`lab ${labDir}: some processes survived SIGKILL`, 'Run `kubeha lab status` to see them.');
@@ -146,18 +148,46 @@ function timeScaleFromEnv(): number {
   return n;
 }
 
+/** Canonical spelling of a lab directory (what host identities record), also for a deleted one. */
+export function canonicalLabDir(dir: string): string {
+  const resolved = path.resolve(dir);
+  try {
+    return realpathSync(resolved);
+  } catch {
+    return resolved;
+  }
+}
+
+async function assertAddressesFree(addresses: Array<{ address: string; port: number }>, concurrency: number): Promise<void> {
+  const free = await mapBounded(addresses, concurrency, (a) => portIsFree(a.address, a.port));
+  const busy = addresses.filter((_, i) => !free[i]).map((a) => `${a.address}:${a.port}`);
+  if (busy.length > 0) {
+    throw new UsageError(
+      `lab addresses already in use: ${busy.slice(0, 5).join(', ')}${busy.length > 5 ? ` and ${busy.length - 5} more` : ''}`,
+      'Another lab uses them: stop it (`kubeha lab down --dir ...`) or choose another --address-prefix.',
+    );
+  }
+}
+
 export async function startLab(options: StartLabOptions): Promise<LabHandle> {
-  const labDir = path.resolve(options.dir);
+  if (process.getuid?.() !== 0) {
+    throw new EnvironmentError('the lab must run as root', 'It creates mount namespaces and binds port 22; run it with sudo or in a root CI container.');
+  }
   const loadBalancer = options.loadBalancer ?? 'kube-vip';
-  if (options.installPackages ?? true) await ensureLabPackages();
-  await clearOldLab(labDir);
-  await mkdir(labDir, { recursive: true });
   const plan = planLabHosts({
     controlPlanes: options.controlPlanes ?? 3,
     workers: options.workers ?? 3,
     loadBalancer,
     addressPrefix: options.addressPrefix ?? '127.0.0',
   });
+  const concurrency = options.concurrency ?? 16;
+  if (options.installPackages ?? true) await ensureLabPackages();
+  await clearOldLab(canonicalLabDir(options.dir));
+  await mkdir(options.dir, { recursive: true });
+  const labDir = canonicalLabDir(options.dir);
+  const wanted = plan.hosts.map((h) => ({ address: h.address, port: 22 }));
+  if (loadBalancer === 'external') wanted.push({ address: plan.vip, port: 6443 });
+  await assertAddressesFree(wanted, concurrency);
   const config: LabConfig = {
     dir: labDir,
     timeScale: options.timeScale ?? timeScaleFromEnv(),
@@ -169,7 +199,6 @@ export async function startLab(options: StartLabOptions): Promise<LabHandle> {
     hosts: plan.hosts,
   };
   await writeFile(labPaths(labDir).config, `${JSON.stringify(config, null, 2)}\n`);
-  const concurrency = options.concurrency ?? 16;
   await ensureMountPoints();
   await mapBounded(config.hosts, concurrency, (host) => createHostRoot(labDir, host));
   await createUserKey(labDir);

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { OperationError } from '../../src/client/errors';
 import type { LabHost } from '../layout';
 import { HOST_IDENTITY_FILE, HOST_SIM_BIN, labPaths } from '../layout';
-import { commandOf, killUntilGone, labProcesses, processesByMountNamespace, processState, signalAll } from './processes';
+import { commandOf, isDead, killUntilGone, labProcesses, processesByMountNamespace, processState, signalAll, waitFor } from './processes';
 import type { HostRuntime } from './runtime';
 import { readRuntime, writeRuntime } from './runtime';
 import { SSH_PORT, startSshd, waitForSsh } from './sshd';
@@ -22,7 +22,7 @@ export function hostPids(labDir: string, host: string, byNs = processesByMountNa
 }
 
 export function hostState(labDir: string, host: string, byNs = processesByMountNamespace()): HostState {
-  const pids = hostPids(labDir, host, byNs).filter((pid) => processState(pid) !== 'Z');
+  const pids = hostPids(labDir, host, byNs).filter((pid) => !isDead(pid));
   if (pids.length === 0) return 'stopped';
   return pids.every((pid) => processState(pid) === 'T') ? 'frozen' : 'up';
 }
@@ -44,14 +44,25 @@ export async function stopHost(labDir: string, host: string): Promise<void> {
   await killHost(labDir, host);
 }
 
-export function freezeHost(labDir: string, host: string): void {
+/** SIGSTOP every process of the host (again for any that appear) until all of them are stopped. */
+export async function freezeHost(labDir: string, host: string): Promise<void> {
   requireRuntime(labDir, host);
-  signalAll(hostPids(labDir, host), 'SIGSTOP');
+  const frozen = await waitFor(() => {
+    const pids = hostPids(labDir, host).filter((pid) => !isDead(pid));
+    signalAll(pids, 'SIGSTOP');
+    return pids.every((pid) => processState(pid) === 'T' || isDead(pid));
+  }, 5_000, 10);
+  if (!frozen) throw new OperationError(`${host}: not every process stopped within 5 s`);
 }
 
-export function thawHost(labDir: string, host: string): void {
+export async function thawHost(labDir: string, host: string): Promise<void> {
   requireRuntime(labDir, host);
-  signalAll(hostPids(labDir, host), 'SIGCONT');
+  const thawed = await waitFor(() => {
+    const pids = hostPids(labDir, host);
+    signalAll(pids, 'SIGCONT');
+    return pids.every((pid) => processState(pid) !== 'T');
+  }, 5_000, 10);
+  if (!thawed) throw new OperationError(`${host}: some processes are still stopped after SIGCONT`);
 }
 
 /** Kills the sshd processes serving connections, never the listener: clients see the connection drop. */
@@ -67,7 +78,7 @@ export async function bootHost(labDir: string, host: LabHost): Promise<HostRunti
   const sshd = await startSshd(labDir, host);
   const runtime: HostRuntime = { sshdPid: sshd.pid, mountNamespace: sshd.mountNamespace };
   writeRuntime(labDir, host.name, runtime);
-  await waitForSsh(host, 10_000);
+  await waitForSsh(labDir, host, sshd.pid, 10_000);
   return runtime;
 }
 

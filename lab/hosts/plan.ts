@@ -1,3 +1,4 @@
+import { UsageError } from '../../src/client/errors';
 import type { LabHost, LabLoadBalancer } from '../layout';
 
 export interface LabPlanInput {
@@ -22,13 +23,13 @@ const LAST_OCTET = 254;
 export function planLabHosts(input: LabPlanInput): LabPlan {
   const { controlPlanes, workers, loadBalancer, addressPrefix } = input;
   if (!/^127\.\d{1,3}\.\d{1,3}$/.test(addressPrefix)) {
-    throw new RangeError(`address prefix "${addressPrefix}" must be three loopback octets like 127.0.0`);
+    throw new UsageError(`address prefix "${addressPrefix}" must be three loopback octets like 127.0.0`);
   }
   if (!Number.isInteger(controlPlanes) || controlPlanes < 1) {
-    throw new RangeError(`control planes must be a whole number >= 1 (got ${controlPlanes})`);
+    throw new UsageError(`control planes must be a whole number >= 1 (got ${controlPlanes})`);
   }
   if (!Number.isInteger(workers) || workers < 0) {
-    throw new RangeError(`workers must be a whole number >= 0 (got ${workers})`);
+    throw new UsageError(`workers must be a whole number >= 0 (got ${workers})`);
   }
   const hosts: LabHost[] = [];
   if (loadBalancer === 'haproxy') {
@@ -43,7 +44,7 @@ export function planLabHosts(input: LabPlanInput): LabPlan {
     if (flat <= LAST_OCTET) return `127.${a}.${b}.${flat}`;
     const over = flat - LAST_OCTET - 1;
     const third = b + 1 + Math.floor(over / span);
-    if (third > 255) throw new RangeError('too many lab hosts for the loopback range');
+    if (third > 255) throw new UsageError('too many lab hosts for the loopback range');
     return `127.${a}.${third}.${(over % span) + 1}`;
   };
   for (let i = 1; i <= controlPlanes; i++) hosts.push({ name: `cp${i}`, address: next(), role: 'control-plane' });

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { EnvironmentError } from '../../src/client/errors';
 import type { LabHost } from '../layout';
 import { HOST_PRIVATE_DIRS, HOST_SIM_BIN, labPaths } from '../layout';
 import { authorizedKeysPath, hostKeyPath } from '../keys';
-import { mountNamespaceOf, waitFor } from './processes';
+import { isDead, mountNamespaceOf, waitFor } from './processes';
 import { rootHomeDir, sysClassDir } from './roots';
 import { shQuote } from './shell';
 
@@ -130,11 +130,43 @@ export function sshBannerOnce(address: string, port: number, timeoutMs: number):
   });
 }
 
-export async function waitForSsh(host: LabHost, timeoutMs: number): Promise<void> {
+function logTail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-3).join(' | ');
+  } catch {
+    return '';
+  }
+}
+
+/** Waits until the host's own sshd (`pid`) answers; fails fast, with its log, if it died. */
+export async function waitForSsh(labDir: string, host: LabHost, pid: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (isDead(pid)) {
+      throw new EnvironmentError(
+        `${host.name} (${host.address}): sshd exited: ${logTail(sshdLogPath(labDir, host.name))}`,
+        `Is ${host.address}:${SSH_PORT} used by another lab? Stop it, or pick another --address-prefix.`,
+      );
+    }
     if (await sshBannerOnce(host.address, SSH_PORT, 1_000)) return;
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new EnvironmentError(`${host.name} (${host.address}): sshd did not answer on port ${SSH_PORT} within ${timeoutMs} ms`);
+  throw new EnvironmentError(
+    `${host.name} (${host.address}): sshd did not answer on port ${SSH_PORT} within ${timeoutMs} ms`,
+    `See ${sshdLogPath(labDir, host.name)}.`,
+  );
+}
+
+/** Resolves to true when nothing listens on address:port (connection refused). */
+export function portIsFree(address: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: address, port });
+    const done = (free: boolean) => {
+      socket.destroy();
+      resolve(free);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.once('connect', () => done(false));
+    socket.once('error', (err: NodeJS.ErrnoException) => done(err.code === 'ECONNREFUSED'));
+  });
 }

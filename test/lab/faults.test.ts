@@ -68,7 +68,7 @@ describe('lab faults', () => {
       expect(r.stdout).toBe('booted\ndaemon\n');
       const pids = cp1.pids();
       expect(pids.length).toBeGreaterThanOrEqual(2); // sshd + the daemon
-      cp1.freeze();
+      await cp1.freeze();
       await lab.stop();
       expect(pids.filter(alive)).toEqual([]);
       expect(labPids(lab.dir).size).toBe(0);

@@ -1,6 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { parse } from 'yaml';
-import { labPids } from '../../lab';
+import { labPids, startLab } from '../../lab';
 import { labPaths } from '../../lab/layout';
 import { missingLabPackages } from '../../lab/packages';
 import { startTestLab, tcpProbe } from '../helpers/lab';
@@ -97,12 +99,12 @@ describe('lab hosts over real SSH', () => {
 
   it('freeze makes connections time out; thaw answers again', async () => {
     const w1 = lab.host('w1');
-    w1.freeze();
+    await w1.freeze();
     expect(w1.state()).toBe('frozen');
     const frozen = await w1.run('true', { connectTimeoutSeconds: 1, timeoutMs: 5_000 });
     expect(frozen.code).toBe(255);
     expect(frozen.stderr).toMatch(/timed out/i);
-    w1.thaw();
+    await w1.thaw();
     expect(w1.state()).toBe('up');
     expect(await w1.run('echo ok')).toMatchObject({ code: 0, stdout: 'ok\n' });
   });
@@ -117,6 +119,18 @@ describe('lab hosts over real SSH', () => {
     expect(r.code).toBe(255);
     expect(r.stdout).not.toContain('finished');
     expect(await cp1.run('echo back')).toMatchObject({ code: 0, stdout: 'back\n' });
+  });
+
+  it('refuses to start a second lab on addresses this one uses, naming them', async () => {
+    const other = mkdtempSync(path.join(os.tmpdir(), 'kubeha-lab-other-'));
+    try {
+      await expect(startLab({ dir: other, addressPrefix: PREFIX, controlPlanes: 1, workers: 0 })).rejects.toThrow(
+        new RegExp(`lab addresses already in use: ${PREFIX.replace(/\./g, '\\.')}\\.11:22`),
+      );
+      expect(labPids(other).size).toBe(0);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('stop() leaves no process and no listener behind', async () => {

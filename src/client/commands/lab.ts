@@ -106,12 +106,12 @@ function registerFaults(lab: Command): void {
     await l.host(h).stop();
     return 'stopped';
   });
-  hostAction('freeze', 'SIGSTOP every process of the host (connections time out)', (l, h) => {
-    l.host(h).freeze();
+  hostAction('freeze', 'SIGSTOP every process of the host (connections time out)', async (l, h) => {
+    await l.host(h).freeze();
     return 'frozen';
   });
-  hostAction('thaw', 'SIGCONT a frozen host', (l, h) => {
-    l.host(h).thaw();
+  hostAction('thaw', 'SIGCONT a frozen host', async (l, h) => {
+    await l.host(h).thaw();
     return 'thawed';
   });
   hostAction('restart', 'stop the host, start it again and run its boot command', async (l, h) => {
