@@ -14,7 +14,7 @@ import type { HostState } from './hosts/control';
 import { externalLbPid, startExternalLb, stopExternalLb } from './hosts/external-lb';
 import { planLabHosts } from './hosts/plan';
 import { mapBounded } from './hosts/pool';
-import { killUntilGone, labProcesses } from './hosts/processes';
+import { killUntilGone, labHostsOnMachine, labProcesses } from './hosts/processes';
 import { createHostRoot, ensureMountPoints } from './hosts/roots';
 import type { RunOptions, RunResult } from './hosts/run';
 import { runSsh } from './hosts/run';
@@ -160,13 +160,18 @@ export function canonicalLabDir(dir: string): string {
 
 async function assertAddressesFree(addresses: Array<{ address: string; port: number }>, concurrency: number): Promise<void> {
   const free = await mapBounded(addresses, concurrency, (a) => portIsFree(a.address, a.port));
-  const busy = addresses.filter((_, i) => !free[i]).map((a) => `${a.address}:${a.port}`);
-  if (busy.length > 0) {
-    throw new UsageError(
-      `lab addresses already in use: ${busy.slice(0, 5).join(', ')}${busy.length > 5 ? ` and ${busy.length - 5} more` : ''}`,
-      'Another lab uses them: stop it (`kubeha lab down --dir ...`) or choose another --address-prefix.',
-    );
-  }
+  const busy = addresses.filter((_, i) => !free[i]);
+  if (busy.length === 0) return;
+  const owners = [...new Set(labHostsOnMachine(HOST_IDENTITY_FILE)
+    .filter((h) => busy.some((b) => b.address === h.address))
+    .map((h) => h.labDir))];
+  const list = busy.slice(0, 5).map((a) => `${a.address}:${a.port}`).join(', ');
+  throw new UsageError(
+    `lab addresses already in use: ${list}${busy.length > 5 ? ` and ${busy.length - 5} more` : ''}`,
+    owners.length > 0
+      ? `They belong to the lab in ${owners.join(', ')}: stop it with \`kubeha lab down --dir ${owners[0]}\`, or choose another --address-prefix.`
+      : 'Something else listens there: stop it, or choose another --address-prefix.',
+  );
 }
 
 export async function startLab(options: StartLabOptions): Promise<LabHandle> {
@@ -213,6 +218,18 @@ export async function startLab(options: StartLabOptions): Promise<LabHandle> {
   }
   await writeClusterSpec({ config, name: options.name });
   return openLab(labDir);
+}
+
+/**
+ * Kills every lab host on this machine whose address starts with `addressPrefix.` (any lab
+ * directory): cleanup after a crashed test run that used that prefix.
+ */
+export async function stopLabHostsAt(addressPrefix: string): Promise<string[]> {
+  const mine = () => labHostsOnMachine(HOST_IDENTITY_FILE).filter((h) => h.address.startsWith(`${addressPrefix}.`));
+  const dirs = [...new Set(mine().map((h) => h.labDir))];
+  for (const dir of dirs) await stopExternalLb(dir);
+  await killUntilGone(() => mine().flatMap((h) => h.pids), 15_000);
+  return dirs;
 }
 
 /** Runs `command` on a lab host over real SSH (strict host-key checking, the lab key). */

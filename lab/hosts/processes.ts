@@ -78,28 +78,46 @@ export async function waitFor(check: () => boolean, timeoutMs: number, intervalM
   }
 }
 
+export interface LabHostProcesses {
+  labDir: string;
+  name: string;
+  address: string;
+  pids: number[];
+}
+
 /**
- * Processes of a lab's hosts, by host name. A namespace belongs to host H of lab L when the
- * identity file its processes see says so: robust against namespace-inode reuse and usable by a
- * fresh process after a crash (nothing needs to be remembered).
+ * Every simulated host running on this machine, whatever lab it belongs to. A namespace is host H
+ * of lab L when the identity file its processes see says so: robust against namespace-inode reuse,
+ * and usable by a fresh process after a crash (nothing needs to be remembered).
  */
-export function labProcesses(labDir: string, identityFile: string, byNs = processesByMountNamespace()): Map<string, number[]> {
+export function labHostsOnMachine(identityFile: string, byNs = processesByMountNamespace()): LabHostProcesses[] {
   const rootNs = mountNamespaceOf(process.pid);
-  const byHost = new Map<string, number[]>();
+  const found = new Map<string, LabHostProcesses>();
   for (const [ns, pids] of byNs) {
     if (ns === rootNs) continue;
     const owner = identityIn(pids, identityFile);
-    if (!owner || owner.labDir !== labDir) continue;
-    byHost.set(owner.name, [...(byHost.get(owner.name) ?? []), ...pids]);
+    if (!owner) continue;
+    const key = `${owner.labDir}\0${owner.name}`;
+    const entry = found.get(key);
+    if (entry) entry.pids.push(...pids);
+    else found.set(key, { ...owner, pids: [...pids] });
   }
+  return [...found.values()];
+}
+
+/** Processes of one lab's hosts, by host name. */
+export function labProcesses(labDir: string, identityFile: string, byNs = processesByMountNamespace()): Map<string, number[]> {
+  const byHost = new Map<string, number[]>();
+  for (const h of labHostsOnMachine(identityFile, byNs)) if (h.labDir === labDir) byHost.set(h.name, h.pids);
   return byHost;
 }
 
-function identityIn(pids: number[], identityFile: string): { name: string; labDir: string } | undefined {
+function identityIn(pids: number[], identityFile: string): Omit<LabHostProcesses, 'pids'> | undefined {
   for (const pid of pids) {
     try {
-      const parsed = JSON.parse(readFileSync(`/proc/${pid}/root${identityFile}`, 'utf8')) as { name?: unknown; labDir?: unknown };
-      if (typeof parsed.name === 'string' && typeof parsed.labDir === 'string') return { name: parsed.name, labDir: parsed.labDir };
+      const parsed = JSON.parse(readFileSync(`/proc/${pid}/root${identityFile}`, 'utf8')) as Record<string, unknown>;
+      const { name, labDir, address } = parsed;
+      if (typeof name === 'string' && typeof labDir === 'string' && typeof address === 'string') return { name, labDir, address };
       return undefined;
     } catch {
       // That process just exited or sees no identity; try the next one.

@@ -3,10 +3,12 @@ import { rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LabHandle, StartLabOptions } from '../../lab';
-import { labPids, startLab } from '../../lab';
+import { labPids, startLab, stopLabHostsAt } from '../../lab';
 
 /** A lab in its own temp dir; `dispose()` stops it and removes the dir. */
 export async function startTestLab(options: Omit<StartLabOptions, 'dir'> & { addressPrefix: string }): Promise<LabHandle & { dispose(): Promise<void> }> {
+  // A crashed earlier run of the same test file may have left its hosts on this prefix.
+  await stopLabHostsAt(options.addressPrefix);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kubeha-lab-'));
   const lab = await startLab({ controlPlanes: 1, workers: 0, timeScale: 3600, ...options, dir });
   return {

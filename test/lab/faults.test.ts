@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as https from 'node:https';
 import * as path from 'node:path';
-import { externalLbPid, labPids, startLab, stopLab } from '../../lab';
+import { externalLbPid, labPids, startLab, stopLab, stopLabHostsAt } from '../../lab';
 import { readFaults } from '../../lab/faults';
 import { isDead } from '../../lab/hosts/processes';
 import { labPaths } from '../../lab/layout';
@@ -95,6 +95,17 @@ describe('lab faults', () => {
     } finally {
       await stopLab(first.dir);
       rmSync(first.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stopLabHostsAt cleans up whatever lab holds a prefix (a crashed test run)', async () => {
+    const lab = await startTestLab({ addressPrefix: PREFIX, controlPlanes: 1, workers: 1 });
+    try {
+      expect(await stopLabHostsAt(PREFIX)).toEqual([lab.dir]);
+      expect(labPids(lab.dir).size).toBe(0);
+      expect(await stopLabHostsAt(PREFIX)).toEqual([]);
+    } finally {
+      await lab.dispose();
     }
   });
 

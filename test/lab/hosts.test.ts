@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { labPids, startLab } from '../../lab';
 import { labPaths } from '../../lab/layout';
+import { UsageError } from '../../src/client/errors';
 import { missingLabPackages } from '../../lab/packages';
 import { startTestLab, tcpProbe } from '../helpers/lab';
 
@@ -124,9 +125,10 @@ describe('lab hosts over real SSH', () => {
   it('refuses to start a second lab on addresses this one uses, naming them', async () => {
     const other = mkdtempSync(path.join(os.tmpdir(), 'kubeha-lab-other-'));
     try {
-      await expect(startLab({ dir: other, addressPrefix: PREFIX, controlPlanes: 1, workers: 0 })).rejects.toThrow(
-        new RegExp(`lab addresses already in use: ${PREFIX.replace(/\./g, '\\.')}\\.11:22`),
-      );
+      const err = await startLab({ dir: other, addressPrefix: PREFIX, controlPlanes: 1, workers: 0 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UsageError);
+      expect((err as UsageError).message).toBe(`lab addresses already in use: ${PREFIX}.11:22`);
+      expect((err as UsageError).hint).toContain(`kubeha lab down --dir ${lab.dir}`);
       expect(labPids(other).size).toBe(0);
     } finally {
       rmSync(other, { recursive: true, force: true });
