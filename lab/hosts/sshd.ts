@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { EnvironmentError } from '../../src/client/errors';
@@ -69,7 +69,8 @@ export function renderHostFstab(labDir: string, host: LabHost): string {
 export function renderNamespaceScript(labDir: string, host: LabHost): string {
   return [
     'set -e',
-    `hostname ${shQuote(host.name)}`,
+    // The UTS namespace is the shell's own; writing the kernel's hostname saves a process per host.
+    `printf %s ${shQuote(host.name)} > /proc/sys/kernel/hostname`,
     `mount --all --fstab ${shQuote(fstabPath(labDir, host.name))}`,
     `exec /usr/sbin/sshd -D -e -f ${shQuote(sshdConfigPath(labDir, host.name))}`,
   ].join('\n');
@@ -116,20 +117,6 @@ export async function startSshd(labDir: string, host: LabHost): Promise<StartedS
   }
 }
 
-/** True once something at address:port speaks SSH (sends its identification string). */
-export function sshBannerOnce(address: string, port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: address, port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('data', (data) => done(data.toString('latin1').startsWith('SSH-')));
-    socket.once('error', () => done(false));
-  });
-}
-
 function logTail(file: string): string {
   try {
     return readFileSync(file, 'utf8').trim().split('\n').slice(-3).join(' | ');
@@ -138,7 +125,42 @@ function logTail(file: string): string {
   }
 }
 
-/** Waits until the host's own sshd (`pid`) answers; fails fast, with its log, if it died. */
+/** `127.0.3.11`, 22 -> `0B03007F:0016`, as /proc/net/tcp spells a local address. */
+export function procNetAddress(address: string, port: number): string {
+  const ip = address.split('.').map((o) => Number(o).toString(16).toUpperCase().padStart(2, '0')).reverse().join('');
+  return `${ip}:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** Socket inodes listening on address:port (TCP state 0A). */
+function listeningInodes(address: string, port: number): string[] {
+  const wanted = procNetAddress(address, port);
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f[1] === wanted && f[3] === '0A')
+    .map((f) => f[9] ?? '');
+}
+
+function ownsSocket(pid: number, inodes: string[]): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        return m !== null && inodes.includes(m[1] ?? '');
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Waits until the host's own sshd (`pid`) listens on its address: checked in /proc (no SSH
+ * connection, so no sshd fork per probe), and it proves the listener is ours, not another lab's.
+ */
 export async function waitForSsh(labDir: string, host: LabHost, pid: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -148,11 +170,12 @@ export async function waitForSsh(labDir: string, host: LabHost, pid: number, tim
         `Is ${host.address}:${SSH_PORT} used by another lab? Stop it, or pick another --address-prefix.`,
       );
     }
-    if (await sshBannerOnce(host.address, SSH_PORT, 1_000)) return;
-    await new Promise((r) => setTimeout(r, 25));
+    const inodes = listeningInodes(host.address, SSH_PORT);
+    if (inodes.length > 0 && ownsSocket(pid, inodes)) return;
+    await new Promise((r) => setTimeout(r, 10));
   }
   throw new EnvironmentError(
-    `${host.name} (${host.address}): sshd did not answer on port ${SSH_PORT} within ${timeoutMs} ms`,
+    `${host.name} (${host.address}): sshd did not listen on port ${SSH_PORT} within ${timeoutMs} ms`,
     `See ${sshdLogPath(labDir, host.name)}.`,
   );
 }
