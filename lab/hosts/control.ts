@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { OperationError } from '../../src/client/errors';
 import type { LabHost } from '../layout';
 import { HOST_IDENTITY_FILE, HOST_SIM_BIN, labPaths } from '../layout';
@@ -9,8 +8,6 @@ import { commandOf, isDead, killUntilGone, labProcesses, processesByMountNamespa
 import type { HostRuntime } from './runtime';
 import { readRuntime, writeRuntime } from './runtime';
 import { SSH_PORT, startSshd, waitForSsh } from './sshd';
-
-const run = promisify(execFile);
 
 export const BOOT_COMMAND = path.posix.join(HOST_SIM_BIN, 'kubeha-lab-boot');
 
@@ -82,20 +79,48 @@ export async function bootHost(labDir: string, host: LabHost): Promise<HostRunti
   return runtime;
 }
 
-/** Stop, then start sshd in a new namespace and run the host's boot command (starts enabled services). */
+/** Where the boot command's own output goes (inside the host: /var/log/kubeha-lab/boot.log). */
+export function bootLogPath(labDir: string, host: string): string {
+  return path.join(labPaths(labDir).hostPrivate(host, '/var/log/kubeha-lab'), 'boot.log');
+}
+
+/**
+ * Runs the boot command inside the host's namespace. Its output goes to a file, not a pipe, so
+ * daemons it leaves running cannot keep us waiting; we wait for the command itself to exit.
+ */
+async function runBootCommand(labDir: string, host: LabHost, sshdPid: number): Promise<void> {
+  const logFile = bootLogPath(labDir, host.name);
+  const log = openSync(logFile, 'a');
+  try {
+    const child = spawn('nsenter', ['--target', String(sshdPid), '--mount', '--uts', '--', BOOT_COMMAND], {
+      stdio: ['ignore', log, log],
+    });
+    const code = await new Promise<number | string>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve('timed out after 60 s');
+      }, 60_000);
+      child.once('error', (err) => resolve(err.message));
+      child.once('exit', (c, signal) => {
+        clearTimeout(timer);
+        resolve(c ?? `killed by ${signal}`);
+      });
+    });
+    if (code !== 0) {
+      const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-3).join(' | ');
+      throw new OperationError(`${host.name}: ${BOOT_COMMAND} failed after restart (${code}): ${tail}`, `See ${logFile}.`);
+    }
+  } finally {
+    closeSync(log);
+  }
+}
+
+/** Stop, then start sshd in a new namespace (same binds) and run the host's boot command (starts enabled services). */
 export async function restartHost(labDir: string, host: LabHost): Promise<void> {
   requireRuntime(labDir, host.name);
   await killHost(labDir, host.name);
   const runtime = await bootHost(labDir, host);
-  if (!existsSync(path.join(labPaths(labDir).simBin, 'kubeha-lab-boot'))) return;
-  try {
-    await run('nsenter', ['--target', String(runtime.sshdPid), '--mount', '--uts', '--', BOOT_COMMAND], {
-      timeout: 60_000,
-    });
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new OperationError(`${host.name}: ${BOOT_COMMAND} failed after restart: ${e.stderr?.trim() || e.message}`);
-  }
+  if (existsSync(path.join(labPaths(labDir).simBin, 'kubeha-lab-boot'))) await runBootCommand(labDir, host, runtime.sshdPid);
 }
 
 export { SSH_PORT };

@@ -58,9 +58,13 @@ describe('lab faults', () => {
     const lab = await startTestLab({ addressPrefix: PREFIX, controlPlanes: 1, workers: 0 });
     try {
       const boot = path.join(labPaths(lab.dir).simBin, 'kubeha-lab-boot');
-      writeFileSync(boot, '#!/bin/sh\nsetsid sleep 3600 </dev/null >/var/log/kubeha-lab/daemon.log 2>&1 &\necho booted > /run/kubeha-lab/booted\n');
-      chmodSync(boot, 0o755);
       const cp1 = lab.host('cp1');
+      writeFileSync(boot, '#!/bin/sh\necho "no kubelet config" >&2\nexit 3\n');
+      chmodSync(boot, 0o755);
+      await expect(cp1.restart()).rejects.toThrow(/kubeha-lab-boot failed after restart \(3\): no kubelet config/);
+      expect(cp1.state()).toBe('up');
+      // The daemon keeps the boot command's stdout open: restart must still return promptly.
+      writeFileSync(boot, '#!/bin/sh\nsetsid sleep 3600 &\necho booted > /run/kubeha-lab/booted\n');
       const before = cp1.pids();
       await cp1.restart();
       expect(before.some(alive)).toBe(false);
