@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as https from 'node:https';
 import * as path from 'node:path';
 import { externalLbPid, labPids, startLab, stopLab, stopLabHostsAt } from '../../lab';
@@ -31,6 +32,14 @@ function healthz(address: string, ca: string): Promise<number | string> {
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (err) => resolve(err.message));
   });
+}
+
+const CLI = path.join(__dirname, '..', '..', 'dist', 'src', 'client', 'cli.js');
+
+function kubeha(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` before the lab tests`);
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('lab faults', () => {
@@ -142,6 +151,38 @@ describe('lab faults', () => {
       expect(await tcpProbe(vip, 6443)).toBe('refused');
     } finally {
       await lab.dispose();
+    }
+  });
+
+  it('kubeha lab up/status/fault/down: the lab outlives the command, faults and teardown work from fresh processes', async () => {
+    await stopLabHostsAt(PREFIX);
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'kubeha-lab-cli-')), 'lab');
+    try {
+      const up = kubeha('lab', 'up', '--dir', dir, '--control-planes', '1', '--workers', '1', '--address-prefix', PREFIX, '--time-scale', '3600');
+      expect(up.stderr).toBe('');
+      expect(up.code).toBe(0);
+      expect(up.stdout).toMatch(/^cp1\s+control-plane\s+127\.0\.32\.11\s+up\s+\d+$/m);
+      expect(up.stdout).toContain('Next: kubeha up -f ');
+      expect(labPids(dir).size).toBe(2);
+
+      expect(kubeha('lab', 'fault', 'freeze', 'w1', '--dir', dir)).toMatchObject({ code: 0, stdout: 'w1: frozen\n' });
+      expect(kubeha('lab', 'status', '--dir', dir).stdout).toMatch(/^w1\s+worker\s+\S+\s+frozen\s/m);
+      const fail = kubeha('lab', 'fault', 'fail-next', 'cp1', '--dir', dir, '--command', 'kubeadm join', '--count', '2', '--exit-code', '1');
+      expect(fail.code).toBe(0);
+      expect(readFaults(dir).failNext).toEqual([
+        { host: 'cp1', command: 'kubeadm join', count: 2, message: 'simulated failure (kubeha lab fault)', exitCode: 1 },
+      ]);
+      const bad = kubeha('lab', 'fault', 'stop', 'cp9', '--dir', dir);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('no host "cp9"');
+      expect(bad.stderr).not.toMatch(/\n\s+at /); // no stack trace
+
+      expect(kubeha('lab', 'down', '--dir', dir).code).toBe(0);
+      expect(labPids(dir).size).toBe(0);
+      expect(await tcpProbe(`${PREFIX}.11`, 22)).toBe('refused');
+    } finally {
+      await stopLab(dir);
+      rmSync(path.dirname(dir), { recursive: true, force: true });
     }
   });
 });
