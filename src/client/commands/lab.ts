@@ -3,7 +3,7 @@ import { Option } from 'commander';
 import * as path from 'node:path';
 import pc from 'picocolors';
 import type { HostState, LabHandle } from '../../../lab';
-import { labPids, openLab, startLab, stopLab } from '../../../lab';
+import { externalLbPid, labPids, openLab, startLab, stopLab } from '../../../lab';
 import type { LabLoadBalancer } from '../../../lab/layout';
 import { labPaths } from '../../../lab/layout';
 import { UsageError } from '../errors';
@@ -89,9 +89,20 @@ async function down(options: DirOptions): Promise<void> {
   process.stdout.write(`lab in ${dir} is down (no process left)\n`);
 }
 
-function status(options: DirOptions): void {
+function status(options: DirOptions & { json?: boolean }): void {
   const lab = openLab(options.dir);
-  process.stdout.write(`lab ${lab.dir}: VIP ${lab.config.vip}, load balancer ${lab.config.loadBalancer}\n\n${hostsTable(lab)}\n`);
+  const byHost = labPids(lab.dir);
+  const externalLb = lab.config.loadBalancer === 'external' ? (externalLbPid(lab.dir) ?? null) : undefined;
+  if (options.json) {
+    const hosts = lab.config.hosts.map((h) => {
+      const pids = byHost.get(h.name) ?? [];
+      return { ...h, state: pids.length === 0 ? 'stopped' : lab.host(h.name).state(), pids };
+    });
+    process.stdout.write(`${JSON.stringify({ dir: lab.dir, vip: lab.config.vip, loadBalancer: lab.config.loadBalancer, externalLbPid: externalLb, hosts }, null, 2)}\n`);
+    return;
+  }
+  const lbLine = externalLb === undefined ? '' : `external HAProxy on ${lab.config.vip}:${lab.config.apiServerPort}: ${externalLb === null ? 'not running' : `pid ${externalLb}`}\n`;
+  process.stdout.write(`lab ${lab.dir}: VIP ${lab.config.vip}, load balancer ${lab.config.loadBalancer}\n${lbLine}\n${hostsTable(lab)}\n`);
 }
 
 function registerFaults(lab: Command): void {
@@ -167,6 +178,11 @@ export function registerLab(program: Command): void {
     .option('--address-prefix <a.b.c>', 'first three octets of the lab addresses', '127.0.0')
     .action(up);
   lab.command('down').description('stop every process of the lab').option('--dir <dir>', 'lab directory', DEFAULT_DIR).action(down);
-  lab.command('status').description('hosts and their state (up/frozen/stopped)').option('--dir <dir>', 'lab directory', DEFAULT_DIR).action(status);
+  lab
+    .command('status')
+    .description('hosts and their state (up/frozen/stopped)')
+    .option('--dir <dir>', 'lab directory', DEFAULT_DIR)
+    .option('--json', 'machine-readable')
+    .action(status);
   registerFaults(lab);
 }
