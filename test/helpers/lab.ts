@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LabHandle, StartLabOptions } from '../../lab';
 import { labPids, startLab, stopLabHostsAt } from '../../lab';
+import { labPaths } from '../../lab/layout';
 
 /** A lab in its own temp dir; `dispose()` stops it and removes the dir. */
 export async function startTestLab(options: Omit<StartLabOptions, 'dir'> & { addressPrefix: string }): Promise<LabHandle & { dispose(): Promise<void> }> {
@@ -21,3 +22,9 @@ export async function startTestLab(options: Omit<StartLabOptions, 'dir'> & { add
 }
 
 export { tcpProbe } from './tcp';
+
+/** The SSH settings a lab's cluster.yaml carries, for tests that connect without reading the spec. */
+export function labSsh(lab: LabHandle): { user: 'root'; port: 22; privateKey: string; knownHosts: string } {
+  const paths = labPaths(lab.dir);
+  return { user: 'root', port: 22, privateKey: paths.privateKey, knownHosts: paths.knownHosts };
+}
