@@ -1,0 +1,43 @@
+import type { DataConverter } from '@temporalio/common';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { EnvironmentError } from '../client/errors';
+
+export interface CreateKubehaWorkerInput {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: object;
+  dataConverter?: DataConverter;
+  /** Pre-bundled workflow code (tests bundle once per file); otherwise `workflowsPath` is bundled. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Defaults to the project's src/workflows/index. */
+  workflowsPath?: string;
+  /** Seconds a graceful shutdown may wait for running activities. */
+  shutdownGraceTimeMs?: number;
+}
+
+export function defaultWorkflowsPath(): string {
+  try {
+    return require.resolve('../workflows');
+  } catch {
+    throw new EnvironmentError(
+      `the kubeha workflows module (${__dirname}/../workflows) was not found`,
+      'rebuild kubeha (npm run build) so that dist/src/workflows exists',
+    );
+  }
+}
+
+export function createKubehaWorker(input: CreateKubehaWorkerInput): Promise<Worker> {
+  const workflows = input.workflowBundle
+    ? { workflowBundle: input.workflowBundle }
+    : { workflowsPath: input.workflowsPath ?? defaultWorkflowsPath() };
+  return Worker.create({
+    connection: input.connection,
+    namespace: input.namespace,
+    taskQueue: input.taskQueue,
+    activities: input.activities,
+    dataConverter: input.dataConverter,
+    shutdownGraceTime: input.shutdownGraceTimeMs ?? 10_000,
+    ...workflows,
+  });
+}

@@ -1,0 +1,29 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ensureTemporalCli } from '../../src/temporal/ensure-cli';
+import { searchAttributeKeys } from '../../src/temporal/search-attributes';
+import { TEST_TEMPORAL_ADDRESS_ENV, TEST_TEMPORAL_NAMESPACE } from '../helpers/temporal';
+
+declare global {
+  var __KUBEHA_TEMPORAL_ENV__: TestWorkflowEnvironment | undefined;
+}
+
+/** One real dev server (on a free port, in memory) for the whole e2e run. */
+export default async function globalSetup(): Promise<void> {
+  const progress = (line: string): void => void process.stderr.write(`e2e setup: ${line}\n`);
+  const cli = await ensureTemporalCli({ env: process.env, progress });
+  const executable =
+    cli.kind === 'sdk-download'
+      ? ({ type: 'cached-download', downloadDir: cli.downloadDir } as const)
+      : ({ type: 'existing-path', path: cli.path } as const);
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable,
+      ip: '127.0.0.1',
+      namespace: TEST_TEMPORAL_NAMESPACE,
+      searchAttributes: searchAttributeKeys(),
+      extraArgs: ['--log-level', 'warn'],
+    },
+  });
+  globalThis.__KUBEHA_TEMPORAL_ENV__ = env;
+  process.env[TEST_TEMPORAL_ADDRESS_ENV] = env.address;
+}
