@@ -1,0 +1,132 @@
+import path from 'node:path';
+import { InputError } from '../../../src/client/errors';
+import { loadSpecFile, parseSpec } from '../../../src/spec/load';
+import { clusterSettings, controlPlanes, loadBalancers, workers } from '../../../src/spec/hosts';
+
+const EXAMPLES = path.join(__dirname, '../../../examples');
+
+function problemsOf(text: string): string[] {
+  try {
+    parseSpec(text, 'c.yaml', { baseDir: '/specs', homeDir: '/home/u' });
+  } catch (err) {
+    if (err instanceof InputError) return err.problems;
+    throw err;
+  }
+  throw new Error('spec unexpectedly valid');
+}
+
+const base = (spec: string) => `apiVersion: kubeha.io/v1alpha1
+kind: Cluster
+metadata:
+  name: t
+spec:
+${spec}`;
+
+describe('loadSpecFile', () => {
+  it('accepts the issue example and fills every default', async () => {
+    const { spec, warnings } = await loadSpecFile(path.join(EXAMPLES, 'ha-3-masters.yaml'), { homeDir: '/home/u' });
+    expect(warnings).toEqual([]);
+    expect(spec.name).toBe('prod-a');
+    expect(spec.loadBalancer).toEqual({ type: 'kube-vip', vip: '192.168.0.100', port: 6443, interface: 'eth0', image: 'ghcr.io/kube-vip/kube-vip:v0.8.9' });
+    expect(spec.ssh).toEqual({
+      user: 'root',
+      port: 22,
+      privateKey: '/home/u/.ssh/id_ed25519',
+      knownHosts: '/home/u/.ssh/known_hosts',
+      acceptNewHostKeys: false,
+      sudo: false,
+      connectTimeoutMs: 10_000,
+    });
+    expect(spec.certificateKey).toEqual({ ttlMs: 7_200_000, renewBeforeMs: 900_000 });
+    expect(spec.joinToken).toEqual({ ttlMs: 86_400_000, renewBeforeMs: 3_600_000 });
+    expect(spec.approvals).toEqual(['before-init', 'before-workers']);
+    expect(spec.networking.dnsDomain).toBe('cluster.local');
+    expect(spec.cgroupDriver).toBe('systemd');
+    expect(spec.kubeProxyMode).toBe('iptables');
+    expect(spec.controlPlaneJoins).toBe('parallel');
+    expect(spec.workers.maxConcurrentJoins).toBe(10);
+    expect(spec.preflight).toEqual({ fix: false, ignore: [] });
+    expect(controlPlanes(spec).map((h) => h.name)).toEqual(['k8s01', 'k8s02', 'k8s03']);
+    expect(workers(spec).map((h) => h.name)).toEqual(['w1']);
+    const settings = clusterSettings(spec);
+    expect('hosts' in settings).toBe(false);
+    expect(settings.controlPlanes).toHaveLength(3);
+  });
+
+  it('merges per-host ssh overrides and derives sudo from the user', async () => {
+    const { spec } = await loadSpecFile(path.join(EXAMPLES, 'haproxy.yaml'), { homeDir: '/home/u' });
+    expect(loadBalancers(spec).map((h) => h.name)).toEqual(['lb1', 'lb2']);
+    const w1 = spec.hosts.find((h) => h.name === 'w1');
+    const w2 = spec.hosts.find((h) => h.name === 'w2');
+    expect(w1?.ssh).toMatchObject({ user: 'root', port: 2222, sudo: false, connectTimeoutMs: 15_000 });
+    expect(w2?.ssh).toMatchObject({ user: 'ubuntu', port: 22, sudo: true });
+    expect(spec.extraArgs.apiServer).toEqual({ 'audit-log-maxage': '30' });
+    expect(spec.loadBalancer).toEqual({ type: 'haproxy-keepalived', vip: '10.0.0.100', port: 6443, interface: 'eth0', virtualRouterId: 51 });
+  });
+
+  it('names a missing file clearly', async () => {
+    await expect(loadSpecFile('/nonexistent/spec.yaml')).rejects.toThrow(/cannot read spec \/nonexistent\/spec.yaml: no such file/);
+  });
+
+  it('resolves relative key paths against the spec directory', () => {
+    const { spec } = parseSpec(
+      base(`  kubernetesVersion: v1.29.0
+  networking: { podSubnet: 10.244.0.0/16, serviceSubnet: 10.96.0.0/12, cni: ./cni/my.yaml }
+  ssh: { privateKey: keys/id, user: admin }
+  hosts:
+    - { name: cp1, address: 10.0.0.1, role: control-plane }
+`),
+      'c.yaml',
+      { baseDir: '/specs', homeDir: '/home/u' },
+    );
+    expect(spec.ssh.privateKey).toBe('/specs/keys/id');
+    expect(spec.ssh.sudo).toBe(true);
+    expect(spec.networking.cni).toBe('/specs/cni/my.yaml');
+    expect(spec.controlPlaneEndpoint).toBe('10.0.0.1:6443');
+    expect(spec.loadBalancer).toEqual({ type: 'external' });
+  });
+});
+
+describe('parseSpec problems', () => {
+  it('reports every problem at once, each at its line and column', () => {
+    const text = base(`  kubernetesVersion: v1.27.3
+  controlPlaneEndpoint: 10.0.0.100:6443
+  loadBalancer:
+    type: kube-vip
+    vip: 10.0.0.99
+  networking:
+    podSubnet: 10.0.0.0/16
+    serviceSubnet: 10.96.0.0/33
+  certificateKey: { ttl: 3h, renewBefore: 15m }
+  approvals: [before-init, before-lunch]
+  criSocket: "unix:///run/x.sock; rm -rf /"
+  workers: { maxConcurrentJoins: 0 }
+  colour: blue
+  hosts:
+    - { name: CP1, address: 10.0.0.1, role: control-plane }
+    - { name: cp2, address: 10.0.0.1, role: control-plane }
+    - { name: cp2, address: 10.0.0.300, role: worker }
+    - { name: lb, address: 10.1.0.1, role: load-balancer }
+`);
+    expect(problemsOf(text)).toEqual([
+      'c.yaml:6:22: spec.kubernetesVersion: Kubernetes v1.27.3 is not supported (kubeha supports v1.28–v1.33)',
+      'c.yaml:9:5: spec.loadBalancer.interface: loadBalancer type kube-vip needs interface (the NIC that carries the VIP, e.g. eth0)',
+      'c.yaml:10:10: spec.loadBalancer.vip: vip 10.0.0.99 differs from the controlPlaneEndpoint host 10.0.0.100; clients would not reach the VIP',
+      'c.yaml:10:10: spec.loadBalancer.vip: the VIP address 10.0.0.99 lies inside podSubnet 10.0.0.0/16; pick subnets that do not contain host addresses',
+      'c.yaml:13:20: spec.networking.serviceSubnet: "10.96.0.0/33" is not a valid CIDR (e.g. 10.244.0.0/16)',
+      'c.yaml:14:26: spec.certificateKey.ttl: certificateKey ttl 3h exceeds 2h: kubeadm deletes the uploaded certificates after 2h',
+      'c.yaml:15:28: spec.approvals[1]: "before-lunch" is not one of "before-init", "before-workers"',
+      'c.yaml:16:14: spec.criSocket: "unix:///run/x.sock; rm -rf /" is not a CRI socket URL (unix:///path)',
+      'c.yaml:17:34: spec.workers.maxConcurrentJoins: must be at least 1',
+      'c.yaml:18:3: spec.colour: unknown field "colour"',
+      'c.yaml:20:15: spec.hosts[0].name: "CP1" is not a valid Kubernetes node name (lowercase RFC 1123: a-z, 0-9, -, .)',
+      'c.yaml:20:29: spec.hosts[0].address: host CP1 address 10.0.0.1 lies inside podSubnet 10.0.0.0/16; pick subnets that do not contain host addresses',
+      'c.yaml:21:29: spec.hosts[1].address: duplicate host address "10.0.0.1" (already used by hosts[0])',
+      'c.yaml:21:29: spec.hosts[1].address: host cp2 address 10.0.0.1 lies inside podSubnet 10.0.0.0/16; pick subnets that do not contain host addresses',
+      'c.yaml:22:15: spec.hosts[2].name: duplicate host name "cp2" (already used by hosts[1])',
+      'c.yaml:22:29: spec.hosts[2].address: "10.0.0.300" is not a valid IPv4 or IPv6 address',
+      'c.yaml:23:44: spec.hosts[3].role: role load-balancer is only used with loadBalancer type haproxy-keepalived (type is kube-vip)',
+      'c.yaml:20:5: warning: spec.hosts: 2 control planes: an even etcd member count tolerates no more failures than 1; prefer an odd number',
+    ]);
+  });
+});
