@@ -1,0 +1,152 @@
+/** Opens one authenticated ssh2 Client, turning every failure into a typed SshError. */
+import { readFile } from 'node:fs/promises';
+import type { Duplex } from 'node:stream';
+import { Client } from 'ssh2';
+import type { ConnectConfig } from 'ssh2';
+import {
+  HostKeyMismatchError,
+  HostKeyUnknownError,
+  SshAuthError,
+  SshConnectError,
+  SshError,
+  SshTimeoutError,
+} from './errors';
+import type { HostKeyVerdict } from './known-hosts';
+import { appendKnownHost, knownHostName, readKnownHosts, verifyHostKey } from './known-hosts';
+
+export interface ConnectInput {
+  /** Name used in errors and logs. */
+  name: string;
+  address: string;
+  port: number;
+  user: string;
+  privateKeyPath: string;
+  knownHostsPath: string;
+  acceptNewHostKeys: boolean;
+  pinnedFingerprints?: string[];
+  connectTimeoutMs: number;
+  keepaliveIntervalMs?: number;
+  /** An already-open stream to the target (jump host forwardOut). */
+  sock?: Duplex;
+}
+
+export async function connectClient(input: ConnectInput): Promise<Client> {
+  let privateKey: Buffer;
+  try {
+    privateKey = await readFile(input.privateKeyPath);
+  } catch (e) {
+    throw new SshAuthError(`cannot read the SSH private key ${input.privateKeyPath}: ${(e as Error).message}`, {
+      host: input.name,
+      op: 'auth',
+      hint: 'set ssh.privateKey in the spec to a readable key file on the worker machine',
+    });
+  }
+  const client = new Client();
+  let verdict: HostKeyVerdict | undefined;
+  let presentedKey: Buffer | undefined;
+  let appendFailure: Error | undefined;
+
+  const hostVerifier = (key: Buffer, verify: (ok: boolean) => void): void => {
+    presentedKey = key;
+    verdict = verifyHostKey({
+      host: input.address,
+      port: input.port,
+      key,
+      entries: readKnownHosts(input.knownHostsPath),
+      knownHostsPath: input.knownHostsPath,
+      pinnedFingerprints: input.pinnedFingerprints,
+    });
+    if (verdict.kind === 'trusted') return verify(true);
+    if (verdict.kind === 'unknown' && input.acceptNewHostKeys && !input.pinnedFingerprints?.length) {
+      appendKnownHost(input.knownHostsPath, input.address, input.port, key).then(
+        () => verify(true),
+        (e: Error) => {
+          appendFailure = e;
+          verify(false);
+        },
+      );
+      return;
+    }
+    verify(false);
+  };
+
+  const config: ConnectConfig = {
+    host: input.address,
+    port: input.port,
+    username: input.user,
+    privateKey,
+    readyTimeout: input.connectTimeoutMs,
+    keepaliveInterval: input.keepaliveIntervalMs ?? 10_000,
+    keepaliveCountMax: 3,
+    hostVerifier,
+    sock: input.sock,
+  };
+
+  return new Promise<Client>((resolve, reject) => {
+    const onError = (err: Error & { level?: string; code?: string }): void => {
+      client.removeListener('ready', onReady);
+      client.end();
+      reject(toConnectError(input, err, verdict, presentedKey, appendFailure));
+    };
+    const onReady = (): void => {
+      client.removeListener('error', onError);
+      resolve(client);
+    };
+    client.once('ready', onReady);
+    client.once('error', onError);
+    client.connect(config);
+  });
+}
+
+function toConnectError(
+  input: ConnectInput,
+  err: Error & { level?: string; code?: string },
+  verdict: HostKeyVerdict | undefined,
+  presentedKey: Buffer | undefined,
+  appendFailure: Error | undefined,
+): SshError {
+  const host = input.name;
+  const where = `${input.user}@${input.address}:${input.port}`;
+  if (appendFailure) {
+    return new SshError(`cannot record the new host key in ${input.knownHostsPath}: ${appendFailure.message}`, { host, op: 'host-key' });
+  }
+  if (verdict?.kind === 'mismatch') {
+    return new HostKeyMismatchError(
+      `host key mismatch for ${where}: expected ${verdict.expected.join(' or ')}, presented ${verdict.presented}`,
+      {
+        host,
+        op: 'host-key',
+        hint: `if the host was legitimately reinstalled, remove the stale entry (${verdict.lines.join(', ')}), e.g. ssh-keygen -R ${quoteForHint(knownHostName(input.address, input.port))} -f ${quoteForHint(input.knownHostsPath)}; otherwise treat this as a possible man-in-the-middle`,
+      },
+    );
+  }
+  if (verdict?.kind === 'revoked') {
+    return new HostKeyMismatchError(`host key ${verdict.presented} of ${where} is marked @revoked at ${verdict.line}`, { host, op: 'host-key' });
+  }
+  if (verdict?.kind === 'unknown') {
+    const keyNote = presentedKey ? ` (${verdict.keyType} ${verdict.presented})` : '';
+    return new HostKeyUnknownError(`host ${where} is not in ${input.knownHostsPath}${keyNote}`, {
+      host,
+      op: 'host-key',
+      hint: `add its key (ssh-keyscan -p ${input.port} ${input.address} >> ${input.knownHostsPath}, after checking the fingerprint) or set ssh.acceptNewHostKeys: true`,
+    });
+  }
+  if (err.level === 'client-authentication') {
+    return new SshAuthError(`authentication as ${input.user} with ${input.privateKeyPath} was refused by ${where}`, {
+      host,
+      op: 'auth',
+      hint: `install the public key in ~${input.user}/.ssh/authorized_keys on ${input.address} or fix ssh.user / ssh.privateKey`,
+    });
+  }
+  if (err.level === 'client-timeout' || /timed out/i.test(err.message)) {
+    return new SshTimeoutError(`no SSH handshake from ${where} within ${input.connectTimeoutMs} ms`, { host, op: 'connect' });
+  }
+  if (/encrypted private OpenSSH key|parse privateKey|Cannot parse privateKey/i.test(err.message)) {
+    return new SshAuthError(`cannot use the private key ${input.privateKeyPath}: ${err.message}`, { host, op: 'auth' });
+  }
+  return new SshConnectError(`cannot connect to ${where}: ${err.code ?? ''} ${err.message}`.replace(/\s+/g, ' '), { host, op: 'connect' });
+}
+
+function quoteForHint(value: string): string {
+  return /^[\w.:@/-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,240 @@
+/**
+ * One pooled ssh2 Client per host: reconnects when closed, runs scripts with a per-command
+ * timeout and AbortSignal, writes files atomically only when their content changed.
+ */
+import type { Client, ClientChannel } from 'ssh2';
+import { killCommand, PID_MARKER, wrapCommand } from './command';
+import { connectClient } from './connect';
+import { RemoteCommandError, SshAbortedError, SshConnectError, SshError, SshTimeoutError } from './errors';
+import type { Script } from './quote';
+import { defineScript, q, sh } from './quote';
+import { redact } from './redact';
+import type { SshTarget } from './target';
+import { needsSudo, poolKey } from './target';
+
+export interface RunOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Redacted output as it arrives. */
+  onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+  /** Sent on the command's stdin (e.g. file content or secrets), then stdin is closed. */
+  stdin?: string | Buffer;
+}
+
+export interface RunResult {
+  code: number;
+  /** Raw output: may hold secrets the caller asked for; redact before logging. */
+  stdout: string;
+  stderr: string;
+}
+
+export interface SshRunner {
+  run(target: SshTarget, script: Script, options?: RunOptions): Promise<RunResult>;
+  /** Like run, but a non-zero exit throws RemoteCommandError with redacted output. */
+  runChecked(target: SshTarget, script: Script, options?: RunOptions): Promise<RunResult>;
+  writeFile(target: SshTarget, path: string, content: string | Buffer, mode: number, options?: RunOptions): Promise<{ changed: boolean }>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+
+const writeFileScript = defineScript<{ path: string; mode: string }>('write-file', {
+  body: ({ path, mode }) => sh`target=${q(path)}
+dir=$(dirname -- "$target")
+mkdir -p -- "$dir"
+tmp=$(mktemp "$target.kubeha.XXXXXX")
+trap 'rm -f -- "$tmp"' EXIT
+cat > "$tmp"
+if [ -f "$target" ] && cmp -s -- "$tmp" "$target" && [ "$(stat -c %a -- "$target")" = ${q(mode)} ]; then echo unchanged; exit 0; fi
+chmod ${q(mode)} -- "$tmp"
+mv -f -- "$tmp" "$target"
+trap - EXIT
+echo changed`,
+});
+
+export class SshPool implements SshRunner {
+  private readonly clients = new Map<string, Promise<Client>>();
+  private closed = false;
+
+  constructor(private readonly options: { keepaliveIntervalMs?: number } = {}) {}
+
+  private client(target: SshTarget): Promise<Client> {
+    if (this.closed) return Promise.reject(new SshConnectError('SSH pool is closed', { host: target.name, op: 'connect' }));
+    const key = poolKey(target);
+    const existing = this.clients.get(key);
+    if (existing) return existing;
+    const pending = this.open(target);
+    this.clients.set(key, pending);
+    pending.then(
+      (client) => {
+        const forget = (): void => {
+          if (this.clients.get(key) === pending) this.clients.delete(key);
+        };
+        client.once('close', forget);
+        client.once('end', forget);
+        client.on('error', forget);
+      },
+      () => {
+        if (this.clients.get(key) === pending) this.clients.delete(key);
+      },
+    );
+    return pending;
+  }
+
+  private async open(target: SshTarget): Promise<Client> {
+    const { ssh } = target;
+    const common = {
+      privateKeyPath: ssh.privateKey,
+      knownHostsPath: ssh.knownHosts,
+      acceptNewHostKeys: ssh.acceptNewHostKeys,
+      connectTimeoutMs: ssh.connectTimeoutMs,
+      keepaliveIntervalMs: this.options.keepaliveIntervalMs,
+    };
+    if (!ssh.jumpHost) {
+      return connectClient({ ...common, name: target.name, address: target.address, port: ssh.port, user: ssh.user });
+    }
+    const jumpTarget: SshTarget = {
+      name: `${target.name} (jump host ${ssh.jumpHost.address})`,
+      address: ssh.jumpHost.address,
+      ssh: { ...ssh, user: ssh.jumpHost.user, port: ssh.jumpHost.port, jumpHost: undefined },
+    };
+    const jump = await this.client(jumpTarget);
+    const sock = await new Promise<ClientChannel>((resolve, reject) => {
+      jump.forwardOut('127.0.0.1', 0, target.address, ssh.port, (err, stream) => {
+        if (err) reject(new SshConnectError(`jump host ${ssh.jumpHost?.address} cannot reach ${target.address}:${ssh.port}: ${err.message}`, { host: target.name, op: 'connect' }));
+        else resolve(stream);
+      });
+    });
+    return connectClient({ ...common, name: target.name, address: target.address, port: ssh.port, user: ssh.user, sock });
+  }
+
+  async run(target: SshTarget, script: Script, options: RunOptions = {}): Promise<RunResult> {
+    if (options.signal?.aborted) throw new SshAbortedError(`${script.name} cancelled before it started`, { host: target.name, op: 'exec', command: script.name });
+    const client = await this.client(target);
+    const sudo = needsSudo(target);
+    const channel = await new Promise<ClientChannel>((resolve, reject) => {
+      client.exec(wrapCommand(script, sudo), (err, ch) => {
+        if (err) reject(new SshConnectError(`cannot start ${script.name}: ${err.message}`, { host: target.name, op: 'exec', command: script.name }));
+        else resolve(ch);
+      });
+    });
+    return this.collect(client, target, script, channel, sudo, options);
+  }
+
+  private collect(client: Client, target: SshTarget, script: Script, channel: ClientChannel, sudo: boolean, options: RunOptions): Promise<RunResult> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    return new Promise<RunResult>((resolve, reject) => {
+      let stdout = '';
+      let stderr = '';
+      let pid: number | undefined;
+      let pending = '';
+      let settled = false;
+      let exitCode: number | undefined;
+      let exitSignal: string | undefined;
+
+      const finish = (result: RunResult | SshError): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        if (result instanceof Error) reject(result);
+        else resolve(result);
+      };
+      const stop = (error: SshError): void => {
+        if (pid !== undefined) {
+          client.exec(killCommand(pid, sudo), (err, ch) => {
+            if (!err) {
+              ch.on('data', () => undefined).on('close', () => undefined);
+              ch.stderr.on('data', () => undefined);
+            }
+          });
+        }
+        try {
+          channel.signal('TERM');
+        } catch {
+          /* channel already gone */
+        }
+        channel.close();
+        finish(error);
+      };
+      const onAbort = (): void =>
+        stop(new SshAbortedError(`${script.name} cancelled`, { host: target.name, op: 'exec', command: script.name, stderr: redact(tail(stderr)) }));
+      const timer = setTimeout(
+        () => stop(new SshTimeoutError(`${script.name} did not finish within ${timeoutMs} ms`, { host: target.name, op: 'exec', command: script.name, stderr: redact(tail(stderr)), stdout: redact(tail(stdout)) })),
+        timeoutMs,
+      );
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+
+      channel.on('data', (data: Buffer) => {
+        let text = data.toString('utf8');
+        if (pid === undefined) {
+          pending += text;
+          const nl = pending.indexOf('\n');
+          if (nl < 0) return;
+          const first = pending.slice(0, nl);
+          text = pending.slice(nl + 1);
+          pending = '';
+          if (first.startsWith(PID_MARKER)) pid = Number(first.slice(PID_MARKER.length));
+          else text = `${first}\n${text}`;
+        }
+        stdout += text;
+        if (text) options.onOutput?.(redact(text), 'stdout');
+      });
+      channel.stderr.on('data', (data: Buffer) => {
+        const text = data.toString('utf8');
+        stderr += text;
+        options.onOutput?.(redact(text), 'stderr');
+      });
+      channel.on('exit', (code: number | null, signal?: string) => {
+        exitCode = code ?? undefined;
+        exitSignal = signal;
+      });
+      channel.on('close', () => {
+        if (exitCode === undefined && exitSignal === undefined) {
+          finish(new SshConnectError(`connection lost while running ${script.name}`, { host: target.name, op: 'exec', command: script.name, stderr: redact(tail(stderr)) }));
+          return;
+        }
+        finish({ code: exitCode ?? 128, stdout: stdout + pending, stderr });
+      });
+      if (options.stdin !== undefined) channel.end(options.stdin);
+      else channel.end();
+    });
+  }
+
+  async runChecked(target: SshTarget, script: Script, options: RunOptions = {}): Promise<RunResult> {
+    const result = await this.run(target, script, options);
+    if (result.code !== 0) {
+      throw new RemoteCommandError(`${script.name} exited with code ${result.code}: ${lastLine(redact(result.stderr || result.stdout))}`, {
+        host: target.name,
+        op: 'exec',
+        command: script.name,
+        exitCode: result.code,
+        stderr: redact(tail(result.stderr)),
+        stdout: redact(tail(result.stdout)),
+      });
+    }
+    return result;
+  }
+
+  async writeFile(target: SshTarget, path: string, content: string | Buffer, mode: number, options: RunOptions = {}): Promise<{ changed: boolean }> {
+    const script = writeFileScript.render({ path, mode: mode.toString(8) });
+    const result = await this.runChecked(target, { ...script, name: `write-file ${path}` }, { ...options, stdin: content });
+    return { changed: result.stdout.trim().endsWith('changed') && !result.stdout.trim().endsWith('unchanged') };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const clients = [...this.clients.values()];
+    this.clients.clear();
+    await Promise.all(clients.map((p) => p.then((c) => c.end(), () => undefined)));
+  }
+}
+
+function tail(text: string, max = 4000): string {
+  return text.length > max ? `...${text.slice(-max)}` : text;
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n').filter((l) => l.trim() !== '');
+  return lines[lines.length - 1]?.trim() ?? '(no output)';
+}
