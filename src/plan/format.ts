@@ -1,0 +1,21 @@
+import type { PlanStep } from './steps';
+
+function modeText(step: PlanStep): string {
+  if (step.gate) return 'approval gate';
+  if (step.mode.kind === 'serial') return step.hosts.length > 1 ? 'serial' : 'single host';
+  return step.mode.limit ? `parallel, ≤${step.mode.limit} at a time` : 'parallel';
+}
+
+/** Human-readable numbered plan, one step per line plus its hosts. */
+export function formatPlan(steps: PlanStep[], maxHostsShown = 20): string {
+  const lines: string[] = [];
+  steps.forEach((step, i) => {
+    lines.push(`${String(i + 1).padStart(2)}. ${step.title}  [${modeText(step)}]`);
+    if (step.hosts.length > 0) {
+      const shown = step.hosts.slice(0, maxHostsShown).join(', ');
+      const more = step.hosts.length > maxHostsShown ? ` … and ${step.hosts.length - maxHostsShown} more` : '';
+      lines.push(`      hosts: ${shown}${more}`);
+    }
+  });
+  return `${lines.join('\n')}\n`;
+}

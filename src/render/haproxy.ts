@@ -1,0 +1,55 @@
+import { controlPlanes, joinHostPort } from '../spec/hosts';
+import type { ClusterSpec } from '../spec/types';
+import { apiServerBindPort } from './kubeadm-init';
+
+export type HaproxyLoadBalancer = Extract<ClusterSpec['loadBalancer'], { type: 'haproxy-keepalived' }>;
+
+export function haproxyLoadBalancer(spec: ClusterSpec): HaproxyLoadBalancer {
+  if (spec.loadBalancer.type !== 'haproxy-keepalived') throw new Error(`loadBalancer type is ${spec.loadBalancer.type}, not haproxy-keepalived`);
+  return spec.loadBalancer;
+}
+
+/**
+ * haproxy.cfg after kubeadm's "HA considerations": TCP pass-through, TLS health check of
+ * /healthz on every API server. The frontend binds the VIP only, never `*`, so it can share a
+ * machine (or a loopback network in the lab) with API servers on the same port.
+ */
+export function renderHaproxyCfg(spec: ClusterSpec): string {
+  const lb = haproxyLoadBalancer(spec);
+  const backendPort = apiServerBindPort(spec);
+  const servers = controlPlanes(spec).map((h) => `    server ${h.name} ${joinHostPort(h.address, backendPort)} check verify none fall 3 rise 2`);
+  return [
+    `# Rendered by kubeha for cluster ${spec.name}. Do not edit: re-run kubeha.`,
+    'global',
+    '    log stdout format raw local0',
+    '    daemon',
+    '',
+    'defaults',
+    '    mode                    tcp',
+    '    log                     global',
+    '    option                  tcplog',
+    '    option                  dontlognull',
+    '    option                  redispatch',
+    '    retries                 1',
+    '    timeout connect         5s',
+    '    timeout client          35s',
+    '    timeout server          35s',
+    '    timeout check           10s',
+    '',
+    'frontend apiserver',
+    `    bind ${joinHostPort(lb.vip, lb.port)}`,
+    '    mode tcp',
+    '    option tcplog',
+    '    default_backend apiserverbackend',
+    '',
+    'backend apiserverbackend',
+    '    option httpchk',
+    '    http-check connect ssl',
+    '    http-check send meth GET uri /healthz',
+    '    http-check expect status 200',
+    '    mode tcp',
+    '    balance roundrobin',
+    ...servers,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,68 @@
+import { joinHostPort, loadBalancers } from '../spec/hosts';
+import type { ClusterSpec, HostSpec } from '../spec/types';
+import { haproxyLoadBalancer } from './haproxy';
+
+export const CHECK_SCRIPT_PATH = '/etc/keepalived/check_apiserver.sh';
+
+/** The first load-balancer host starts as MASTER with the highest priority; the others back it up. */
+export function vrrpRole(spec: ClusterSpec, host: HostSpec): { state: 'MASTER' | 'BACKUP'; priority: number } {
+  const index = loadBalancers(spec).findIndex((h) => h.name === host.name);
+  if (index < 0) throw new Error(`${host.name} is not a load-balancer host`);
+  return index === 0 ? { state: 'MASTER', priority: 101 } : { state: 'BACKUP', priority: Math.max(1, 100 - index) };
+}
+
+/** keepalived.conf for one load-balancer host, after kubeadm's "HA considerations". */
+export function renderKeepalivedConf(spec: ClusterSpec, host: HostSpec): string {
+  const lb = haproxyLoadBalancer(spec);
+  const { state, priority } = vrrpRole(spec, host);
+  return [
+    `! Rendered by kubeha for cluster ${spec.name} on ${host.name}. Do not edit: re-run kubeha.`,
+    'global_defs {',
+    `    router_id ${host.name}`,
+    '    enable_script_security',
+    '    script_user root',
+    '}',
+    'vrrp_script check_apiserver {',
+    `    script "${CHECK_SCRIPT_PATH}"`,
+    '    interval 3',
+    '    weight -2',
+    '    fall 10',
+    '    rise 2',
+    '}',
+    '',
+    'vrrp_instance VI_1 {',
+    `    state ${state}`,
+    `    interface ${lb.interface}`,
+    `    virtual_router_id ${lb.virtualRouterId}`,
+    `    priority ${priority}`,
+    '    advert_int 1',
+    '    virtual_ipaddress {',
+    `        ${lb.vip}`,
+    '    }',
+    '    track_script {',
+    '        check_apiserver',
+    '    }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** The health check keepalived runs: the API server answers through HAProxy on the VIP while this host holds it. */
+export function renderCheckApiserverScript(spec: ClusterSpec): string {
+  const lb = haproxyLoadBalancer(spec);
+  const url = `https://${joinHostPort(lb.vip, lb.port)}/healthz`;
+  return [
+    '#!/bin/sh',
+    `# Rendered by kubeha for cluster ${spec.name}.`,
+    '',
+    'errorExit() {',
+    '    echo "*** $*" 1>&2',
+    '    exit 1',
+    '}',
+    '',
+    `if ip addr | grep -q -F ' ${lb.vip}/'; then`,
+    `    curl -sfk --max-time 2 '${url}' -o /dev/null || errorExit 'Error GET ${url}'`,
+    'fi',
+    '',
+  ].join('\n');
+}
