@@ -42,7 +42,7 @@ export function parseSpec(text: string, fileName: string, opts: ParseOptions = {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((e) => {
-      const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+      const pos = lines.linePos(e.pos[0]);
       return `${fileName}:${pos.line}:${pos.col}: YAML syntax: ${e.message.split('\n')[0]}`;
     });
     throw invalid(fileName, problems);

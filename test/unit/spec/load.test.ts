@@ -130,3 +130,82 @@ describe('parseSpec problems', () => {
     ]);
   });
 });
+
+describe('parseSpec edge cases', () => {
+  it('reports YAML syntax errors with their position', () => {
+    expect(problemsOf('apiVersion: kubeha.io/v1alpha1\nkind: [Cluster\n')[0]).toMatch(/^c\.yaml:\d+:\d+: YAML syntax: /);
+    expect(problemsOf('x: 0\nb:\n  a: 1\n  a: 2\n')).toEqual(['c.yaml:4:3: YAML syntax: Map keys must be unique']);
+  });
+
+  it('explains an empty file', () => {
+    expect(problemsOf('')).toEqual(['c.yaml:1:1: expected object, got nothing']);
+  });
+
+  it('points a missing field at its parent mapping', () => {
+    expect(problemsOf(base(`  kubernetesVersion: v1.30.0
+  networking:
+    podSubnet: 10.244.0.0/16
+  hosts:
+    - { name: cp1, address: 10.0.0.1, role: control-plane }
+`))).toEqual(['c.yaml:8:5: spec.networking.serviceSubnet: missing required field "serviceSubnet"']);
+  });
+
+  it('rejects shell syntax in every field that reaches a remote command', () => {
+    const problems = problemsOf(base(`  kubernetesVersion: v1.30.0
+  imageRepository: "registry.k8s.io/$(id)"
+  extraArgs:
+    apiServer: { "x;y": "1", audit-policy-file: "/etc/a b" }
+  ssh: { privateKey: "~/.ssh/id\`reboot\`", user: "root;" }
+  networking: { podSubnet: 10.244.0.0/16, serviceSubnet: 10.96.0.0/12 }
+  hosts:
+    - { name: cp1, address: 10.0.0.1, role: control-plane, ssh: { knownHosts: "a|b" } }
+`));
+    expect(problems.map((p) => p.replace(/^c\.yaml:\d+:\d+: /, '').split(':')[0])).toEqual([
+      'spec.imageRepository',
+      'spec.extraArgs.apiServer.x;y',
+      'spec.extraArgs.apiServer.audit-policy-file',
+      'spec.ssh.privateKey',
+      'spec.ssh.user',
+      'spec.hosts[0].ssh.knownHosts',
+    ]);
+  });
+
+  it('checks external etcd, lifetimes and load-balancer consistency', () => {
+    const problems = problemsOf(base(`  kubernetesVersion: v1.31.0
+  controlPlaneEndpoint: api.example.com:6443
+  loadBalancer: { type: haproxy-keepalived, vip: 10.0.0.100, interface: eth0, image: "x/y:1" }
+  etcd: { topology: external, endpoints: ["http://10.0.0.5:2379"], caFile: relative/ca.crt }
+  controlPlaneJoins: parallel
+  joinToken: { ttl: 1h, renewBefore: 2h }
+  networking: { podSubnet: 10.244.0.0/16, serviceSubnet: 10.244.128.0/20 }
+  hosts:
+    - { name: cp1, address: 10.0.0.1, role: control-plane }
+    - { name: cp2, address: 10.0.0.2, role: control-plane }
+    - { name: cp3, address: 10.0.0.3, role: control-plane }
+`));
+    expect(problems).toEqual([
+      'c.yaml:8:79: spec.loadBalancer.image: image only applies to loadBalancer type kube-vip',
+      'c.yaml:9:9: spec.etcd.certFile: external etcd needs certFile',
+      'c.yaml:9:9: spec.etcd.keyFile: external etcd needs keyFile',
+      'c.yaml:9:43: spec.etcd.endpoints[0]: "http://10.0.0.5:2379" is not an https URL with host and port (e.g. https://10.0.0.5:2379)',
+      'c.yaml:9:76: spec.etcd.caFile: "relative/ca.crt" is not an absolute path on the control-plane hosts (letters, digits and . _ / - only (no spaces or shell syntax))',
+      'c.yaml:11:38: spec.joinToken.renewBefore: joinToken renewBefore (2h) must be shorter than ttl (1h)',
+      'c.yaml:12:58: spec.networking.serviceSubnet: serviceSubnet 10.244.128.0/20 overlaps podSubnet 10.244.0.0/16',
+      'c.yaml:14:5: spec.hosts: loadBalancer type haproxy-keepalived needs at least one host with role: load-balancer',
+      'c.yaml:10:22: warning: spec.controlPlaneJoins: control-plane joins run serially with external etcd; parallel is ignored',
+    ]);
+  });
+
+  it('requires an endpoint and a load balancer with several control planes', () => {
+    expect(problemsOf(base(`  kubernetesVersion: v1.32.0
+  networking: { podSubnet: 10.244.0.0/16, serviceSubnet: 10.96.0.0/12 }
+  hosts:
+    - { name: cp1, address: 10.0.0.1, role: control-plane }
+    - { name: cp2, address: "fd00::2", role: control-plane }
+    - { name: cp3, address: 10.0.0.3, role: control-plane }
+`))).toEqual([
+      'c.yaml:6:3: spec.controlPlaneEndpoint: controlPlaneEndpoint is required with 3 control planes (the load balancer\'s VIP or DNS name with port, e.g. 192.168.0.100:6443)',
+      'c.yaml:6:3: spec.loadBalancer: loadBalancer is required with 3 control planes (type: kube-vip, haproxy-keepalived or external)',
+    ]);
+  });
+});
