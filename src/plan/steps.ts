@@ -1,5 +1,6 @@
 import { controlPlanes, firstControlPlane, loadBalancers, workers } from '../spec/hosts';
 import type { ApprovalGate, ClusterSpec } from '../spec/types';
+import { minorOf } from '../spec/version';
 
 /**
  * The ordered steps of a bring-up, as the bring-up workflow runs them. Pure and deterministic
@@ -56,7 +57,8 @@ export function planSteps(spec: ClusterSpec): PlanStep[] {
   if (spec.approvals.includes('before-init')) {
     steps.push({ id: 'approve-before-init', title: 'Wait for approval: before-init', hosts: [], mode: serial, gate: 'before-init' });
   }
-  steps.push({ id: 'init', title: `kubeadm init on ${first.name} (uploads certificates, mints a join token)`, hosts: [first.name], mode: serial });
+  const kubeVipSwitch = lb.type === 'kube-vip' && minorOf(spec.kubernetesVersion) >= 29 ? '; then kube-vip moves from super-admin.conf to admin.conf' : '';
+  steps.push({ id: 'init', title: `kubeadm init on ${first.name} (uploads certificates, mints a join token${kubeVipSwitch})`, hosts: [first.name], mode: serial });
   steps.push({ id: 'cni', title: `Apply the ${spec.networking.cni} CNI and wait for ${first.name} to be Ready`, hosts: [first.name], mode: serial });
   if (joiningCps.length > 0) {
     const how = spec.controlPlaneJoins === 'serial' ? (spec.etcd.topology === 'external' ? 'one at a time (external etcd)' : 'one at a time') : 'in parallel';

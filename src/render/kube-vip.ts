@@ -5,21 +5,26 @@ import { minorOf } from '../spec/version';
 
 export const KUBE_VIP_MANIFEST_PATH = '/etc/kubernetes/manifests/kube-vip.yaml';
 
+export interface KubeVipRenderOptions {
+  /** Once `kubeadm init` is done the first control plane switches back to admin.conf, as kube-vip's docs advise. */
+  afterInit?: boolean;
+}
+
 /**
  * Since Kubernetes v1.29 the admin.conf that `kubeadm init` writes only gains its RBAC after
  * the API server is up, so kube-vip on the first control plane must use super-admin.conf
  * during init (kube-vip docs, "kubeadm init" note). Joining control planes use admin.conf.
  */
-export function kubeVipKubeconfig(spec: ClusterSpec, host: HostSpec): string {
-  const first = firstControlPlane(spec).name === host.name;
+export function kubeVipKubeconfig(spec: ClusterSpec, host: HostSpec, opts: KubeVipRenderOptions = {}): string {
+  const first = firstControlPlane(spec).name === host.name && !opts.afterInit;
   return first && minorOf(spec.kubernetesVersion) >= 29 ? '/etc/kubernetes/super-admin.conf' : '/etc/kubernetes/admin.conf';
 }
 
 /** The static pod `kube-vip manifest pod --arp --controlplane --leaderElection` prints, for one control plane. */
-export function renderKubeVipManifest(spec: ClusterSpec, host: HostSpec): string {
+export function renderKubeVipManifest(spec: ClusterSpec, host: HostSpec, opts: KubeVipRenderOptions = {}): string {
   const lb = spec.loadBalancer;
   if (lb.type !== 'kube-vip') throw new Error(`loadBalancer type is ${lb.type}, not kube-vip`);
-  const kubeconfig = kubeVipKubeconfig(spec, host);
+  const kubeconfig = kubeVipKubeconfig(spec, host, opts);
   const env = (name: string, value: string) => ({ name, value });
   const pod = {
     apiVersion: 'v1',

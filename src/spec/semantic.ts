@@ -3,6 +3,7 @@ import { parseDuration } from './duration';
 import { parseEndpoint } from './hosts';
 import type { Problems } from './problems';
 import { isCidr, isIp } from './schema';
+import { parseKubernetesVersion } from './version';
 
 /**
  * Rules that span several fields. They read the raw document defensively, so they run even
@@ -39,6 +40,14 @@ export function checkSemantics(root: unknown, problems: Problems): void {
   checkSubnets(spec, hosts, problems);
   checkEtcd(spec, problems);
   checkLifetimes(spec, problems);
+  checkKubeProxyMode(spec, problems);
+}
+
+function checkKubeProxyMode(spec: Obj, problems: Problems): void {
+  const version = parseKubernetesVersion(str(spec.kubernetesVersion) ?? '');
+  if (spec.kubeProxyMode === 'nftables' && version && version.minor < 31) {
+    problems.error(['spec', 'kubeProxyMode'], `kube-proxy's nftables mode needs Kubernetes v1.31 or later (it is behind a feature gate before); use iptables or ipvs with ${str(spec.kubernetesVersion)}`);
+  }
 }
 
 function checkHosts(spec: Obj, hosts: RawHost[], problems: Problems): void {
@@ -88,6 +97,8 @@ function checkEndpointAndLoadBalancer(spec: Obj, hosts: RawHost[], problems: Pro
     if (vip && isIp(vip) && endpoint && isIp(endpoint.host) && ipaddr.parse(vip).toNormalizedString() !== ipaddr.parse(endpoint.host).toNormalizedString()) {
       problems.error([...path, 'vip'], `vip ${vip} differs from the controlPlaneEndpoint host ${endpoint.host}; clients would not reach the VIP`);
     }
+    const clash = vip && isIp(vip) ? hosts.find((h) => h.address && isIp(h.address) && ipaddr.parse(h.address).toNormalizedString() === ipaddr.parse(vip).toNormalizedString()) : undefined;
+    if (clash) problems.error([...path, 'vip'], `vip ${vip} is also the address of host ${clash.name ?? clash.index}; the VIP must be an otherwise unused address`);
     if (typeof lb.port === 'number' && endpoint && lb.port !== endpoint.port) {
       problems.error([...path, 'port'], `loadBalancer.port ${lb.port} differs from the controlPlaneEndpoint port ${endpoint.port}; drop it or make them equal`);
     }

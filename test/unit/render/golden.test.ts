@@ -5,6 +5,7 @@ import { loadSpecFile } from '../../../src/spec/load';
 import { renderPlanFiles } from '../../../src/render/plan-files';
 import { renderKubeadmInit } from '../../../src/render/kubeadm-init';
 import { renderKubeadmJoin } from '../../../src/render/kubeadm-join';
+import { renderKubeVipManifest } from '../../../src/render/kube-vip';
 import type { ClusterSpec } from '../../../src/spec/types';
 
 const ROOT = path.join(__dirname, '../../..');
@@ -97,5 +98,19 @@ describe('kubeadm join file', () => {
     const w1 = spec.hosts.find((h) => h.name === 'w1')!;
     expect(parse(renderKubeadmJoin({ spec, host: w1, as: 'worker', secrets })).controlPlane).toBeUndefined();
     expect(() => renderKubeadmJoin({ spec, host: cp2, as: 'control-plane', secrets: { ...secrets, certificateKey: undefined } })).toThrow(/certificate key/);
+  });
+});
+
+describe('kube-vip manifest', () => {
+  it('uses super-admin.conf only on the first control plane during init from v1.29 on', async () => {
+    const spec = await example('ha-3-masters');
+    const [k8s01, k8s02] = spec.hosts;
+    const volume = (text: string) => parse(text).spec.volumes[0].hostPath.path;
+    expect(volume(renderKubeVipManifest(spec, k8s01!))).toBe('/etc/kubernetes/super-admin.conf');
+    expect(volume(renderKubeVipManifest(spec, k8s01!, { afterInit: true }))).toBe('/etc/kubernetes/admin.conf');
+    expect(volume(renderKubeVipManifest(spec, k8s02!))).toBe('/etc/kubernetes/admin.conf');
+    expect(volume(renderKubeVipManifest({ ...spec, kubernetesVersion: 'v1.28.9' }, k8s01!))).toBe('/etc/kubernetes/admin.conf');
+    const env = Object.fromEntries(parse(renderKubeVipManifest(spec, k8s02!)).spec.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value]));
+    expect(env).toMatchObject({ vip_arp: 'true', cp_enable: 'true', vip_leaderelection: 'true', vip_address: '192.168.0.100', vip_interface: 'eth0', port: '6443' });
   });
 });

@@ -209,3 +209,36 @@ describe('parseSpec edge cases', () => {
     ]);
   });
 });
+
+describe('parseSpec version-dependent and VIP rules', () => {
+  it('rejects nftables before v1.31 and a VIP that is a host address', () => {
+    expect(problemsOf(base(`  kubernetesVersion: v1.30.0
+  kubeProxyMode: nftables
+  controlPlaneEndpoint: 10.0.0.1:6443
+  loadBalancer: { type: kube-vip, vip: 10.0.0.1, interface: eth0 }
+  networking: { podSubnet: 10.244.0.0/16, serviceSubnet: 10.96.0.0/12 }
+  hosts:
+    - { name: cp1, address: 10.0.0.1, role: control-plane }
+`))).toEqual([
+      "c.yaml:7:18: spec.kubeProxyMode: kube-proxy's nftables mode needs Kubernetes v1.31 or later (it is behind a feature gate before); use iptables or ipvs with v1.30.0",
+      'c.yaml:9:40: spec.loadBalancer.vip: vip 10.0.0.1 is also the address of host cp1; the VIP must be an otherwise unused address',
+    ]);
+  });
+
+  it('accepts IPv6 hosts, a bracketed IPv6 endpoint and a jump host', () => {
+    const { spec } = parseSpec(
+      base(`  kubernetesVersion: v1.33.0
+  controlPlaneEndpoint: "[fd00::100]:6443"
+  loadBalancer: { type: kube-vip, vip: "fd00::100", interface: eth0 }
+  networking: { podSubnet: "fd10::/56", serviceSubnet: "fd20::/112" }
+  ssh: { jumpHost: { address: bastion.example.com, user: jump } }
+  hosts:
+    - { name: cp1, address: "fd00::1", role: control-plane }
+`),
+      'c.yaml',
+      { baseDir: '/', homeDir: '/h' },
+    );
+    expect(spec.hosts[0]?.ssh.jumpHost).toEqual({ address: 'bastion.example.com', port: 22, user: 'jump' });
+    expect(spec.loadBalancer).toMatchObject({ vip: 'fd00::100', port: 6443 });
+  });
+});

@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.join(__dirname, '../../..');
+const ENTRY_POINTS = ['src/plan/steps.ts', 'src/spec/hosts.ts', 'src/spec/types.ts', 'src/spec/version.ts'];
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(path.join(ROOT, file), 'utf8');
+  return [...text.matchAll(/^import(?!\s+type)[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1] as string);
+}
+
+describe('modules workflow code may import', () => {
+  it('reach no Node API, zod or yaml, directly or through their value imports', () => {
+    const seen = new Set<string>();
+    const queue = [...ENTRY_POINTS];
+    const offenders: string[] = [];
+    while (queue.length > 0) {
+      const file = queue.shift() as string;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      for (const spec of importsOf(file)) {
+        if (spec.startsWith('.')) queue.push(path.join(path.dirname(file), `${spec}.ts`));
+        else offenders.push(`${file} imports ${spec}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+    expect(seen.size).toBeGreaterThanOrEqual(ENTRY_POINTS.length);
+  });
+});
