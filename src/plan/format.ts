@@ -7,10 +7,12 @@ function modeText(step: PlanStep): string {
 }
 
 /** Human-readable numbered plan, one step per line plus its hosts. */
-export function formatPlan(steps: PlanStep[], maxHostsShown = 20): string {
+export function formatPlan(steps: PlanStep[], opts: { cluster?: string; maxHostsShown?: number } = {}): string {
+  const maxHostsShown = opts.maxHostsShown ?? 20;
   const lines: string[] = [];
   steps.forEach((step, i) => {
     lines.push(`${String(i + 1).padStart(2)}. ${step.title}  [${modeText(step)}]`);
+    if (step.gate) lines.push(`      approve with: kubeha approve ${opts.cluster ?? '<cluster>'} ${step.gate}`);
     if (step.hosts.length > 0) {
       const shown = step.hosts.slice(0, maxHostsShown).join(', ');
       const more = step.hosts.length > maxHostsShown ? ` … and ${step.hosts.length - maxHostsShown} more` : '';

@@ -82,7 +82,7 @@ export function planSteps(spec: ClusterSpec): PlanStep[] {
     const limit = Math.min(spec.workers.maxConcurrentJoins, workerNames.length);
     steps.push({
       id: 'join-workers',
-      title: `Join ${count(workerNames.length, 'worker')}, at most ${limit} at a time`,
+      title: `Join ${count(workerNames.length, 'worker')}, at most ${limit} at a time (a worker that keeps failing is reported, not fatal)`,
       hosts: workerNames,
       mode: limit === 1 ? serial : { kind: 'parallel', limit },
     });

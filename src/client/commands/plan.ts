@@ -30,7 +30,7 @@ export async function runPlan({ file, out, json = false, stdout = process.stdout
     return;
   }
   stdout.write(`Plan for cluster ${spec.name} (${summarizeSpec(spec)}), Kubernetes ${spec.kubernetesVersion}, endpoint ${spec.controlPlaneEndpoint}:\n`);
-  stdout.write(formatPlan(steps));
+  stdout.write(formatPlan(steps, { cluster: spec.name }));
   if (out) {
     stdout.write(`\nWrote ${written.length} files under ${out}:\n`);
     for (const w of written) stdout.write(`  ${w}\n`);

@@ -54,6 +54,7 @@ describe('kubeha plan', () => {
     expect(text).toContain('Plan for cluster prod-a (3 control planes, 1 worker, kube-vip), Kubernetes v1.30.2, endpoint 192.168.0.100:6443:');
     expect(text).toMatch(/ 4\. Wait for approval: before-init {2}\[approval gate\]/);
     expect(text).toContain('Wrote 7 files under');
+    expect(text).toContain('approve with: kubeha approve prod-a before-init');
     const init = parseAllDocuments(readFileSync(path.join(dir, 'k8s01/kubeadm-init.yaml'), 'utf8')).map((d) => d.toJS());
     expect(init[1].apiServer.certSANs).toEqual(expect.arrayContaining(['192.168.0.180', '192.168.0.41', '192.168.0.241', '192.168.0.100']));
     for (const host of ['k8s01', 'k8s02', 'k8s03']) expect(statSync(path.join(dir, host, 'kube-vip.yaml')).isFile()).toBe(true);

@@ -57,6 +57,6 @@ ${hosts}
     expect(planSteps(spec)).toEqual(a);
     expect(a.find((s) => s.id === 'join-workers')).toMatchObject({ mode: { kind: 'parallel', limit: 4 } });
     expect(a.find((s) => s.id === 'join-control-planes')).toBeUndefined();
-    expect(formatPlan(a, 5)).toContain('hosts: w0, w1, w2, w3, w4 … and 25 more');
+    expect(formatPlan(a, { maxHostsShown: 5 })).toContain('hosts: w0, w1, w2, w3, w4 … and 25 more');
   });
 });
