@@ -99,6 +99,8 @@ export interface JoinInput extends HostStepInput {
 
 export interface JoinResult {
   alreadyJoined: boolean;
+  /** activityInfo().attempt of the run that succeeded, so reports show real attempt counts. Optional. */
+  attempt?: number;
 }
 
 export interface EtcdMember {
