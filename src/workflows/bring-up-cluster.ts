@@ -1,0 +1,112 @@
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import { KubehaCluster, KubehaPhase } from '../shared/search-attributes';
+import {
+  approveSignal,
+  approveUpdate,
+  BRING_UP_FAILED,
+  progressQuery,
+  rejectSignal,
+  rejectUpdate,
+  type BringUpFailure,
+  type BringUpInput,
+  type BringUpResult,
+  type StepId,
+} from '../shared/messages';
+import { bringUpActivities } from './bring-up/activities';
+import { ApprovalGates, GateRejected } from './bring-up/approvals';
+import type { BringUpContext, Phase } from './bring-up/context';
+import { StepFailed, describeFailure } from './bring-up/failures';
+import { hostsWithRole, settingsOf } from './bring-up/hosts';
+import { BRING_UP_PHASES } from './bring-up/phases';
+import { ProgressTracker } from './bring-up/progress';
+import { buildReport } from './bring-up/report';
+import { resolveTuning } from './bring-up/tuning';
+
+const now = (): string => new Date().toISOString();
+
+function enterPhase(ctx: BringUpContext, phase: string): void {
+  upsertSearchAttributes([{ key: KubehaPhase, value: phase }]);
+  setCurrentDetails(ctx.progress.markdown());
+}
+
+function currentStep(progress: ProgressTracker): StepId {
+  const running = progress.steps.filter((s) => s.status !== 'pending' && s.status !== 'skipped');
+  return running[running.length - 1]?.id ?? 'preflight';
+}
+
+async function runPhase(ctx: BringUpContext, phase: Phase): Promise<void> {
+  if (phase.shouldRun && !phase.shouldRun(ctx)) {
+    ctx.progress.setStepStatus(phase.id, 'skipped');
+    return;
+  }
+  ctx.progress.startStep(phase.id);
+  enterPhase(ctx, phase.id);
+  try {
+    await phase.run(ctx);
+  } catch (err) {
+    ctx.progress.setStepStatus(phase.id, err instanceof GateRejected ? 'succeeded' : 'failed');
+    throw err;
+  }
+  ctx.progress.setStepStatus(phase.id, 'succeeded');
+}
+
+/** One HA cluster, brought up as the runbook does it; id `bringUpWorkflowId(spec.name)`. */
+export async function bringUpCluster(input: BringUpInput): Promise<BringUpResult> {
+  const { spec } = input;
+  const tuning = resolveTuning(input.tuning);
+  const firstControlPlane = hostsWithRole(spec, 'control-plane')[0];
+  if (!firstControlPlane) throw ApplicationFailure.nonRetryable(`cluster ${spec.name} has no control-plane host`, 'InvalidSpec');
+  const progress = new ProgressTracker(spec.name, spec.hosts, input.requestedBy, now);
+  const gates = new ApprovalGates(progress, now);
+  for (const phase of BRING_UP_PHASES) progress.declareStep(phase.id, phase.title);
+
+  setHandler(progressQuery, () => progress.snapshot());
+  setHandler(approveUpdate, (req) => gates.approve(req), { validator: (req) => gates.validate(req, undefined) });
+  setHandler(rejectUpdate, (req) => gates.reject(req), { validator: (req) => gates.validate(req, { reason: req.reason }) });
+  setHandler(approveSignal, (req) => gates.tryDecide(() => gates.approve(req), () => gates.validate(req, undefined)));
+  setHandler(rejectSignal, (req) => gates.tryDecide(() => gates.reject(req), () => gates.validate(req, { reason: req.reason })));
+
+  const ctx: BringUpContext = {
+    spec,
+    settings: settingsOf(spec),
+    tuning,
+    acts: bringUpActivities(tuning),
+    progress,
+    gates,
+    firstControlPlane,
+    versions: new Map(),
+  };
+  upsertSearchAttributes([{ key: KubehaCluster, value: spec.name }]);
+  const startedAt = now();
+  try {
+    for (const phase of BRING_UP_PHASES) await runPhase(ctx, phase);
+  } catch (err) {
+    if (err instanceof GateRejected) {
+      progress.phase = 'rejected';
+      enterPhase(ctx, 'rejected');
+      await condition(allHandlersFinished);
+      const { gate, by, reason } = err.decision;
+      return { outcome: 'rejected', gate, by, reason };
+    }
+    const failure: BringUpFailure =
+      err instanceof StepFailed ? { step: err.step, host: err.host, message: err.detail } : { step: currentStep(progress), message: describeFailure(err) };
+    progress.failure = failure;
+    progress.phase = 'failed';
+    enterPhase(ctx, 'failed');
+    if (err instanceof StepFailed) {
+      throw ApplicationFailure.create({ type: BRING_UP_FAILED, message: err.message, nonRetryable: true, details: [failure] });
+    }
+    throw err;
+  }
+  progress.phase = 'done';
+  enterPhase(ctx, 'done');
+  await condition(allHandlersFinished);
+  return { outcome: 'succeeded', report: buildReport(ctx, startedAt, now()) };
+}

@@ -1,0 +1,64 @@
+import { proxyActivities, type ActivityInterfaceFor, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
+import { NON_RETRYABLE_FAILURE_TYPES, type KubehaActivities } from '../../activities/types';
+import type { BringUpTuning } from '../../shared/messages';
+
+function retry(tuning: BringUpTuning, maximumAttempts: number): RetryPolicy {
+  return {
+    initialInterval: tuning.retryInitialIntervalMs,
+    backoffCoefficient: 2,
+    maximumInterval: tuning.retryInitialIntervalMs * 30,
+    maximumAttempts,
+    nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES,
+  };
+}
+
+function options(tuning: BringUpTuning, startToCloseMs: number, maximumAttempts: number, heartbeatMs?: number): ActivityOptions {
+  return {
+    startToCloseTimeout: startToCloseMs,
+    ...(heartbeatMs ? { heartbeatTimeout: heartbeatMs } : {}),
+    retry: retry(tuning, maximumAttempts),
+  };
+}
+
+const MINUTE = 60_000;
+
+type Proxies = ActivityInterfaceFor<KubehaActivities>;
+
+export type ActivityProxies = Pick<
+  Proxies,
+  | 'preflight'
+  | 'configureLoadBalancer'
+  | 'installKubeVip'
+  | 'probeLoadBalancer'
+  | 'initControlPlane'
+  | 'uploadCerts'
+  | 'createJoinToken'
+  | 'applyCni'
+  | 'waitForNodeReady'
+  | 'verifyEtcd'
+  | 'verifyCluster'
+>;
+
+/** One proxy per activity with its own timeouts and retry policy. */
+export function bringUpActivities(tuning: BringUpTuning): ActivityProxies {
+  return {
+    preflight: proxyActivities<KubehaActivities>(options(tuning, 2 * MINUTE, 3)).preflight,
+    configureLoadBalancer: proxyActivities<KubehaActivities>(options(tuning, 5 * MINUTE, 5)).configureLoadBalancer,
+    installKubeVip: proxyActivities<KubehaActivities>(options(tuning, 5 * MINUTE, 5)).installKubeVip,
+    probeLoadBalancer: proxyActivities<KubehaActivities>(options(tuning, MINUTE, tuning.probeMaxAttempts)).probeLoadBalancer,
+    initControlPlane: proxyActivities<KubehaActivities>(options(tuning, 15 * MINUTE, 3, 2 * MINUTE)).initControlPlane,
+    uploadCerts: proxyActivities<KubehaActivities>(options(tuning, 5 * MINUTE, 5)).uploadCerts,
+    createJoinToken: proxyActivities<KubehaActivities>(options(tuning, 2 * MINUTE, 5)).createJoinToken,
+    applyCni: proxyActivities<KubehaActivities>(options(tuning, 5 * MINUTE, 5)).applyCni,
+    waitForNodeReady: proxyActivities<KubehaActivities>(options(tuning, tuning.nodeReadyTimeoutMs + MINUTE, 3, 2 * MINUTE)).waitForNodeReady,
+    verifyEtcd: proxyActivities<KubehaActivities>(options(tuning, 2 * MINUTE, 6)).verifyEtcd,
+    verifyCluster: proxyActivities<KubehaActivities>(options(tuning, 5 * MINUTE, 10)).verifyCluster,
+  };
+}
+
+export function joinActivities(tuning: BringUpTuning, maximumAttempts: number): Pick<Proxies, 'joinNode' | 'installKubeVip'> {
+  return {
+    joinNode: proxyActivities<KubehaActivities>(options(tuning, 15 * MINUTE, maximumAttempts, 2 * MINUTE)).joinNode,
+    installKubeVip: proxyActivities<KubehaActivities>(options(tuning, 5 * MINUTE, 5)).installKubeVip,
+  };
+}

@@ -1,0 +1,3 @@
+/** Every workflow the kubeha worker runs; the worker bundles this module. */
+export { bringUpCluster } from './bring-up-cluster';
+export { joinHost } from './join-host';

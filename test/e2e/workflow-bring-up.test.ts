@@ -1,0 +1,254 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { OperationError } from '../../src/client/errors';
+import { KubehaClient } from '../../src/client/kubeha-client';
+import { KubehaPhase } from '../../src/shared/search-attributes';
+import type { BringUpProgress, BringUpTuning } from '../../src/shared/messages';
+import { bringUpWorkflowId } from '../../src/shared/workflow-ids';
+import type { ClusterSpec } from '../../src/spec/types';
+import { createKubehaWorker } from '../../src/worker/create-worker';
+import { testEnv, uniqueTaskQueue, uniqueWorkflowId } from '../helpers/temporal';
+import { createFakeCluster, fakeSpec, maxOverlap, type FakeCluster, type FakeOptions, type FakeSpecOptions } from './workflow-fakes';
+
+const TUNING: Partial<BringUpTuning> = {
+  retryInitialIntervalMs: 100,
+  workerJoinMaxAttempts: 2,
+  controlPlaneJoinMaxAttempts: 2,
+  probeMaxAttempts: 2,
+};
+
+jest.setTimeout(120_000);
+
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+
+beforeAll(async () => {
+  env = await testEnv();
+  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietLogger() });
+}, 120_000);
+afterAll(async () => {
+  await env?.teardown();
+});
+
+function quietLogger() {
+  const nop = () => undefined;
+  return { log: nop, trace: nop, debug: nop, info: nop, warn: nop, error: nop };
+}
+
+interface Harness {
+  spec: ClusterSpec;
+  fake: FakeCluster;
+  client: KubehaClient;
+  run<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+async function harness(specOptions: Omit<FakeSpecOptions, 'name'>, fakeOptions: FakeOptions = {}): Promise<Harness> {
+  const spec = fakeSpec({ name: uniqueWorkflowId('c').slice(0, 20), ...specOptions });
+  const fake = createFakeCluster(spec, fakeOptions);
+  const taskQueue = uniqueTaskQueue('bringup');
+  const worker = await createKubehaWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: fake.activities, workflowBundle: bundle });
+  const client = new KubehaClient({ client: env.client, taskQueue });
+  return { spec, fake, client, run: (fn) => worker.runUntil(fn) };
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const lastEnd = (fake: FakeCluster, name: Parameters<FakeCluster['named']>[0]) => Math.max(...fake.named(name).map((c) => c.end ?? Infinity));
+const firstStart = (fake: FakeCluster, name: Parameters<FakeCluster['named']>[0], hosts?: string[]) =>
+  Math.min(...fake.named(name).filter((c) => !hosts || hosts.includes(c.host)).map((c) => c.start));
+
+it('runs the runbook in order: preflight and LB before init, joins after init, workers after etcd verification', async () => {
+  const h = await harness({ controlPlanes: 3, workers: 3, maxConcurrentJoins: 2 }, { delays: { joinNode: 300 } });
+  const [result, progress] = await h.run(async () => {
+    await h.client.startBringUp(h.spec, { requestedBy: 'test@jest', tuning: TUNING });
+    const r = await h.client.result(h.spec.name);
+    return [r, await h.client.progress(h.spec.name)] as const;
+  });
+  expect(result.outcome).toBe('succeeded');
+  const { fake } = h;
+  expect(fake.named('preflight').map((c) => c.host).sort()).toEqual(['cp1', 'cp2', 'cp3', 'lb1', 'w1', 'w2', 'w3']);
+  expect(fake.named('configureLoadBalancer').map((c) => c.host)).toEqual(['lb1']);
+  expect(fake.named('initControlPlane')).toHaveLength(1);
+  const initStart = firstStart(fake, 'initControlPlane');
+  expect(initStart).toBeGreaterThanOrEqual(lastEnd(fake, 'preflight'));
+  expect(initStart).toBeGreaterThanOrEqual(lastEnd(fake, 'configureLoadBalancer'));
+  expect(initStart).toBeGreaterThanOrEqual(lastEnd(fake, 'probeLoadBalancer'));
+  expect(firstStart(fake, 'joinNode')).toBeGreaterThanOrEqual(lastEnd(fake, 'waitForNodeReady'));
+  expect(firstStart(fake, 'joinNode', ['w1', 'w2', 'w3'])).toBeGreaterThanOrEqual(lastEnd(fake, 'verifyEtcd'));
+  const cpJoins = fake.named('joinNode').filter((c) => c.host.startsWith('cp'));
+  expect(cpJoins.map((c) => c.host).sort()).toEqual(['cp2', 'cp3']);
+  expect(maxOverlap(cpJoins)).toBe(2);
+  const workerJoins = fake.named('joinNode').filter((c) => c.host.startsWith('w'));
+  expect(workerJoins).toHaveLength(3);
+  expect(maxOverlap(workerJoins)).toBeLessThanOrEqual(2);
+  expect(maxOverlap(workerJoins)).toBe(2);
+  expect(fake.named('verifyCluster')[0]?.start).toBeGreaterThanOrEqual(lastEnd(fake, 'joinNode'));
+
+  if (result.outcome !== 'succeeded') throw new Error('unreachable');
+  const report = result.report;
+  expect(report.failedWorkers).toEqual([]);
+  expect(report.etcdMembers.map((m) => m.name)).toEqual(['cp1', 'cp2', 'cp3']);
+  expect(report.hosts.find((x) => x.name === 'w2')).toMatchObject({ role: 'worker', state: 'succeeded', version: 'v1.30.2', attempts: 1 });
+  expect(report.timings.find((t) => t.step === 'approve-before-init')?.status).toBe('skipped');
+
+  const description = await env.client.workflow.getHandle(bringUpWorkflowId(h.spec.name)).describe();
+  expect(description.typedSearchAttributes.get(KubehaPhase)).toBe('done');
+  expect(progress.phase).toBe('done');
+  expect(progress.requestedBy).toBe('test@jest');
+  expect(progress.hosts.every((x) => x.state === 'succeeded')).toBe(true);
+});
+
+it('joins control planes one at a time when the spec says serial, with kube-vip on each', async () => {
+  const h = await harness({ controlPlanes: 3, workers: 0, controlPlaneJoins: 'serial', loadBalancer: 'kube-vip' }, { delays: { joinNode: 250 } });
+  const result = await h.run(async () => {
+    await h.client.startBringUp(h.spec, { tuning: TUNING });
+    return h.client.result(h.spec.name);
+  });
+  expect(result.outcome).toBe('succeeded');
+  expect(maxOverlap(h.fake.named('joinNode'))).toBe(1);
+  expect(h.fake.named('installKubeVip').map((c) => c.host)).toEqual(['cp1', 'cp2', 'cp3']);
+  expect(firstStart(h.fake, 'installKubeVip', ['cp1'])).toBeLessThan(firstStart(h.fake, 'initControlPlane'));
+  expect(h.fake.named('configureLoadBalancer')).toHaveLength(0);
+});
+
+it('holds at the gates until approved, refuses bad approvals, and a reject ends the bring-up cleanly', async () => {
+  const h = await harness({ controlPlanes: 2, workers: 2, approvals: ['before-init', 'before-workers'] });
+  await h.run(async () => {
+    await h.client.startBringUp(h.spec, { tuning: TUNING });
+    const pending = (gate: string) => async (): Promise<BringUpProgress | undefined> => {
+      const p = await h.client.progress(h.spec.name);
+      return p.pendingApprovals.some((a) => a.gate === gate) ? p : undefined;
+    };
+    const atInit = await waitFor(pending('before-init'), 'gate before-init');
+    expect(atInit.phase).toBe('approve-before-init');
+    expect(atInit.steps.find((s) => s.id === 'approve-before-init')?.status).toBe('waiting');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(h.fake.named('initControlPlane')).toHaveLength(0);
+
+    await expect(h.client.approve(h.spec.name, 'before-workers', 'alice@ops')).rejects.toThrow(/gate before-workers is not pending \(pending: before-init\)/);
+    await expect(h.client.approve(h.spec.name, 'nope' as never, 'alice@ops')).rejects.toThrow(/unknown gate "nope"/);
+    const decision = await h.client.approve(h.spec.name, 'before-init', 'alice@ops', 'change window open');
+    expect(decision).toMatchObject({ decision: 'approved', gate: 'before-init', by: 'alice@ops', comment: 'change window open' });
+
+    await waitFor(pending('before-workers'), 'gate before-workers');
+    expect(h.fake.named('initControlPlane')).toHaveLength(1);
+    expect(h.fake.named('verifyEtcd')).toHaveLength(1);
+    await h.client.reject(h.spec.name, 'before-workers', 'bob@ops', 'workers are not racked yet');
+    const result = await h.client.result(h.spec.name);
+    expect(result).toEqual({ outcome: 'rejected', gate: 'before-workers', by: 'bob@ops', reason: 'workers are not racked yet' });
+    expect(h.fake.named('joinNode').filter((c) => c.host.startsWith('w'))).toHaveLength(0);
+    const progress = await h.client.progress(h.spec.name);
+    expect(progress.phase).toBe('rejected');
+    expect(progress.approvals.map((a) => a.decision)).toEqual(['approved', 'rejected']);
+  });
+});
+
+it('renews an expired certificate key once for joins that hit it together, then the joins succeed', async () => {
+  const h = await harness({ controlPlanes: 3, workers: 1 }, { initialKeyExpired: true, delays: { joinNode: 100 } });
+  const result = await h.run(async () => {
+    await h.client.startBringUp(h.spec, { tuning: TUNING });
+    return h.client.result(h.spec.name);
+  });
+  expect(result.outcome).toBe('succeeded');
+  expect(h.fake.named('uploadCerts')).toHaveLength(1);
+  const cpJoins = h.fake.named('joinNode').filter((c) => c.host.startsWith('cp'));
+  expect(cpJoins.filter((c) => !c.ok)).toHaveLength(2);
+  expect(cpJoins.filter((c) => c.ok).map((c) => c.host).sort()).toEqual(['cp2', 'cp3']);
+  expect(Math.min(...cpJoins.filter((c) => c.ok).map((c) => c.start))).toBeGreaterThanOrEqual(lastEnd(h.fake, 'uploadCerts'));
+  if (result.outcome === 'succeeded') expect(result.report.renewals.certificateKey).toBe(1);
+});
+
+it('re-uploads the certificates on a durable timer while control-plane joins last', async () => {
+  const h = await harness(
+    { controlPlanes: 2, workers: 0, certificateKey: { ttlMs: 1_500, renewBeforeMs: 700 } },
+    { certificateKeyTtlMs: 1_500, delays: { joinNode: 2_500 } },
+  );
+  const result = await h.run(async () => {
+    await h.client.startBringUp(h.spec, { tuning: TUNING });
+    return h.client.result(h.spec.name);
+  });
+  expect(result.outcome).toBe('succeeded');
+  expect(h.fake.named('joinNode', 'cp2')).toHaveLength(1);
+  const uploads = h.fake.named('uploadCerts');
+  expect(uploads.length).toBeGreaterThanOrEqual(2);
+  const join = h.fake.named('joinNode', 'cp2')[0];
+  expect(uploads[0]?.start).toBeGreaterThanOrEqual(lastEnd(h.fake, 'waitForNodeReady'));
+  expect(Math.max(...uploads.map((u) => u.start))).toBeLessThanOrEqual(join?.end ?? 0);
+  expect(lastEnd(h.fake, 'uploadCerts')).toBeLessThanOrEqual(firstStart(h.fake, 'verifyEtcd'));
+});
+
+it('reports a worker that keeps failing and still brings the cluster up', async () => {
+  const h = await harness({ controlPlanes: 1, workers: 3, loadBalancer: 'external' }, { brokenJoins: ['w2'] });
+  const result = await h.run(async () => {
+    await h.client.startBringUp(h.spec, { tuning: TUNING });
+    return h.client.result(h.spec.name);
+  });
+  if (result.outcome !== 'succeeded') throw new Error(`expected success, got ${JSON.stringify(result)}`);
+  expect(result.report.failedWorkers).toEqual(['w2']);
+  const w2 = result.report.hosts.find((x) => x.name === 'w2');
+  expect(w2).toMatchObject({ state: 'failed', attempts: 2 });
+  expect(w2?.lastError).toMatch(/couldn't validate the identity of the API Server on w2/);
+  expect(h.fake.named('joinNode', 'w2')).toHaveLength(2);
+  expect(h.fake.named('verifyCluster')).toHaveLength(1);
+});
+
+it('fails the bring-up naming the step, the control plane and its error', async () => {
+  const h = await harness({ controlPlanes: 3, workers: 1 }, { brokenJoins: ['cp3'] });
+  await h.run(async () => {
+    await h.client.startBringUp(h.spec, { tuning: TUNING });
+    const failure = await h.client.result(h.spec.name).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(OperationError);
+    expect((failure as Error).message).toMatch(/join-control-planes on cp3: .*couldn't validate the identity of the API Server on cp3/);
+    const progress = await h.client.progress(h.spec.name);
+    expect(progress.phase).toBe('failed');
+    expect(progress.failure).toMatchObject({ step: 'join-control-planes', host: 'cp3' });
+    expect(progress.hosts.find((x) => x.name === 'cp3')?.state).toBe('failed');
+    expect(h.fake.named('joinNode').filter((c) => c.host.startsWith('w'))).toHaveLength(0);
+  });
+});
+
+it('reports all preflight problems of all hosts together, including duplicates across hosts and clock offset', async () => {
+  const h = await harness(
+    { controlPlanes: 2, workers: 1, loadBalancer: 'external' },
+    { facts: { cp2: { productUuid: 'uuid-cp1' }, w1: { clockOffsetMs: 250 } } },
+  );
+  await h.run(async () => {
+    await h.client.startBringUp(h.spec, { tuning: TUNING });
+    const failure = (await h.client.result(h.spec.name).catch((err: unknown) => err)) as Error;
+    expect(failure.message).toMatch(/preflight: 3 problem\(s\) on 3 host\(s\)/);
+    expect(failure.message).toMatch(/cp1: \[unique-product-uuid\] product_uuid uuid-cp1 is also used by cp2/);
+    expect(failure.message).toMatch(/cp2: \[unique-product-uuid\]/);
+    expect(failure.message).toMatch(/w1: \[clock-offset\] clock is 250 ms off/);
+    expect(h.fake.named('initControlPlane')).toHaveLength(0);
+  });
+});
+
+it('fails with an explanation when the load balancer never answers', async () => {
+  const h = await harness({ controlPlanes: 1, workers: 0 }, { lbUnreachable: true });
+  await h.run(async () => {
+    await h.client.startBringUp(h.spec, { tuning: TUNING });
+    const failure = (await h.client.result(h.spec.name).catch((err: unknown) => err)) as Error;
+    expect(failure.message).toMatch(/probe-load-balancer on cp1: .*the load balancer cannot reach the control planes/);
+    expect(h.fake.named('probeLoadBalancer')).toHaveLength(2);
+  });
+});
+
+it('refuses a second bring-up of a running cluster and of one already brought up', async () => {
+  const h = await harness({ controlPlanes: 1, workers: 0, approvals: ['before-init'] });
+  await h.run(async () => {
+    await h.client.startBringUp(h.spec, { tuning: TUNING });
+    await expect(h.client.startBringUp(h.spec)).rejects.toThrow(`cluster ${h.spec.name} is already being brought up (workflow ${bringUpWorkflowId(h.spec.name)})`);
+    await waitFor(async () => ((await h.client.progress(h.spec.name)).pendingApprovals.length ? true : undefined), 'gate');
+    await h.client.approve(h.spec.name, 'before-init', 'alice@ops');
+    expect((await h.client.result(h.spec.name)).outcome).toBe('succeeded');
+    await expect(h.client.startBringUp(h.spec)).rejects.toThrow(/was already brought up successfully/);
+  });
+});

@@ -1,0 +1,235 @@
+/**
+ * An in-memory cluster behind the KubehaActivities interface: records every call with its
+ * start and end, and fails where a test tells it to. Workflow tests run the real workflows on
+ * the real dev server against it.
+ */
+import { activityInfo, ApplicationFailure } from '@temporalio/activity';
+import {
+  FailureTypes,
+  type BootstrapToken,
+  type CertificateKey,
+  type EtcdReport,
+  type HostStepInput,
+  type JoinInput,
+  type KubehaActivities,
+  type PreflightReport,
+} from '../../src/activities/types';
+import type { ClusterSpec, HostRole, HostSpec, SshSpec } from '../../src/spec/types';
+
+export interface Call {
+  name: keyof KubehaActivities;
+  host: string;
+  start: number;
+  end?: number;
+  ok?: boolean;
+  attempt: number;
+  detail?: string;
+}
+
+export interface FakeOptions {
+  /** Milliseconds each call of an activity takes. */
+  delays?: Partial<Record<keyof KubehaActivities, number>>;
+  /** Hosts whose join always fails (retryable). */
+  brokenJoins?: string[];
+  /** Per-host preflight fact overrides. */
+  facts?: Record<string, Partial<PreflightReport['facts']>>;
+  /** Certificate keys live this long (ms) in the fake; a control-plane join with an expired key fails CertificateKeyExpired. */
+  certificateKeyTtlMs?: number;
+  /** The key minted by init is already expired when the first join uses it. */
+  initialKeyExpired?: boolean;
+  /** probeLoadBalancer always times out. */
+  lbUnreachable?: boolean;
+}
+
+export interface FakeCluster {
+  activities: KubehaActivities;
+  calls: Call[];
+  joined: Set<string>;
+  keysMinted: string[];
+  named(name: keyof KubehaActivities, host?: string): Call[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}): FakeCluster {
+  const calls: Call[] = [];
+  const joined = new Set<string>();
+  const keysMinted: string[] = [];
+  const keyExpiry = new Map<string, number>();
+  let initialized = false;
+  let counter = 0;
+
+  function mintKey(expired = false): CertificateKey {
+    const key = `certkey-${++counter}-${'a'.repeat(48)}`;
+    const ttl = options.certificateKeyTtlMs ?? 3_600_000;
+    keyExpiry.set(key, expired ? 0 : Date.now() + ttl);
+    keysMinted.push(key);
+    return { key, expiresAt: new Date(Date.now() + ttl).toISOString() };
+  }
+  function mintToken(): BootstrapToken {
+    return { token: `abcdef.${String(++counter).padStart(16, '0')}`, caCertHash: 'sha256:' + 'b'.repeat(64), expiresAt: new Date(Date.now() + 86_400_000).toISOString() };
+  }
+
+  /** `checkFirst`: the work's checks happen at the start (a join downloads the certs first), then it takes its time. */
+  async function record<T>(name: keyof KubehaActivities, host: string, fn: () => T | Promise<T>, checkFirst = false): Promise<T> {
+    const call: Call = { name, host, start: Date.now(), attempt: activityInfo().attempt };
+    calls.push(call);
+    try {
+      if (!checkFirst) await sleep(options.delays?.[name] ?? 20);
+      const value = await fn();
+      if (checkFirst) await sleep(options.delays?.[name] ?? 20);
+      call.ok = true;
+      return value;
+    } catch (err) {
+      call.ok = false;
+      call.detail = (err as Error).message;
+      throw err;
+    } finally {
+      call.end = Date.now();
+    }
+  }
+
+  const etcdReport = (): EtcdReport => {
+    const cps = spec.hosts.filter((h) => h.role === 'control-plane' && joined.has(h.name));
+    return {
+      members: cps.map((h, i) => ({ id: `m${i}`, name: h.name, peerURLs: [`https://${h.address}:2380`], clientURLs: [`https://${h.address}:2379`], isLearner: false, started: true })),
+      endpoints: cps.map((h, i) => ({ endpoint: `https://${h.address}:2379`, healthy: true, isLeader: i === 0, raftTerm: 2, version: '3.5.12' })),
+    };
+  };
+
+  const activities: KubehaActivities = {
+    preflight: ({ host }) =>
+      record('preflight', host.name, () => ({
+        host: host.name,
+        problems: [],
+        fixed: [],
+        facts: {
+          hostname: host.name,
+          macAddresses: [`02:00:00:00:00:${String(spec.hosts.indexOf(spec.hosts.find((h) => h.name === host.name) as HostSpec)).padStart(2, '0')}`],
+          productUuid: `uuid-${host.name}`,
+          clockOffsetMs: 3,
+          kubeadmVersion: spec.kubernetesVersion,
+          kubeletVersion: spec.kubernetesVersion,
+          ...options.facts?.[host.name],
+        },
+      })),
+    configureLoadBalancer: ({ host }) => record('configureLoadBalancer', host.name, () => ({ changed: true })),
+    installKubeVip: ({ host }) => record('installKubeVip', host.name, () => ({ changed: true })),
+    probeLoadBalancer: ({ host }) =>
+      record('probeLoadBalancer', host.name, () => {
+        if (options.lbUnreachable) throw ApplicationFailure.retryable(`connect to ${spec.controlPlaneEndpoint} timed out`, FailureTypes.loadBalancerUnreachable);
+        return { result: 'refused' as const };
+      }),
+    initControlPlane: ({ host }) =>
+      record('initControlPlane', host.name, () => {
+        const alreadyInitialized = initialized;
+        initialized = true;
+        joined.add(host.name);
+        return { alreadyInitialized, token: mintToken(), certificateKey: mintKey(options.initialKeyExpired) };
+      }),
+    uploadCerts: ({ host }: HostStepInput) => record('uploadCerts', host.name, () => mintKey()),
+    createJoinToken: ({ host }: HostStepInput) => record('createJoinToken', host.name, () => mintToken()),
+    applyCni: ({ host }) => record('applyCni', host.name, () => ({ changed: true })),
+    waitForNodeReady: ({ host, node }) => record('waitForNodeReady', host.name, () => ({ name: node, ready: true, roles: ['control-plane'], version: spec.kubernetesVersion })),
+    joinNode: (input: JoinInput) =>
+      record('joinNode', input.host.name, () => {
+        if (!initialized) throw ApplicationFailure.nonRetryable('join before init', 'FakeOrdering');
+        if (options.brokenJoins?.includes(input.host.name)) {
+          throw ApplicationFailure.retryable(`[preflight] Running pre-flight checks: error execution phase preflight: couldn't validate the identity of the API Server on ${input.host.name}`, FailureTypes.remoteCommand);
+        }
+        if (input.as === 'control-plane') {
+          const expiry = input.certificateKey ? keyExpiry.get(input.certificateKey.key) : undefined;
+          if (expiry === undefined || expiry <= Date.now()) {
+            throw ApplicationFailure.nonRetryable(
+              'error downloading certs: error downloading the secret: Secret "kubeadm-certs" was not found in the "kube-system" Namespace',
+              FailureTypes.certificateKeyExpired,
+            );
+          }
+        }
+        const alreadyJoined = joined.has(input.host.name);
+        joined.add(input.host.name);
+        return { alreadyJoined, attempt: activityInfo().attempt };
+      }, true),
+    verifyEtcd: ({ host }) => record('verifyEtcd', host.name, etcdReport),
+    verifyCluster: ({ host }) =>
+      record('verifyCluster', host.name, () => ({
+        nodes: spec.hosts
+          .filter((h) => joined.has(h.name))
+          .map((h) => ({ name: h.name, ready: true, roles: h.role === 'control-plane' ? ['control-plane'] : [], version: spec.kubernetesVersion })),
+        controlPlanePods: [],
+        readyz: 'ok',
+      })),
+  };
+
+  return {
+    activities,
+    calls,
+    joined,
+    keysMinted,
+    named: (name, host) => calls.filter((c) => c.name === name && (host === undefined || c.host === host)),
+  };
+}
+
+const SSH: SshSpec = { user: 'root', port: 22, privateKey: '/root/.ssh/id', knownHosts: '/root/.ssh/known_hosts', acceptNewHostKeys: false, sudo: false, connectTimeoutMs: 5_000 };
+
+export interface FakeSpecOptions {
+  name: string;
+  controlPlanes?: number;
+  workers?: number;
+  loadBalancer?: ClusterSpec['loadBalancer']['type'];
+  approvals?: ClusterSpec['approvals'];
+  controlPlaneJoins?: ClusterSpec['controlPlaneJoins'];
+  maxConcurrentJoins?: number;
+  certificateKey?: ClusterSpec['certificateKey'];
+}
+
+/** A normalized spec as the loader would produce it, with 127.0.6.x addresses. */
+export function fakeSpec(opts: FakeSpecOptions): ClusterSpec {
+  const host = (name: string, n: number, role: HostRole): HostSpec => ({ name, address: `127.0.6.${n}`, role, ssh: SSH });
+  const cps = Array.from({ length: opts.controlPlanes ?? 3 }, (_, i) => host(`cp${i + 1}`, 11 + i, 'control-plane'));
+  const workers = Array.from({ length: opts.workers ?? 3 }, (_, i) => host(`w${i + 1}`, 21 + i, 'worker'));
+  const lbType = opts.loadBalancer ?? 'haproxy-keepalived';
+  const loadBalancer: ClusterSpec['loadBalancer'] =
+    lbType === 'kube-vip'
+      ? { type: 'kube-vip', vip: '127.0.6.10', port: 6443, interface: 'lo', image: 'ghcr.io/kube-vip/kube-vip:v0.8.0' }
+      : lbType === 'external'
+        ? { type: 'external' }
+        : { type: 'haproxy-keepalived', vip: '127.0.6.10', port: 6443, interface: 'lo', virtualRouterId: 51 };
+  return {
+    name: opts.name,
+    kubernetesVersion: 'v1.30.2',
+    controlPlaneEndpoint: '127.0.6.10:6443',
+    loadBalancer,
+    etcd: { topology: 'stacked' },
+    networking: { podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12', dnsDomain: 'cluster.local', cni: 'calico' },
+    imageRepository: 'registry.k8s.io',
+    criSocket: 'unix:///run/containerd/containerd.sock',
+    cgroupDriver: 'systemd',
+    kubeProxyMode: 'iptables',
+    extraArgs: { apiServer: {}, controllerManager: {}, scheduler: {} },
+    certificateKey: opts.certificateKey ?? { ttlMs: 7_200_000, renewBeforeMs: 900_000 },
+    joinToken: { ttlMs: 86_400_000, renewBeforeMs: 3_600_000 },
+    approvals: opts.approvals ?? [],
+    controlPlaneJoins: opts.controlPlaneJoins ?? 'parallel',
+    workers: { maxConcurrentJoins: opts.maxConcurrentJoins ?? 10 },
+    preflight: { fix: false, ignore: [] },
+    ssh: SSH,
+    hosts: [...(lbType === 'haproxy-keepalived' ? [host('lb1', 9, 'load-balancer')] : []), ...cps, ...workers],
+  };
+}
+
+/** Largest number of calls of `calls` in flight at the same time. */
+export function maxOverlap(calls: Call[]): number {
+  const events = calls.flatMap((c) => [
+    { t: c.start, d: 1 },
+    { t: c.end ?? Number.MAX_SAFE_INTEGER, d: -1 },
+  ]);
+  events.sort((a, b) => a.t - b.t || a.d - b.d);
+  let current = 0;
+  let max = 0;
+  for (const e of events) {
+    current += e.d;
+    max = Math.max(max, current);
+  }
+  return max;
+}
