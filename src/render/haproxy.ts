@@ -1,12 +1,12 @@
-import { controlPlanes, joinHostPort } from '../spec/hosts';
-import type { ClusterSpec } from '../spec/types';
+import { joinHostPort } from '../spec/hosts';
+import type { RenderCluster } from './cluster';
 import { apiServerBindPort } from './kubeadm-init';
 
-export type HaproxyLoadBalancer = Extract<ClusterSpec['loadBalancer'], { type: 'haproxy-keepalived' }>;
+export type HaproxyLoadBalancer = Extract<RenderCluster['loadBalancer'], { type: 'haproxy-keepalived' }>;
 
-export function haproxyLoadBalancer(spec: ClusterSpec): HaproxyLoadBalancer {
-  if (spec.loadBalancer.type !== 'haproxy-keepalived') throw new Error(`loadBalancer type is ${spec.loadBalancer.type}, not haproxy-keepalived`);
-  return spec.loadBalancer;
+export function haproxyLoadBalancer(cluster: RenderCluster): HaproxyLoadBalancer {
+  if (cluster.loadBalancer.type !== 'haproxy-keepalived') throw new Error(`loadBalancer type is ${cluster.loadBalancer.type}, not haproxy-keepalived`);
+  return cluster.loadBalancer;
 }
 
 /**
@@ -14,12 +14,12 @@ export function haproxyLoadBalancer(spec: ClusterSpec): HaproxyLoadBalancer {
  * /healthz on every API server. The frontend binds the VIP only, never `*`, so it can share a
  * machine (or a loopback network in the lab) with API servers on the same port.
  */
-export function renderHaproxyCfg(spec: ClusterSpec): string {
-  const lb = haproxyLoadBalancer(spec);
-  const backendPort = apiServerBindPort(spec);
-  const servers = controlPlanes(spec).map((h) => `    server ${h.name} ${joinHostPort(h.address, backendPort)} check verify none fall 3 rise 2`);
+export function renderHaproxyCfg(cluster: RenderCluster): string {
+  const lb = haproxyLoadBalancer(cluster);
+  const backendPort = apiServerBindPort(cluster);
+  const servers = cluster.controlPlanes.map((h) => `    server ${h.name} ${joinHostPort(h.address, backendPort)} check verify none fall 3 rise 2`);
   return [
-    `# Rendered by kubeha for cluster ${spec.name}. Do not edit: re-run kubeha.`,
+    `# Rendered by kubeha for cluster ${cluster.name}. Do not edit: re-run kubeha.`,
     'global',
     '    log stdout format raw local0',
     '    daemon',

@@ -1,22 +1,34 @@
-import { joinHostPort, loadBalancers } from '../spec/hosts';
-import type { ClusterSpec, HostSpec } from '../spec/types';
+import { joinHostPort } from '../spec/hosts';
+import type { HostSpec } from '../spec/types';
+import type { RenderCluster } from './cluster';
 import { haproxyLoadBalancer } from './haproxy';
 
 export const CHECK_SCRIPT_PATH = '/etc/keepalived/check_apiserver.sh';
 
+export interface VrrpRole {
+  state: 'MASTER' | 'BACKUP';
+  priority: number;
+}
+
+/**
+ * Without the list of load-balancer hosts every instance starts as BACKUP with one priority;
+ * VRRP then elects the host with the highest primary IP, which is as stable.
+ */
+export const EQUAL_BACKUP: VrrpRole = { state: 'BACKUP', priority: 100 };
+
 /** The first load-balancer host starts as MASTER with the highest priority; the others back it up. */
-export function vrrpRole(spec: ClusterSpec, host: HostSpec): { state: 'MASTER' | 'BACKUP'; priority: number } {
-  const index = loadBalancers(spec).findIndex((h) => h.name === host.name);
+export function vrrpRole(loadBalancerHosts: HostSpec[], host: HostSpec): VrrpRole {
+  const index = loadBalancerHosts.findIndex((h) => h.name === host.name);
   if (index < 0) throw new Error(`${host.name} is not a load-balancer host`);
   return index === 0 ? { state: 'MASTER', priority: 101 } : { state: 'BACKUP', priority: Math.max(1, 100 - index) };
 }
 
 /** keepalived.conf for one load-balancer host, after kubeadm's "HA considerations". */
-export function renderKeepalivedConf(spec: ClusterSpec, host: HostSpec): string {
-  const lb = haproxyLoadBalancer(spec);
-  const { state, priority } = vrrpRole(spec, host);
+export function renderKeepalivedConf(cluster: RenderCluster, host: HostSpec, role: VrrpRole): string {
+  const lb = haproxyLoadBalancer(cluster);
+  const { state, priority } = role;
   return [
-    `! Rendered by kubeha for cluster ${spec.name} on ${host.name}. Do not edit: re-run kubeha.`,
+    `! Rendered by kubeha for cluster ${cluster.name} on ${host.name}. Do not edit: re-run kubeha.`,
     'global_defs {',
     `    router_id ${host.name}`,
     '    enable_script_security',
@@ -48,12 +60,12 @@ export function renderKeepalivedConf(spec: ClusterSpec, host: HostSpec): string 
 }
 
 /** The health check keepalived runs: the API server answers through HAProxy on the VIP while this host holds it. */
-export function renderCheckApiserverScript(spec: ClusterSpec): string {
-  const lb = haproxyLoadBalancer(spec);
+export function renderCheckApiserverScript(cluster: RenderCluster): string {
+  const lb = haproxyLoadBalancer(cluster);
   const url = `https://${joinHostPort(lb.vip, lb.port)}/healthz`;
   return [
     '#!/bin/sh',
-    `# Rendered by kubeha for cluster ${spec.name}.`,
+    `# Rendered by kubeha for cluster ${cluster.name}.`,
     '',
     'errorExit() {',
     '    echo "*** $*" 1>&2',

@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
-import { firstControlPlane } from '../spec/hosts';
-import type { ClusterSpec, HostSpec } from '../spec/types';
+import type { HostSpec } from '../spec/types';
+import { initHost } from './cluster';
+import type { RenderCluster } from './cluster';
 import { minorOf } from '../spec/version';
 
 export const KUBE_VIP_MANIFEST_PATH = '/etc/kubernetes/manifests/kube-vip.yaml';
@@ -15,16 +16,16 @@ export interface KubeVipRenderOptions {
  * the API server is up, so kube-vip on the first control plane must use super-admin.conf
  * during init (kube-vip docs, "kubeadm init" note). Joining control planes use admin.conf.
  */
-export function kubeVipKubeconfig(spec: ClusterSpec, host: HostSpec, opts: KubeVipRenderOptions = {}): string {
-  const first = firstControlPlane(spec).name === host.name && !opts.afterInit;
-  return first && minorOf(spec.kubernetesVersion) >= 29 ? '/etc/kubernetes/super-admin.conf' : '/etc/kubernetes/admin.conf';
+export function kubeVipKubeconfig(cluster: RenderCluster, host: HostSpec, opts: KubeVipRenderOptions = {}): string {
+  const first = initHost(cluster).name === host.name && !opts.afterInit;
+  return first && minorOf(cluster.kubernetesVersion) >= 29 ? '/etc/kubernetes/super-admin.conf' : '/etc/kubernetes/admin.conf';
 }
 
 /** The static pod `kube-vip manifest pod --arp --controlplane --leaderElection` prints, for one control plane. */
-export function renderKubeVipManifest(spec: ClusterSpec, host: HostSpec, opts: KubeVipRenderOptions = {}): string {
-  const lb = spec.loadBalancer;
+export function renderKubeVipManifest(cluster: RenderCluster, host: HostSpec, opts: KubeVipRenderOptions = {}): string {
+  const lb = cluster.loadBalancer;
   if (lb.type !== 'kube-vip') throw new Error(`loadBalancer type is ${lb.type}, not kube-vip`);
-  const kubeconfig = kubeVipKubeconfig(spec, host, opts);
+  const kubeconfig = kubeVipKubeconfig(cluster, host, opts);
   const env = (name: string, value: string) => ({ name, value });
   const pod = {
     apiVersion: 'v1',

@@ -1,5 +1,7 @@
-import { endpointOf, firstControlPlane, controlPlanes } from '../spec/hosts';
-import type { ClusterSpec, HostSpec } from '../spec/types';
+import { endpointOf } from '../spec/hosts';
+import type { HostSpec } from '../spec/types';
+import { initHost } from './cluster';
+import type { RenderCluster } from './cluster';
 import { extraArgsFor, kubeadmApiFor, withExtraArgs } from './kubeadm-api';
 import type { KubeadmApi } from './kubeadm-api';
 import { yamlDocuments } from './yaml-docs';
@@ -16,28 +18,28 @@ export interface InitRenderOptions {
 }
 
 /** API server port on every control plane (kube-vip forwards nothing: the VIP lands on the API server itself). */
-export function apiServerBindPort(spec: ClusterSpec): number {
-  return spec.loadBalancer.type === 'kube-vip' ? spec.loadBalancer.port : 6443;
+export function apiServerBindPort(cluster: RenderCluster): number {
+  return cluster.loadBalancer.type === 'kube-vip' ? cluster.loadBalancer.port : 6443;
 }
 
-export function certSans(spec: ClusterSpec): string[] {
-  const sans = controlPlanes(spec).flatMap((h) => [h.name, h.address]);
-  sans.push(endpointOf(spec).host);
-  if (spec.loadBalancer.type !== 'external') sans.push(spec.loadBalancer.vip);
+export function certSans(cluster: RenderCluster): string[] {
+  const sans = cluster.controlPlanes.flatMap((h) => [h.name, h.address]);
+  sans.push(endpointOf(cluster).host);
+  if (cluster.loadBalancer.type !== 'external') sans.push(cluster.loadBalancer.vip);
   return [...new Set(sans)];
 }
 
-export function kubeadmNodeRegistration(spec: ClusterSpec, host: HostSpec, api: KubeadmApi): Record<string, unknown> {
-  return { name: host.name, criSocket: spec.criSocket, kubeletExtraArgs: extraArgsFor(api, { 'node-ip': host.address }) };
+export function kubeadmNodeRegistration(cluster: RenderCluster, host: HostSpec, api: KubeadmApi): Record<string, unknown> {
+  return { name: host.name, criSocket: cluster.criSocket, kubeletExtraArgs: extraArgsFor(api, { 'node-ip': host.address }) };
 }
 
 function component(api: KubeadmApi, key: string, args: Record<string, string>): Record<string, object> {
   return Object.keys(args).length === 0 ? {} : { [key]: withExtraArgs(api, {}, args) };
 }
 
-export function renderKubeadmInit(spec: ClusterSpec, opts: InitRenderOptions = {}): string {
-  const api = kubeadmApiFor(spec.kubernetesVersion);
-  const host = opts.host ?? firstControlPlane(spec);
+export function renderKubeadmInit(cluster: RenderCluster, opts: InitRenderOptions = {}): string {
+  const api = kubeadmApiFor(cluster.kubernetesVersion);
+  const host = opts.host ?? initHost(cluster);
   const init: Record<string, unknown> = {
     apiVersion: api,
     kind: 'InitConfiguration',
@@ -45,28 +47,28 @@ export function renderKubeadmInit(spec: ClusterSpec, opts: InitRenderOptions = {
       ? { bootstrapTokens: [{ token: opts.bootstrapToken.token, ttl: `${Math.round(opts.bootstrapToken.ttlMs / 1000)}s`, usages: ['signing', 'authentication'], groups: ['system:bootstrappers:kubeadm:default-node-token'] }] }
       : {}),
     ...(opts.certificateKey ? { certificateKey: opts.certificateKey } : {}),
-    nodeRegistration: kubeadmNodeRegistration(spec, host, api),
-    localAPIEndpoint: { advertiseAddress: host.address, bindPort: apiServerBindPort(spec) },
+    nodeRegistration: kubeadmNodeRegistration(cluster, host, api),
+    localAPIEndpoint: { advertiseAddress: host.address, bindPort: apiServerBindPort(cluster) },
   };
-  const cps = controlPlanes(spec);
+  const cps = cluster.controlPlanes;
   const etcd =
-    spec.etcd.topology === 'external'
-      ? { external: { endpoints: spec.etcd.endpoints, caFile: spec.etcd.caFile, certFile: spec.etcd.certFile, keyFile: spec.etcd.keyFile } }
+    cluster.etcd.topology === 'external'
+      ? { external: { endpoints: cluster.etcd.endpoints, caFile: cluster.etcd.caFile, certFile: cluster.etcd.certFile, keyFile: cluster.etcd.keyFile } }
       : { local: { serverCertSANs: cps.flatMap((h) => [h.name, h.address]), peerCertSANs: cps.map((h) => h.address) } };
-  const cluster = {
+  const clusterConfiguration = {
     apiVersion: api,
     kind: 'ClusterConfiguration',
-    clusterName: spec.name,
-    kubernetesVersion: spec.kubernetesVersion,
-    controlPlaneEndpoint: spec.controlPlaneEndpoint,
-    imageRepository: spec.imageRepository,
-    networking: { podSubnet: spec.networking.podSubnet, serviceSubnet: spec.networking.serviceSubnet, dnsDomain: spec.networking.dnsDomain },
+    clusterName: cluster.name,
+    kubernetesVersion: cluster.kubernetesVersion,
+    controlPlaneEndpoint: cluster.controlPlaneEndpoint,
+    imageRepository: cluster.imageRepository,
+    networking: { podSubnet: cluster.networking.podSubnet, serviceSubnet: cluster.networking.serviceSubnet, dnsDomain: cluster.networking.dnsDomain },
     etcd,
-    apiServer: withExtraArgs(api, { certSANs: certSans(spec) }, spec.extraArgs.apiServer),
-    ...component(api, 'controllerManager', spec.extraArgs.controllerManager),
-    ...component(api, 'scheduler', spec.extraArgs.scheduler),
+    apiServer: withExtraArgs(api, { certSANs: certSans(cluster) }, cluster.extraArgs.apiServer),
+    ...component(api, 'controllerManager', cluster.extraArgs.controllerManager),
+    ...component(api, 'scheduler', cluster.extraArgs.scheduler),
   };
-  const kubelet = { apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', cgroupDriver: spec.cgroupDriver };
-  const kubeProxy = { apiVersion: 'kubeproxy.config.k8s.io/v1alpha1', kind: 'KubeProxyConfiguration', mode: spec.kubeProxyMode };
-  return yamlDocuments([init, cluster, kubelet, kubeProxy]);
+  const kubelet = { apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', cgroupDriver: cluster.cgroupDriver };
+  const kubeProxy = { apiVersion: 'kubeproxy.config.k8s.io/v1alpha1', kind: 'KubeProxyConfiguration', mode: cluster.kubeProxyMode };
+  return yamlDocuments([init, clusterConfiguration, kubelet, kubeProxy]);
 }

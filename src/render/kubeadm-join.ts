@@ -1,4 +1,5 @@
-import type { ClusterSpec, HostSpec } from '../spec/types';
+import type { HostSpec } from '../spec/types';
+import type { RenderCluster } from './cluster';
 import { kubeadmApiFor } from './kubeadm-api';
 import { apiServerBindPort, kubeadmNodeRegistration } from './kubeadm-init';
 import { yamlDocuments } from './yaml-docs';
@@ -13,29 +14,29 @@ export interface JoinSecrets {
 }
 
 export interface JoinRenderInput {
-  spec: ClusterSpec;
+  cluster: RenderCluster;
   host: HostSpec;
   as: 'control-plane' | 'worker';
   secrets: JoinSecrets;
 }
 
 /** The JoinConfiguration for one host; rendered at join time because it carries the secrets. */
-export function renderKubeadmJoin({ spec, host, as, secrets }: JoinRenderInput): string {
+export function renderKubeadmJoin({ cluster, host, as, secrets }: JoinRenderInput): string {
   if (as === 'control-plane' && !secrets.certificateKey) {
     throw new Error(`joining ${host.name} as a control plane needs a certificate key`);
   }
-  const api = kubeadmApiFor(spec.kubernetesVersion);
+  const api = kubeadmApiFor(cluster.kubernetesVersion);
   const join: Record<string, unknown> = {
     apiVersion: api,
     kind: 'JoinConfiguration',
     discovery: {
-      bootstrapToken: { apiServerEndpoint: spec.controlPlaneEndpoint, token: secrets.token, caCertHashes: [secrets.caCertHash] },
+      bootstrapToken: { apiServerEndpoint: cluster.controlPlaneEndpoint, token: secrets.token, caCertHashes: [secrets.caCertHash] },
     },
-    nodeRegistration: kubeadmNodeRegistration(spec, host, api),
+    nodeRegistration: kubeadmNodeRegistration(cluster, host, api),
   };
   if (as === 'control-plane') {
     join.controlPlane = {
-      localAPIEndpoint: { advertiseAddress: host.address, bindPort: apiServerBindPort(spec) },
+      localAPIEndpoint: { advertiseAddress: host.address, bindPort: apiServerBindPort(cluster) },
       certificateKey: secrets.certificateKey,
     };
   }

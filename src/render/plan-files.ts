@@ -1,7 +1,8 @@
-import { controlPlanes, firstControlPlane, loadBalancers, workers } from '../spec/hosts';
+import { clusterSettings, loadBalancers, workers } from '../spec/hosts';
 import type { ClusterSpec } from '../spec/types';
 import { renderHaproxyCfg } from './haproxy';
-import { renderCheckApiserverScript, renderKeepalivedConf } from './keepalived';
+import { initHost } from './cluster';
+import { renderCheckApiserverScript, renderKeepalivedConf, vrrpRole } from './keepalived';
 import { renderKubeVipManifest } from './kube-vip';
 import { renderKubeadmInit } from './kubeadm-init';
 import { renderKubeadmJoin } from './kubeadm-join';
@@ -24,24 +25,26 @@ const PLACEHOLDER_NOTE = '# Secrets below are placeholders: kubeha renders this 
 /** Every configuration file the bring-up writes, as `kubeha plan --out` shows them. */
 export function renderPlanFiles(spec: ClusterSpec): RenderedFile[] {
   const files: RenderedFile[] = [];
-  const first = firstControlPlane(spec);
+  const cluster = clusterSettings(spec);
+  const first = initHost(cluster);
+  const lbHosts = loadBalancers(spec);
   if (spec.loadBalancer.type === 'haproxy-keepalived') {
-    for (const lb of loadBalancers(spec)) {
-      files.push({ path: `${lb.name}/haproxy.cfg`, content: renderHaproxyCfg(spec) });
-      files.push({ path: `${lb.name}/keepalived.conf`, content: renderKeepalivedConf(spec, lb) });
-      files.push({ path: `${lb.name}/check_apiserver.sh`, content: renderCheckApiserverScript(spec) });
+    for (const lb of lbHosts) {
+      files.push({ path: `${lb.name}/haproxy.cfg`, content: renderHaproxyCfg(cluster) });
+      files.push({ path: `${lb.name}/keepalived.conf`, content: renderKeepalivedConf(cluster, lb, vrrpRole(lbHosts, lb)) });
+      files.push({ path: `${lb.name}/check_apiserver.sh`, content: renderCheckApiserverScript(cluster) });
     }
   }
-  for (const cp of controlPlanes(spec)) {
-    if (spec.loadBalancer.type === 'kube-vip') files.push({ path: `${cp.name}/kube-vip.yaml`, content: renderKubeVipManifest(spec, cp) });
+  for (const cp of cluster.controlPlanes) {
+    if (spec.loadBalancer.type === 'kube-vip') files.push({ path: `${cp.name}/kube-vip.yaml`, content: renderKubeVipManifest(cluster, cp) });
     if (cp.name === first.name) {
-      files.push({ path: `${cp.name}/kubeadm-init.yaml`, content: renderKubeadmInit(spec, { host: cp }) });
+      files.push({ path: `${cp.name}/kubeadm-init.yaml`, content: renderKubeadmInit(cluster, { host: cp }) });
     } else {
-      files.push({ path: `${cp.name}/kubeadm-join.yaml`, content: PLACEHOLDER_NOTE + renderKubeadmJoin({ spec, host: cp, as: 'control-plane', secrets: PLACEHOLDER_SECRETS }) });
+      files.push({ path: `${cp.name}/kubeadm-join.yaml`, content: PLACEHOLDER_NOTE + renderKubeadmJoin({ cluster, host: cp, as: 'control-plane', secrets: PLACEHOLDER_SECRETS }) });
     }
   }
   for (const w of workers(spec)) {
-    files.push({ path: `${w.name}/kubeadm-join.yaml`, content: PLACEHOLDER_NOTE + renderKubeadmJoin({ spec, host: w, as: 'worker', secrets: PLACEHOLDER_SECRETS }) });
+    files.push({ path: `${w.name}/kubeadm-join.yaml`, content: PLACEHOLDER_NOTE + renderKubeadmJoin({ cluster, host: w, as: 'worker', secrets: PLACEHOLDER_SECRETS }) });
   }
   return files;
 }

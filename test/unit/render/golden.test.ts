@@ -6,7 +6,10 @@ import { renderPlanFiles } from '../../../src/render/plan-files';
 import { renderKubeadmInit } from '../../../src/render/kubeadm-init';
 import { renderKubeadmJoin } from '../../../src/render/kubeadm-join';
 import { renderKubeVipManifest } from '../../../src/render/kube-vip';
+import { EQUAL_BACKUP, renderKeepalivedConf, vrrpRole } from '../../../src/render/keepalived';
 import type { ClusterSpec } from '../../../src/spec/types';
+import { clusterSettings } from '../../../src/spec/hosts';
+import type { RenderCluster } from '../../../src/render/cluster';
 
 const ROOT = path.join(__dirname, '../../..');
 const GOLDEN = path.join(ROOT, 'test/golden');
@@ -14,6 +17,10 @@ const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 async function example(name: string): Promise<ClusterSpec> {
   return (await loadSpecFile(path.join(ROOT, 'examples', `${name}.yaml`), { homeDir: '/home/user' })).spec;
+}
+
+async function cluster(name: string): Promise<RenderCluster> {
+  return clusterSettings(await example(name));
 }
 
 function expectGolden(relative: string, actual: string): void {
@@ -44,7 +51,7 @@ describe.each([
 
   it(`use ${api} and parse back as YAML`, async () => {
     const spec = await example(name);
-    const init = parseAllDocuments(renderKubeadmInit(spec)).map((d) => d.toJS());
+    const init = parseAllDocuments(renderKubeadmInit(clusterSettings(spec))).map((d) => d.toJS());
     expect(init.map((d) => d.kind)).toEqual(['InitConfiguration', 'ClusterConfiguration', 'KubeletConfiguration', 'KubeProxyConfiguration']);
     expect(init[0].apiVersion).toBe(api);
     expect(init[1].apiVersion).toBe(api);
@@ -54,7 +61,7 @@ describe.each([
 describe('kubeadm init file', () => {
   it('covers every control-plane name and address plus the VIP in certSANs, with no secrets', async () => {
     const spec = await example('ha-3-masters');
-    const text = renderKubeadmInit(spec);
+    const text = renderKubeadmInit(clusterSettings(spec));
     const [init, cluster] = parseAllDocuments(text).map((d) => d.toJS());
     expect(cluster.apiServer.certSANs).toEqual(['k8s01', '192.168.0.180', 'k8s02', '192.168.0.41', 'k8s03', '192.168.0.241', '192.168.0.100']);
     expect(cluster.controlPlaneEndpoint).toBe('192.168.0.100:6443');
@@ -65,10 +72,10 @@ describe('kubeadm init file', () => {
   });
 
   it('writes extraArgs as a map for v1beta3 and a name/value list for v1beta4', async () => {
-    const v3 = parseAllDocuments(renderKubeadmInit(await example('external-etcd'))).map((d) => d.toJS());
+    const v3 = parseAllDocuments(renderKubeadmInit(await cluster('external-etcd'))).map((d) => d.toJS());
     expect(v3[1].apiServer.extraArgs).toEqual({ 'enable-admission-plugins': 'NodeRestriction,PodSecurity' });
     expect(v3[1].etcd.external.endpoints).toHaveLength(3);
-    const v4 = parseAllDocuments(renderKubeadmInit(await example('haproxy'))).map((d) => d.toJS());
+    const v4 = parseAllDocuments(renderKubeadmInit(await cluster('haproxy'))).map((d) => d.toJS());
     expect(v4[1].apiServer.extraArgs).toEqual([{ name: 'audit-log-maxage', value: '30' }]);
     expect(v4[0].nodeRegistration.kubeletExtraArgs).toEqual([{ name: 'node-ip', value: '10.0.0.21' }]);
     expect(v4[1].etcd.local.serverCertSANs).toEqual(['cp1', '10.0.0.21', 'cp2', '10.0.0.22', 'cp3', '10.0.0.23']);
@@ -76,7 +83,7 @@ describe('kubeadm init file', () => {
 
   it('carries secrets only when asked to', async () => {
     const spec = await example('haproxy');
-    const [init] = parseAllDocuments(renderKubeadmInit(spec, { certificateKey: 'k'.repeat(64), bootstrapToken: { token: 'abcdef.0123456789abcdef', ttlMs: 3_600_000 } })).map((d) => d.toJS());
+    const [init] = parseAllDocuments(renderKubeadmInit(clusterSettings(spec), { certificateKey: 'k'.repeat(64), bootstrapToken: { token: 'abcdef.0123456789abcdef', ttlMs: 3_600_000 } })).map((d) => d.toJS());
     expect(init.certificateKey).toBe('k'.repeat(64));
     expect(init.bootstrapTokens[0]).toMatchObject({ token: 'abcdef.0123456789abcdef', ttl: '3600s' });
   });
@@ -87,7 +94,7 @@ describe('kubeadm join file', () => {
     const spec = await example('haproxy');
     const cp2 = spec.hosts.find((h) => h.name === 'cp2')!;
     const secrets = { token: 'abcdef.0123456789abcdef', caCertHash: `sha256:${'a'.repeat(64)}`, certificateKey: 'f'.repeat(64) };
-    const join = parse(renderKubeadmJoin({ spec, host: cp2, as: 'control-plane', secrets }));
+    const join = parse(renderKubeadmJoin({ cluster: clusterSettings(spec), host: cp2, as: 'control-plane', secrets }));
     expect(join).toEqual({
       apiVersion: 'kubeadm.k8s.io/v1beta4',
       kind: 'JoinConfiguration',
@@ -96,8 +103,8 @@ describe('kubeadm join file', () => {
       controlPlane: { localAPIEndpoint: { advertiseAddress: '10.0.0.22', bindPort: 6443 }, certificateKey: secrets.certificateKey },
     });
     const w1 = spec.hosts.find((h) => h.name === 'w1')!;
-    expect(parse(renderKubeadmJoin({ spec, host: w1, as: 'worker', secrets })).controlPlane).toBeUndefined();
-    expect(() => renderKubeadmJoin({ spec, host: cp2, as: 'control-plane', secrets: { ...secrets, certificateKey: undefined } })).toThrow(/certificate key/);
+    expect(parse(renderKubeadmJoin({ cluster: clusterSettings(spec), host: w1, as: 'worker', secrets })).controlPlane).toBeUndefined();
+    expect(() => renderKubeadmJoin({ cluster: clusterSettings(spec), host: cp2, as: 'control-plane', secrets: { ...secrets, certificateKey: undefined } })).toThrow(/certificate key/);
   });
 });
 
@@ -106,11 +113,25 @@ describe('kube-vip manifest', () => {
     const spec = await example('ha-3-masters');
     const [k8s01, k8s02] = spec.hosts;
     const volume = (text: string) => parse(text).spec.volumes[0].hostPath.path;
-    expect(volume(renderKubeVipManifest(spec, k8s01!))).toBe('/etc/kubernetes/super-admin.conf');
-    expect(volume(renderKubeVipManifest(spec, k8s01!, { afterInit: true }))).toBe('/etc/kubernetes/admin.conf');
-    expect(volume(renderKubeVipManifest(spec, k8s02!))).toBe('/etc/kubernetes/admin.conf');
-    expect(volume(renderKubeVipManifest({ ...spec, kubernetesVersion: 'v1.28.9' }, k8s01!))).toBe('/etc/kubernetes/admin.conf');
-    const env = Object.fromEntries(parse(renderKubeVipManifest(spec, k8s02!)).spec.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value]));
+    expect(volume(renderKubeVipManifest(clusterSettings(spec), k8s01!))).toBe('/etc/kubernetes/super-admin.conf');
+    expect(volume(renderKubeVipManifest(clusterSettings(spec), k8s01!, { afterInit: true }))).toBe('/etc/kubernetes/admin.conf');
+    expect(volume(renderKubeVipManifest(clusterSettings(spec), k8s02!))).toBe('/etc/kubernetes/admin.conf');
+    expect(volume(renderKubeVipManifest({ ...clusterSettings(spec), kubernetesVersion: 'v1.28.9' }, k8s01!))).toBe('/etc/kubernetes/admin.conf');
+    const env = Object.fromEntries(parse(renderKubeVipManifest(clusterSettings(spec), k8s02!)).spec.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value]));
     expect(env).toMatchObject({ vip_arp: 'true', cp_enable: 'true', vip_leaderelection: 'true', vip_address: '192.168.0.100', vip_interface: 'eth0', port: '6443' });
+  });
+});
+
+describe('keepalived', () => {
+  it('makes the first load balancer MASTER and the rest BACKUP with falling priorities', async () => {
+    const spec = await example('haproxy');
+    const lbs = spec.hosts.filter((h) => h.role === 'load-balancer');
+    expect(lbs.map((h) => vrrpRole(lbs, h))).toEqual([
+      { state: 'MASTER', priority: 101 },
+      { state: 'BACKUP', priority: 99 },
+    ]);
+    const conf = renderKeepalivedConf(clusterSettings(spec), lbs[1]!, EQUAL_BACKUP);
+    expect(conf).toContain('    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority 100\n');
+    expect(() => vrrpRole(lbs, spec.hosts.find((h) => h.name === 'cp1')!)).toThrow(/not a load-balancer host/);
   });
 });

@@ -1,0 +1,15 @@
+export type { RenderCluster } from './cluster';
+export { initHost } from './cluster';
+export { kubeadmApiFor } from './kubeadm-api';
+export type { KubeadmApi } from './kubeadm-api';
+export { apiServerBindPort, certSans, renderKubeadmInit } from './kubeadm-init';
+export type { InitRenderOptions } from './kubeadm-init';
+export { renderKubeadmJoin } from './kubeadm-join';
+export type { JoinRenderInput, JoinSecrets } from './kubeadm-join';
+export { renderHaproxyCfg } from './haproxy';
+export { CHECK_SCRIPT_PATH, EQUAL_BACKUP, renderCheckApiserverScript, renderKeepalivedConf, vrrpRole } from './keepalived';
+export type { VrrpRole } from './keepalived';
+export { KUBE_VIP_MANIFEST_PATH, kubeVipKubeconfig, renderKubeVipManifest } from './kube-vip';
+export type { KubeVipRenderOptions } from './kube-vip';
+export { PLACEHOLDER_SECRETS, renderPlanFiles } from './plan-files';
+export type { RenderedFile } from './plan-files';
