@@ -107,10 +107,10 @@ function checkEndpointAndLoadBalancer(spec: Obj, hosts: RawHost[], problems: Pro
       if (lb[key] !== undefined) problems.error([...path, key], `${key} has no effect with loadBalancer type external; remove it`, 'key');
     }
   }
-  if (type !== 'haproxy-keepalived' && lb.virtualRouterId !== undefined && type !== 'external') {
+  if (type === 'kube-vip' && lb.virtualRouterId !== undefined) {
     problems.error([...path, 'virtualRouterId'], `virtualRouterId only applies to loadBalancer type haproxy-keepalived`, 'key');
   }
-  if (type !== 'kube-vip' && lb.image !== undefined && type !== 'external') {
+  if (type === 'haproxy-keepalived' && lb.image !== undefined) {
     problems.error([...path, 'image'], `image only applies to loadBalancer type kube-vip`, 'key');
   }
   if (type === 'haproxy-keepalived' && lbHosts.length === 0) {
