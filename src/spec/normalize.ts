@@ -38,10 +38,10 @@ export function normalize(raw: RawSpec, opts: NormalizeOptions): ClusterSpec {
   const hosts: HostSpec[] = s.hosts.map((h) => ({ name: h.name, address: h.address, role: h.role, ssh: h.ssh ? ssh(h.ssh, clusterSsh) : clusterSsh }));
 
   const firstCp = controlPlanes({ hosts })[0] as HostSpec;
-  const controlPlaneEndpoint = s.controlPlaneEndpoint ?? joinHostPort(firstCp.address, DEFAULTS.apiServerPort);
+  const lb = s.loadBalancer ?? { type: 'external' as const };
+  const controlPlaneEndpoint = s.controlPlaneEndpoint ?? joinHostPort(lb.vip ?? firstCp.address, lb.port ?? DEFAULTS.apiServerPort);
   const endpointPort = (parseEndpoint(controlPlaneEndpoint) as { port: number }).port;
 
-  const lb = s.loadBalancer ?? { type: 'external' as const };
   let loadBalancer: LoadBalancerSpec;
   if (lb.type === 'kube-vip') {
     loadBalancer = { type: 'kube-vip', vip: lb.vip as string, port: lb.port ?? endpointPort, interface: lb.interface as string, image: lb.image ?? DEFAULTS.kubeVipImage };

@@ -242,3 +242,20 @@ describe('parseSpec version-dependent and VIP rules', () => {
     expect(spec.loadBalancer).toMatchObject({ vip: 'fd00::100', port: 6443 });
   });
 });
+
+describe('parseSpec defaults for a single control plane', () => {
+  it('derives the endpoint from the VIP when there is one', () => {
+    const { spec } = parseSpec(
+      base(`  kubernetesVersion: v1.29.4
+  loadBalancer: { type: kube-vip, vip: 10.0.0.50, interface: ens3, port: 8443 }
+  networking: { podSubnet: 10.244.0.0/16, serviceSubnet: 10.96.0.0/12 }
+  hosts:
+    - { name: cp1, address: 10.0.0.1, role: control-plane }
+`),
+      'c.yaml',
+      { baseDir: '/', homeDir: '/h' },
+    );
+    expect(spec.controlPlaneEndpoint).toBe('10.0.0.50:8443');
+    expect(spec.loadBalancer).toMatchObject({ port: 8443 });
+  });
+});
