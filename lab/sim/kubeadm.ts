@@ -1,0 +1,52 @@
+/** The simulated `kubeadm`: dispatches to one module per subcommand. */
+import type { SimContext } from './context';
+import { SimExit } from './errors';
+import { parseArgs } from './flags';
+import type { ParsedArgs } from './flags';
+import { certificateKey, checkExpiration, renew } from './kubeadm/certs';
+import { printDefaults } from './kubeadm/config-print';
+import { init } from './kubeadm/init';
+import { join } from './kubeadm/join';
+import { reset } from './kubeadm/reset';
+import { tokenCreate, tokenDelete, tokenList } from './kubeadm/token';
+import { uploadCertsPhase } from './kubeadm/upload-certs-phase';
+import { upgrade } from './kubeadm/upgrade';
+import { version } from './kubeadm/version';
+import { newToken } from './kubeadm/tokens';
+import { runMain } from './main';
+
+const BOOLEANS = new Set([
+  'upload-certs', 'control-plane', 'force', 'print-join-command', 'discovery-token-unsafe-skip-ca-verification',
+  'dry-run', 'yes', 'skip-token-print', 'skip-certificate-key-print', 'help',
+]);
+
+type Handler = (p: ParsedArgs, ctx: SimContext) => Promise<number>;
+
+const HANDLERS: Array<[string[], Handler]> = [
+  [['init', 'phase', 'upload-certs'], uploadCertsPhase],
+  [['init'], init],
+  [['join'], join],
+  [['reset'], reset],
+  [['token', 'create'], tokenCreate],
+  [['token', 'list'], tokenList],
+  [['token', 'delete'], tokenDelete],
+  [['token', 'generate'], async () => (process.stdout.write(`${newToken()}\n`), 0)],
+  [['certs', 'certificate-key'], certificateKey],
+  [['certs', 'check-expiration'], checkExpiration],
+  [['certs', 'renew'], renew],
+  [['config', 'print'], printDefaults],
+  [['upgrade'], upgrade],
+  [['version'], version],
+];
+
+runMain('kubeadm', async (args, ctx) => {
+  const p = parseArgs(args, BOOLEANS, { f: 'force', o: 'output', y: 'yes' });
+  const words = p.positional;
+  const match = HANDLERS.find(([path]) => path.every((w, i) => words[i] === w));
+  if (!match) {
+    throw new SimExit(`unknown command "${words.join(' ')}" for "kubeadm"\nRun 'kubeadm --help' for usage.`, 1);
+  }
+  const [path, handler] = match;
+  if (path[0] === 'join') p.positional = words.slice(1);
+  return handler(p, ctx);
+});

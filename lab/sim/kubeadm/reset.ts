@@ -1,0 +1,75 @@
+/** `kubeadm reset -f`: leave etcd, stop the static Pods and the kubelet, wipe the node's state. */
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import type { SimContext } from '../context';
+import { hostPath } from '../context';
+import { SimExit } from '../errors';
+import { etcdctl, memberIdHex, memberList } from '../etcdctl';
+import type { ParsedArgs } from '../flags';
+import { flagBool } from '../flags';
+import { stopAllStaticPods } from '../kubelet/static-pods';
+import { setEnabled, stopUnit } from '../services';
+import { readStore, updateStore } from '../store';
+import { removeNode } from './node';
+
+const out = (s: string) => process.stdout.write(s);
+
+function wipe(dir: string, keep: string[] = []): void {
+  const full = hostPath(dir);
+  if (!existsSync(full)) return;
+  for (const entry of readdirSync(full)) {
+    if (!keep.includes(entry)) rmSync(path.join(full, entry), { recursive: true, force: true });
+  }
+}
+
+export async function reset(p: ParsedArgs, ctx: SimContext): Promise<number> {
+  if (!flagBool(p, 'force')) {
+    throw new SimExit('error execution phase preflight: won\'t proceed; the user didn\'t confirm (run with -f/--force to skip the prompt)\nTo see the stack trace of this error execute with --v=5 or higher', 1);
+  }
+  out('[preflight] Running pre-flight checks\n');
+  const address = ctx.identity.address;
+  if (existsSync(hostPath('/etc/kubernetes/manifests/etcd.yaml'))) {
+    const others = Object.values(readStore(ctx.identity.labDir).nodes)
+      .filter((n) => n.controlPlane && n.address !== address)
+      .map((n) => `https://${n.address}:2379`);
+    const endpoints = [`https://${address}:2379`, ...others];
+    try {
+      const me = (await memberList(endpoints)).find((m) => m.peerURLs?.includes(`https://${address}:2380`));
+      if (me) {
+        const r = await etcdctl(endpoints, ['member', 'remove', memberIdHex(me.ID)]);
+        if (r.code !== 0) throw new Error(r.stderr.trim());
+        out(`[reset] Removing member ${memberIdHex(me.ID)} from the etcd cluster\n`);
+      }
+    } catch (err) {
+      out(`W1123 [reset] Failed to remove etcd member: ${(err as Error).message}\nPlease manually remove this etcd member using etcdctl\n`);
+    }
+  }
+  out('[reset] Stopping the kubelet service\n');
+  await stopUnit('kubelet');
+  setEnabled('kubelet', false);
+  await stopAllStaticPods();
+  out('[reset] Unmounting mounted directories in "/var/lib/kubelet"\n');
+  out('[reset] Deleting contents of directories: [/etc/kubernetes/manifests /var/lib/kubelet /etc/kubernetes/pki]\n');
+  wipe('/etc/kubernetes/manifests');
+  wipe('/etc/kubernetes/pki');
+  wipe('/var/lib/kubelet');
+  wipe('/var/lib/etcd');
+  out('[reset] Deleting files: [/etc/kubernetes/admin.conf /etc/kubernetes/super-admin.conf /etc/kubernetes/kubelet.conf /etc/kubernetes/bootstrap-kubelet.conf /etc/kubernetes/controller-manager.conf /etc/kubernetes/scheduler.conf]\n');
+  for (const f of ['admin.conf', 'super-admin.conf', 'kubelet.conf', 'bootstrap-kubelet.conf', 'controller-manager.conf', 'scheduler.conf']) {
+    rmSync(hostPath(`/etc/kubernetes/${f}`), { force: true });
+  }
+  await updateStore(ctx.identity.labDir, (s) => {
+    for (const n of Object.values(s.nodes)) if (n.address === address) removeNode(s, n.name);
+    if (Object.values(s.nodes).every((n) => !n.controlPlane)) {
+      delete s.cluster;
+      delete s.certs;
+      s.tokens = [];
+      s.pods = s.pods.filter((pod) => pod.node !== undefined);
+      delete s.cni;
+    }
+  });
+  out('\nThe reset process does not clean CNI configuration. To do so, you must remove /etc/cni/net.d\n\n');
+  out('The reset process does not reset or clean up iptables rules or IPVS tables.\nIf you wish to reset iptables, you must do so manually by using the "iptables" command.\n\n');
+  out("The reset process does not clean your kubeconfig files and you must remove them manually.\nPlease, check the contents of the $HOME/.kube/config file.\n");
+  return 0;
+}

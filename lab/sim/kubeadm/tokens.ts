@@ -1,0 +1,33 @@
+/** Bootstrap tokens: `[a-z0-9]{6}.[a-z0-9]{16}`, 24 h TTL (scaled). */
+import { randomInt } from 'node:crypto';
+import type { LabConfig } from '../../layout';
+import type { BootstrapToken } from '../store';
+import { scaled, TTL } from '../time';
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+export const TOKEN_RE = /^([a-z0-9]{6})\.([a-z0-9]{16})$/;
+
+function randomString(n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += ALPHABET[randomInt(ALPHABET.length)];
+  return s;
+}
+
+export function newToken(): string {
+  return `${randomString(6)}.${randomString(16)}`;
+}
+
+export function makeToken(config: Pick<LabConfig, 'timeScale'>, token: string, ttlModelMs: number = TTL.bootstrapToken, now = Date.now()): BootstrapToken {
+  return {
+    token,
+    createdAt: now,
+    expiresAt: ttlModelMs === 0 ? Number.MAX_SAFE_INTEGER : now + scaled(config, ttlModelMs),
+    description: '',
+    usages: ['authentication', 'signing'],
+    groups: ['system:bootstrappers:kubeadm:default-node-token'],
+  };
+}
+
+export function liveToken(tokens: BootstrapToken[], token: string, now = Date.now()): BootstrapToken | undefined {
+  return tokens.find((t) => t.token === token && t.expiresAt > now);
+}

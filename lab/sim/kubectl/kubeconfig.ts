@@ -1,0 +1,31 @@
+/** Which API server kubectl talks to, and the real "connection refused" failure when it is down. */
+import { existsSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { hostPath } from '../context';
+import { SimExit } from '../errors';
+import { splitHostPort, tcpReachable } from '../kubeadm/api';
+
+export function kubeconfigPath(flag: string | undefined): string | undefined {
+  const candidates = [flag, process.env.KUBECONFIG?.split(':')[0], path.join(os.homedir(), '.kube', 'config'), '/etc/kubernetes/admin.conf'];
+  if (flag) return flag;
+  return candidates.slice(1).find((c) => c && existsSync(hostPath(c)));
+}
+
+export async function assertServerReachable(flag: string | undefined): Promise<string> {
+  const file = kubeconfigPath(flag);
+  let server = 'localhost:8080';
+  if (file) {
+    if (!existsSync(hostPath(file))) throw new SimExit(`error: stat ${file}: no such file or directory`, 1);
+    const cfg = parse(readFileSync(hostPath(file), 'utf8')) as { clusters?: Array<{ cluster?: { server?: string } }> };
+    server = (cfg.clusters?.[0]?.cluster?.server ?? 'http://localhost:8080').replace(/^https?:\/\//, '');
+  }
+  const { host, port } = splitHostPort(server, 443);
+  const err = await tcpReachable(host, port, 2_000);
+  if (err === 'connect: connection refused' || (err && !file)) {
+    throw new SimExit(`The connection to the server ${host}:${port} was refused - did you specify the right host or port?`, 1);
+  }
+  if (err) throw new SimExit(`Unable to connect to the server: dial tcp ${host}:${port}: ${err}`, 1);
+  return server;
+}

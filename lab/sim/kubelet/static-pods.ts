@@ -1,0 +1,89 @@
+/**
+ * The kubelet's static Pods: each manifest in /etc/kubernetes/manifests becomes a process
+ * (etcd -> the REAL /usr/bin/etcd, kube-apiserver -> the simulated API server), restarted when
+ * it dies or its manifest changes, stopped when its manifest goes away.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { hostPath } from '../context';
+import { readPid, runningPid, RUN_DIR, simScript, startDaemon, stopDaemon } from '../daemons';
+
+export const MANIFESTS = '/etc/kubernetes/manifests';
+
+export interface StaticPod {
+  name: string;
+  image: string;
+  command: string[];
+  hash: string;
+}
+
+export function readStaticPods(): StaticPod[] {
+  const dir = hostPath(MANIFESTS);
+  if (!existsSync(dir)) return [];
+  const pods: StaticPod[] = [];
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.yaml') || x.endsWith('.yml')).sort()) {
+    const text = readFileSync(path.join(dir, f), 'utf8');
+    try {
+      const doc = parse(text) as { metadata?: { name?: string }; spec?: { containers?: Array<{ command?: string[]; image?: string }> } };
+      const c = doc.spec?.containers?.[0];
+      pods.push({
+        name: doc.metadata?.name ?? path.basename(f, '.yaml'),
+        image: c?.image ?? '',
+        command: c?.command ?? [],
+        hash: createHash('sha256').update(text).digest('hex').slice(0, 16),
+      });
+    } catch (err) {
+      process.stdout.write(`${new Date().toISOString()} failed to parse static pod manifest ${f}: ${(err as Error).message}\n`);
+    }
+  }
+  return pods;
+}
+
+const daemonName = (pod: string) => `pod-${pod}`;
+
+function launch(pod: StaticPod): void {
+  const args = pod.command.slice(1);
+  const version = /:(v[\d.]+)$/.exec(pod.image)?.[1] ?? '';
+  const env = { ...process.env, KUBEHA_SIM_VERSION: version };
+  if (pod.name === 'etcd') startDaemon(daemonName(pod.name), '/usr/bin/etcd', args, { tag: pod.hash, env });
+  else if (pod.name === 'kube-apiserver') startDaemon(daemonName(pod.name), process.execPath, [simScript('apiserver'), ...args], { tag: pod.hash, env });
+  else if (pod.name === 'kube-vip') startDaemon(daemonName(pod.name), process.execPath, [simScript('kube-vip'), ...args], { tag: pod.hash, env });
+}
+
+const RUNS_A_PROCESS = new Set(['etcd', 'kube-apiserver', 'kube-vip']);
+
+/** One reconcile pass; returns what it did, for the kubelet's log. */
+export async function syncStaticPods(): Promise<string[]> {
+  const did: string[] = [];
+  const pods = readStaticPods().filter((p) => RUNS_A_PROCESS.has(p.name));
+  for (const pod of pods) {
+    const rec = readPid(daemonName(pod.name));
+    const alive = runningPid(daemonName(pod.name)) !== undefined;
+    if (alive && rec?.tag === pod.hash) continue;
+    if (alive) {
+      await stopDaemon(daemonName(pod.name));
+      did.push(`manifest of ${pod.name} changed: restarted`);
+    } else {
+      did.push(`started ${pod.name}`);
+    }
+    launch(pod);
+  }
+  const runDir = hostPath(RUN_DIR);
+  const wanted = new Set(pods.map((p) => daemonName(p.name)));
+  for (const f of existsSync(runDir) ? readdirSync(runDir) : []) {
+    const name = f.replace(/\.pid$/, '');
+    if (!f.startsWith('pod-') || wanted.has(name)) continue;
+    await stopDaemon(name);
+    did.push(`manifest removed: stopped ${name.slice(4)}`);
+  }
+  return did;
+}
+
+export async function stopAllStaticPods(): Promise<void> {
+  const runDir = hostPath(RUN_DIR);
+  for (const f of existsSync(runDir) ? readdirSync(runDir) : []) {
+    if (f.startsWith('pod-')) await stopDaemon(f.replace(/\.pid$/, ''));
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * kubeadm's PKI under /etc/kubernetes/pki, made with the real openssl CLI. CAs and the
+ * service-account key are RSA-2048 like kubeadm's default; leaf keys are ECDSA P-256 (kubeadm's
+ * `encryptionAlgorithm: ECDSA-P256`) because RSA generation costs ~0.3 s each on the lab machine.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export type Usage = 'server' | 'client' | 'server+client';
+
+export interface LeafSpec {
+  /** Path without extension relative to the PKI dir, e.g. `etcd/server`. */
+  name: string;
+  ca: string;
+  cn: string;
+  org?: string;
+  usage: Usage;
+  dnsNames?: string[];
+  ips?: string[];
+  days?: number;
+}
+
+function openssl(args: string[]): void {
+  execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+function withConfig<T>(extensions: string[], fn: (config: string) => T): T {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kubeha-pki-'));
+  try {
+    const config = path.join(dir, 'openssl.cnf');
+    writeFileSync(config, ['[req]', 'distinguished_name = dn', 'x509_extensions = ext', 'prompt = no', '[dn]', '[ext]', ...extensions, ''].join('\n'));
+    return fn(config);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function subject(cn: string, org?: string): string {
+  const esc = (v: string) => v.replace(/[/\\=]/g, (c) => `\\${c}`);
+  return `${org ? `/O=${esc(org)}` : ''}/CN=${esc(cn)}`;
+}
+
+export function createCa(pkiDir: string, name: string, cn: string): void {
+  const base = path.join(pkiDir, name);
+  mkdirSync(path.dirname(base), { recursive: true });
+  withConfig(['basicConstraints = critical,CA:TRUE', 'keyUsage = critical,digitalSignature,keyEncipherment,keyCertSign', 'subjectKeyIdentifier = hash'], (config) =>
+    openssl(['req', '-x509', '-config', config, '-newkey', 'rsa:2048', '-nodes', '-keyout', `${base}.key`, '-out', `${base}.crt`, '-subj', subject(cn), '-days', '3650']),
+  );
+}
+
+export function createLeaf(pkiDir: string, spec: LeafSpec): void {
+  const base = path.join(pkiDir, spec.name);
+  const ca = path.join(pkiDir, spec.ca);
+  mkdirSync(path.dirname(base), { recursive: true });
+  const eku = { server: 'serverAuth', client: 'clientAuth', 'server+client': 'serverAuth,clientAuth' }[spec.usage];
+  const sans = [...(spec.dnsNames ?? []).map((d) => `DNS:${d}`), ...(spec.ips ?? []).map((ip) => `IP:${ip}`)];
+  const ext = ['basicConstraints = critical,CA:FALSE', 'keyUsage = critical,digitalSignature,keyEncipherment', `extendedKeyUsage = ${eku}`, 'authorityKeyIdentifier = keyid'];
+  if (sans.length > 0) ext.push(`subjectAltName = ${sans.join(',')}`);
+  withConfig(ext, (config) =>
+    openssl([
+      'req', '-x509', '-config', config, '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+      '-keyout', `${base}.key`, '-out', `${base}.crt`, '-subj', subject(spec.cn, spec.org), '-days', String(spec.days ?? 365),
+      '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`,
+    ]),
+  );
+}
+
+export function createServiceAccountKey(pkiDir: string): void {
+  openssl(['genrsa', '-out', path.join(pkiDir, 'sa.key'), '2048']);
+  openssl(['rsa', '-in', path.join(pkiDir, 'sa.key'), '-pubout', '-out', path.join(pkiDir, 'sa.pub')]);
+}
+
+/** `sha256:<hex>` of the CA's SubjectPublicKeyInfo, as kubeadm's --discovery-token-ca-cert-hash. */
+export function caCertHash(caPem: string): string {
+  const spki = new X509Certificate(caPem).publicKey.export({ type: 'spki', format: 'der' });
+  return `sha256:${createHash('sha256').update(spki).digest('hex')}`;
+}
+
+/** The files the "kubeadm-certs" Secret carries (shared by every control plane). */
+export const SHARED_CERT_FILES = [
+  'ca.crt', 'ca.key', 'sa.key', 'sa.pub', 'front-proxy-ca.crt', 'front-proxy-ca.key', 'etcd/ca.crt', 'etcd/ca.key',
+] as const;
+
+export function createSharedCas(pkiDir: string): void {
+  createCa(pkiDir, 'ca', 'kubernetes');
+  createCa(pkiDir, 'front-proxy-ca', 'front-proxy-ca');
+  createCa(pkiDir, 'etcd/ca', 'etcd-ca');
+  createServiceAccountKey(pkiDir);
+}
+
+export interface NodeCertInput {
+  nodeName: string;
+  address: string;
+  /** Host part of controlPlaneEndpoint (DNS name or IP), added to the apiserver SANs. */
+  endpointHost?: string;
+  serviceIp: string;
+}
+
+const isIp = (v: string) => /^\d+\.\d+\.\d+\.\d+$/.test(v) || v.includes(':');
+
+/** This control plane's own certificates, signed by the shared CAs (kubeadm's `certs` phase). */
+export function createControlPlaneLeaves(pkiDir: string, input: NodeCertInput): void {
+  const dns = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', input.nodeName];
+  const ips = [input.serviceIp, input.address];
+  if (input.endpointHost) (isIp(input.endpointHost) ? ips : dns).push(input.endpointHost);
+  createLeaf(pkiDir, { name: 'apiserver', ca: 'ca', cn: 'kube-apiserver', usage: 'server', dnsNames: dns, ips: [...new Set(ips)] });
+  createLeaf(pkiDir, { name: 'apiserver-kubelet-client', ca: 'ca', cn: 'kube-apiserver-kubelet-client', org: 'kubeadm:cluster-admins', usage: 'client' });
+  createLeaf(pkiDir, { name: 'front-proxy-client', ca: 'front-proxy-ca', cn: 'front-proxy-client', usage: 'client' });
+  const etcdNames = { dnsNames: [input.nodeName, 'localhost'], ips: [input.address, '127.0.0.1', '::1'] };
+  createLeaf(pkiDir, { name: 'etcd/server', ca: 'etcd/ca', cn: input.nodeName, usage: 'server+client', ...etcdNames });
+  createLeaf(pkiDir, { name: 'etcd/peer', ca: 'etcd/ca', cn: input.nodeName, usage: 'server+client', ...etcdNames });
+  createLeaf(pkiDir, { name: 'etcd/healthcheck-client', ca: 'etcd/ca', cn: 'kube-etcd-healthcheck-client', usage: 'client' });
+  createLeaf(pkiDir, { name: 'apiserver-etcd-client', ca: 'etcd/ca', cn: 'kube-apiserver-etcd-client', usage: 'client' });
+}
+
+export function readPem(pkiDir: string, file: string): string {
+  return readFileSync(path.join(pkiDir, file), 'utf8');
+}
+
+export interface CertInfo {
+  notAfter: Date;
+  issuer: string;
+}
+
+export function certInfo(file: string): CertInfo {
+  const cert = new X509Certificate(readFileSync(file));
+  return { notAfter: new Date(cert.validTo), issuer: cert.issuer };
+}

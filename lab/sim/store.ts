@@ -1,0 +1,95 @@
+/**
+ * The simulated cluster API: one JSON file per lab (`labPaths(dir).store`) that every host
+ * reads and writes under proper-lockfile, so all hosts see the same nodes, tokens and Secrets.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFile, rename } from 'node:fs/promises';
+import * as lockfile from 'proper-lockfile';
+import { labPaths } from '../layout';
+
+export interface StoreNode {
+  name: string;
+  address: string;
+  controlPlane: boolean;
+  kubeletVersion: string;
+  /** Epoch ms (real). */
+  createdAt: number;
+  heartbeatAt?: number;
+  unschedulable?: boolean;
+}
+
+export interface BootstrapToken {
+  token: string;
+  /** Epoch ms (real), already scaled. */
+  expiresAt: number;
+  createdAt: number;
+  description: string;
+  usages: string[];
+  groups: string[];
+}
+
+/** The "kubeadm-certs" Secret: the shared CA material, AES-256-GCM with the certificate key. */
+export interface CertsSecret {
+  uploadedAt: number;
+  /** base64(iv ‖ tag ‖ ciphertext) of a JSON map relative-path -> PEM. */
+  data: string;
+  expiresAt: number;
+}
+
+export interface ClusterInfo {
+  clusterName: string;
+  controlPlaneEndpoint: string;
+  kubernetesVersion: string;
+  podSubnet?: string;
+  serviceSubnet: string;
+  /** The cluster-info ConfigMap's CA (PEM). */
+  caCert: string;
+  initializedAt: number;
+  initHost: string;
+}
+
+export interface StorePod {
+  namespace: string;
+  name: string;
+  node?: string;
+  createdAt: number;
+  /** Static pods follow their node's kubelet; others are Running once a node is Ready. */
+  static?: boolean;
+}
+
+export interface LabStore {
+  cluster?: ClusterInfo;
+  nodes: Record<string, StoreNode>;
+  tokens: BootstrapToken[];
+  certs?: CertsSecret;
+  cni?: { name: string; appliedAt: number };
+  pods: StorePod[];
+  lease?: { holder: string; renewedAt: number };
+}
+
+const empty = (): LabStore => ({ nodes: {}, tokens: [], pods: [] });
+
+export function readStore(labDir: string): LabStore {
+  const file = labPaths(labDir).store;
+  if (!existsSync(file)) return empty();
+  const text = readFileSync(file, 'utf8');
+  if (text.trim() === '') return empty();
+  return { ...empty(), ...(JSON.parse(text) as Partial<LabStore>) };
+}
+
+/** Read-modify-write under the store's lock; `change` may return a value. */
+export async function updateStore<T>(labDir: string, change: (store: LabStore) => T): Promise<T> {
+  const file = labPaths(labDir).store;
+  if (!existsSync(file)) await writeFile(file, `${JSON.stringify(empty())}\n`, { flag: 'wx' }).catch(() => undefined);
+  const release = await lockfile.lock(file, { retries: { retries: 200, minTimeout: 5, maxTimeout: 50 }, stale: 10_000 });
+  try {
+    const store = readStore(labDir);
+    const result = change(store);
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, `${JSON.stringify(store, null, 2)}\n`);
+    await rename(tmp, file);
+    return result;
+  } finally {
+    await release();
+  }
+}

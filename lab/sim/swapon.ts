@@ -1,0 +1,16 @@
+/** `swapon --show [--noheadings]`, `swapon -a`. */
+import { runMain } from './main';
+import { readNodeState, updateNodeState } from './node-state';
+
+runMain('swapon', async (args) => {
+  if (args.includes('-a') || args.includes('--all')) {
+    updateNodeState((s) => {
+      s.swap = true;
+    });
+    return 0;
+  }
+  if (!readNodeState().swap) return 0;
+  if (!args.includes('--noheadings')) process.stdout.write('NAME      TYPE SIZE USED PRIO\n');
+  process.stdout.write('/swap.img file   2G   0B   -2\n');
+  return 0;
+});

@@ -1,0 +1,57 @@
+/**
+ * Lab time: model durations (what the real thing takes) are divided by the lab's timeScale;
+ * modelled command latencies are further multiplied by latencyScale and a host's slow factor.
+ */
+import type { LabConfig } from '../layout';
+
+export const HOUR = 3_600_000;
+
+export const LATENCY = {
+  init: 60_000,
+  controlPlaneJoin: 40_000,
+  workerJoin: 15_000,
+  cni: 10_000,
+  reset: 5_000,
+  upgrade: 30_000,
+} as const;
+
+export const TTL = {
+  bootstrapToken: 24 * HOUR,
+  certificateKey: 2 * HOUR,
+} as const;
+
+/** Real milliseconds that a model duration lasts in this lab. */
+export function scaled(config: Pick<LabConfig, 'timeScale'>, modelMs: number): number {
+  return modelMs / config.timeScale;
+}
+
+/** Model milliseconds elapsed for a real interval. */
+export function modelElapsed(config: Pick<LabConfig, 'timeScale'>, realMs: number): number {
+  return realMs * config.timeScale;
+}
+
+export function latencyMs(config: Pick<LabConfig, 'timeScale' | 'latencyScale'>, modelMs: number, slowFactor = 1): number {
+  return scaled(config, modelMs) * config.latencyScale * slowFactor;
+}
+
+/**
+ * A heartbeat is stale after 40 s of model time, but never sooner than a few real seconds:
+ * at timeScale 3600 40 s would be 11 ms, shorter than one heartbeat interval.
+ */
+export function nodeStaleAfterMs(config: Pick<LabConfig, 'timeScale'>): number {
+  return Math.max(scaled(config, 40_000), 5_000);
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** kubectl's AGE column: 5s, 3m12s, 4h, 2d. */
+export function humanAge(modelMs: number): string {
+  const s = Math.max(0, Math.floor(modelMs / 1000));
+  if (s < 120) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 10) return `${m}m${s % 60}s`;
+  if (m < 180) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h`;
+  return `${Math.floor(h / 24)}d`;
+}
