@@ -31,6 +31,8 @@ export interface FakeOptions {
   delays?: Partial<Record<keyof KubehaActivities, number>>;
   /** Hosts whose join always fails (retryable). */
   brokenJoins?: string[];
+  /** Failure type of those joins (default RemoteCommandFailed, retryable). */
+  brokenJoinType?: string;
   /** Per-host preflight fact overrides. */
   facts?: Record<string, Partial<PreflightReport['facts']>>;
   /** Certificate keys live this long (ms) in the fake; a control-plane join with an expired key fails CertificateKeyExpired. */
@@ -135,7 +137,10 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
       record('joinNode', input.host.name, () => {
         if (!initialized) throw ApplicationFailure.nonRetryable('join before init', 'FakeOrdering');
         if (options.brokenJoins?.includes(input.host.name)) {
-          throw ApplicationFailure.retryable(`[preflight] Running pre-flight checks: error execution phase preflight: couldn't validate the identity of the API Server on ${input.host.name}`, FailureTypes.remoteCommand);
+          throw ApplicationFailure.retryable(
+            `[preflight] Running pre-flight checks: error execution phase preflight: couldn't validate the identity of the API Server on ${input.host.name}`,
+            options.brokenJoinType ?? FailureTypes.remoteCommand,
+          );
         }
         if (input.as === 'control-plane') {
           const expiry = input.certificateKey ? keyExpiry.get(input.certificateKey.key) : undefined;

@@ -1,13 +1,66 @@
 import type { Command } from 'commander';
+import type { ApprovalGate } from '../../spec/types';
+import { APPROVAL_GATES } from '../../shared/messages';
 import { UsageError } from '../errors';
+import { withKubehaClient, withTemporalOptions, type TemporalFlags } from '../temporal-options';
+import { defaultActor } from '../who';
 
-// Placeholder until this command lands; replaced wholesale by its owner.
+export interface ApprovalOptions extends TemporalFlags {
+  cluster: string;
+  gate: string;
+  by?: string;
+  comment?: string;
+  reason?: string;
+  stdout?: NodeJS.WritableStream;
+}
+
+function checkGate(gate: string): ApprovalGate {
+  if (!(APPROVAL_GATES as readonly string[]).includes(gate)) {
+    throw new UsageError(`unknown gate ${JSON.stringify(gate)}`, `gates are ${APPROVAL_GATES.join(', ')}`);
+  }
+  return gate as ApprovalGate;
+}
+
+export async function runApprove(opts: ApprovalOptions): Promise<void> {
+  const gate = checkGate(opts.gate);
+  const by = opts.by ?? defaultActor();
+  await withKubehaClient(opts, async (kubeha) => {
+    await kubeha.approve(opts.cluster, gate, by, opts.comment);
+    (opts.stdout ?? process.stdout).write(`gate ${gate} of ${opts.cluster} approved by ${by}\n`);
+  });
+}
+
+export async function runReject(opts: ApprovalOptions): Promise<void> {
+  const gate = checkGate(opts.gate);
+  const by = opts.by ?? defaultActor();
+  if (!opts.reason?.trim()) throw new UsageError('a rejection needs --reason', `kubeha reject ${opts.cluster} ${gate} --reason "why"`);
+  await withKubehaClient(opts, async (kubeha) => {
+    await kubeha.reject(opts.cluster, gate, by, opts.reason as string);
+    (opts.stdout ?? process.stdout).write(`gate ${gate} of ${opts.cluster} rejected by ${by}; the bring-up ends\n`);
+  });
+}
+
 export function registerApproval(program: Command): void {
-  program
-    .command('approval')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError('kubeha approval is not implemented yet');
-    });
+  withTemporalOptions(
+    program
+      .command('approve')
+      .description(`Let a bring-up waiting at a gate (${APPROVAL_GATES.join(', ')}) go on`)
+      .argument('<cluster>', 'cluster name')
+      .argument('<gate>', APPROVAL_GATES.join(' | '))
+      .option('--comment <text>', 'why, for the record')
+      .option('--by <who>', 'who approves (default: $USER@hostname)'),
+  ).action(async (cluster: string, gate: string, opts: Omit<ApprovalOptions, 'cluster' | 'gate'>) => {
+    await runApprove({ ...opts, cluster, gate });
+  });
+  withTemporalOptions(
+    program
+      .command('reject')
+      .description('End a bring-up waiting at a gate')
+      .argument('<cluster>', 'cluster name')
+      .argument('<gate>', APPROVAL_GATES.join(' | '))
+      .requiredOption('--reason <text>', 'why, for the record')
+      .option('--by <who>', 'who rejects (default: $USER@hostname)'),
+  ).action(async (cluster: string, gate: string, opts: Omit<ApprovalOptions, 'cluster' | 'gate'>) => {
+    await runReject({ ...opts, cluster, gate });
+  });
 }

@@ -1,13 +1,46 @@
 import type { Command } from 'commander';
-import { UsageError } from '../errors';
+import { EnvironmentError } from '../errors';
+import { withKubehaClient, withTemporalOptions, type TemporalFlags } from '../temporal-options';
+import { statusJson, statusText } from '../render-progress';
 
-// Placeholder until this command lands; replaced wholesale by its owner.
+export interface StatusOptions extends TemporalFlags {
+  cluster: string;
+  json?: boolean;
+  queryTimeoutMs?: number;
+  stdout?: NodeJS.WritableStream;
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+export async function runStatus(opts: StatusOptions): Promise<void> {
+  const stdout = opts.stdout ?? process.stdout;
+  await withKubehaClient(opts, async (kubeha) => {
+    const workflowStatus = await kubeha.status(opts.cluster);
+    const progress = await withDeadline(kubeha.progress(opts.cluster), opts.queryTimeoutMs ?? 10_000);
+    if (!progress) {
+      throw new EnvironmentError(
+        `the bring-up of ${opts.cluster} is ${workflowStatus.toLowerCase()}, but no kubeha worker answered its progress query`,
+        'start a worker with `kubeha worker` (queries are answered by workers)',
+      );
+    }
+    stdout.write(opts.json ? `${JSON.stringify(statusJson(progress, workflowStatus), null, 2)}\n` : `${statusText(progress, workflowStatus)}\n`);
+  });
+}
+
 export function registerStatus(program: Command): void {
-  program
-    .command('status')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError('kubeha status is not implemented yet');
-    });
+  withTemporalOptions(
+    program
+      .command('status')
+      .description("A cluster's bring-up: phase, hosts, etcd members, pending approvals")
+      .argument('<cluster>', 'cluster name (metadata.name of its spec)')
+      .option('--json', 'machine-readable output'),
+  ).action(async (cluster: string, opts: Omit<StatusOptions, 'cluster'>) => {
+    await runStatus({ ...opts, cluster });
+  });
 }

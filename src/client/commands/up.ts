@@ -1,13 +1,47 @@
 import type { Command } from 'commander';
+import { loadSpecFile } from '../../spec/load';
 import { UsageError } from '../errors';
+import { followBringUp } from '../follow';
+import { withKubehaClient, withTemporalOptions, type TemporalFlags } from '../temporal-options';
+import { defaultActor } from '../who';
 
-// Placeholder until this command lands; replaced wholesale by its owner.
+export interface UpOptions extends TemporalFlags {
+  file: string;
+  follow?: boolean;
+  detach?: boolean;
+  by?: string;
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+}
+
+/** Validates the spec first (a bad spec exits 2 before anything starts), starts the bring-up, then follows it unless detached. */
+export async function runUp(opts: UpOptions): Promise<void> {
+  const stdout = opts.stdout ?? process.stdout;
+  const stderr = opts.stderr ?? process.stderr;
+  if (opts.follow && opts.detach) throw new UsageError('--follow and --detach exclude each other');
+  const { spec, warnings } = await loadSpecFile(opts.file);
+  for (const w of warnings) stderr.write(`${w}\n`);
+  await withKubehaClient(opts, async (kubeha) => {
+    const started = await kubeha.startBringUp(spec, { requestedBy: opts.by ?? defaultActor() });
+    stdout.write(`bring-up of ${spec.name} started (workflow ${started.workflowId})\n`);
+    if (opts.detach) {
+      stdout.write(`follow it with: kubeha status ${spec.name}\n`);
+      return;
+    }
+    await followBringUp(kubeha, spec.name, { out: stdout });
+  });
+}
+
 export function registerUp(program: Command): void {
-  program
-    .command('up')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError('kubeha up is not implemented yet');
-    });
+  withTemporalOptions(
+    program
+      .command('up')
+      .description('Bring up the cluster a spec describes, as a durable workflow')
+      .requiredOption('-f, --file <file>', 'cluster spec (YAML)')
+      .option('--follow', 'print progress until the bring-up ends (default)')
+      .option('--detach', 'start the bring-up and return at once')
+      .option('--by <who>', 'who starts it (default: $USER@hostname)'),
+  ).action(async (opts: UpOptions) => {
+    await runUp(opts);
+  });
 }

@@ -1,0 +1,36 @@
+import type { BringUpProgress, BringUpResult } from '../shared/messages';
+import { OperationError } from './errors';
+import type { KubehaClient } from './kubeha-client';
+import { progressChanges, resultSummary } from './render-progress';
+
+export interface FollowOptions {
+  out: NodeJS.WritableStream;
+  intervalMs?: number;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Prints progress lines as steps and hosts change until the bring-up ends. Resolves with the
+ * result on success; a failure, rejection or cancellation throws OperationError (exit 1).
+ */
+export async function followBringUp(kubeha: KubehaClient, cluster: string, options: FollowOptions): Promise<BringUpResult> {
+  let previous: BringUpProgress | undefined;
+  const show = async (): Promise<void> => {
+    const next = await kubeha.progress(cluster).catch(() => undefined);
+    if (!next) return;
+    for (const line of progressChanges(previous, next)) options.out.write(`${line}\n`);
+    previous = next;
+  };
+  for (;;) {
+    await show();
+    const status = await kubeha.status(cluster);
+    if (status !== 'RUNNING') break;
+    await pause(options.intervalMs ?? 1_000);
+  }
+  await show();
+  const result = await kubeha.result(cluster);
+  if (result.outcome === 'rejected') throw new OperationError(resultSummary(result), `change what was wrong and run kubeha up again`);
+  options.out.write(`${resultSummary(result)}\n`);
+  return result;
+}

@@ -1,0 +1,172 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { FailureTypes } from '../../src/activities/types';
+import { runApprove, runReject } from '../../src/client/commands/approval';
+import { runCancel } from '../../src/client/commands/cancel';
+import { runStatus } from '../../src/client/commands/status';
+import { runUp } from '../../src/client/commands/up';
+import { InputError, OperationError } from '../../src/client/errors';
+import { loadSpecFile } from '../../src/spec/load';
+import { createKubehaWorker } from '../../src/worker/create-worker';
+import { testEnv, testTemporalAddress, uniqueTaskQueue } from '../helpers/temporal';
+import { createFakeCluster, type FakeOptions } from './workflow-fakes';
+
+jest.setTimeout(120_000);
+
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+const dir = mkdtempSync(path.join(tmpdir(), 'kubeha-cli-'));
+let counter = 0;
+
+beforeAll(async () => {
+  env = await testEnv();
+  const nop = () => undefined;
+  bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../src/workflows'),
+    logger: { log: nop, trace: nop, debug: nop, info: nop, warn: nop, error: nop },
+  });
+}, 120_000);
+afterAll(async () => {
+  await env?.teardown();
+});
+
+function specFile(approvals: string[]): { file: string; name: string } {
+  const name = `cli-${process.pid}-${++counter}`;
+  const file = path.join(dir, `${name}.yaml`);
+  writeFileSync(
+    file,
+    `apiVersion: kubeha.io/v1alpha1
+kind: Cluster
+metadata:
+  name: ${name}
+spec:
+  kubernetesVersion: v1.30.2
+  controlPlaneEndpoint: 127.0.6.10:6443
+  loadBalancer: { type: kube-vip, vip: 127.0.6.10, interface: lo }
+  etcd: { topology: stacked }
+  networking: { podSubnet: 10.244.0.0/16, serviceSubnet: 10.96.0.0/12, cni: calico }
+  approvals: [${approvals.join(', ')}]
+  ssh: { user: root, privateKey: /root/.ssh/id_ed25519, knownHosts: /root/.ssh/known_hosts }
+  hosts:
+    - { name: cp1, address: 127.0.6.11, role: control-plane }
+    - { name: cp2, address: 127.0.6.12, role: control-plane }
+    - { name: cp3, address: 127.0.6.13, role: control-plane }
+    - { name: w1, address: 127.0.6.21, role: worker }
+`,
+  );
+  return { file, name };
+}
+
+function capture(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return { stream, text: () => text };
+}
+
+async function withWorker<T>(file: string, fakeOptions: FakeOptions, fn: (flags: { address: string; taskQueue: string }) => Promise<T>): Promise<T> {
+  const { spec } = await loadSpecFile(file);
+  const fake = createFakeCluster(spec, fakeOptions);
+  const taskQueue = uniqueTaskQueue('cli');
+  const worker: Worker = await createKubehaWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: fake.activities, workflowBundle: bundle });
+  return worker.runUntil(fn({ address: testTemporalAddress(), taskQueue }));
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+it('exits 2 on a bad spec before any workflow starts', async () => {
+  const file = path.join(dir, 'bad.yaml');
+  writeFileSync(file, 'apiVersion: kubeha.io/v1alpha1\nkind: Cluster\nmetadata:\n  name: bad-one\nspec:\n  kubernetesVersion: v1.30.2\n');
+  const err = await runUp({ file, address: '127.0.0.1:1' }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(InputError);
+  expect((err as InputError).exitCode).toBe(2);
+  await expect(env.client.workflow.getHandle('kubeha-bringup-bad-one').describe()).rejects.toThrow();
+});
+
+it('up --follow prints the approval command, approve lets it finish, status --json shows hosts and etcd members', async () => {
+  const { file, name } = specFile(['before-init']);
+  const out = capture();
+  await withWorker(file, {}, async (flags) => {
+    const up = runUp({ file, follow: true, by: 'carol@desk', stdout: out.stream, stderr: new PassThrough(), ...flags });
+    await until(() => out.text().includes(`kubeha approve ${name} before-init`), 'the approval command');
+    const approveOut = capture();
+    await runApprove({ cluster: name, gate: 'before-init', by: 'dave@ops', comment: 'go', stdout: approveOut.stream, ...flags });
+    expect(approveOut.text()).toContain(`gate before-init of ${name} approved by dave@ops`);
+    await up;
+    expect(out.text()).toContain(`gate before-init approved by dave@ops (go)`);
+    expect(out.text()).toMatch(/Join the other control planes: succeeded/);
+    expect(out.text().indexOf('approved by dave@ops')).toBeLessThan(out.text().indexOf('Initialize the first control plane: succeeded'));
+    expect(out.text()).toMatch(/cp2: join-control-planes succeeded/);
+    expect(out.text()).toContain(`cluster ${name} is up: 4/4 hosts, 3 etcd members`);
+
+    const json = capture();
+    await runStatus({ cluster: name, json: true, stdout: json.stream, ...flags });
+    const status = JSON.parse(json.text()) as { phase: string; workflowStatus: string; hosts: { name: string; role: string; state: string }[]; etcdMembers: unknown[] };
+    expect(status.phase).toBe('done');
+    expect(status.workflowStatus).toBe('COMPLETED');
+    expect(status.hosts).toEqual([
+      { name: 'cp1', role: 'control-plane', state: 'succeeded' },
+      { name: 'cp2', role: 'control-plane', state: 'succeeded' },
+      { name: 'cp3', role: 'control-plane', state: 'succeeded' },
+      { name: 'w1', role: 'worker', state: 'succeeded' },
+    ]);
+    expect(status.etcdMembers).toHaveLength(3);
+    const table = capture();
+    await runStatus({ cluster: name, stdout: table.stream, ...flags });
+    expect(table.text()).toMatch(/^cp2\s+control-plane\s+succeeded/m);
+    expect(table.text()).toMatch(/ETCD MEMBER/);
+  });
+});
+
+it('up --follow exits 1 naming the failed step, host and error', async () => {
+  const { file, name } = specFile([]);
+  await withWorker(file, { brokenJoins: ['cp2'], brokenJoinType: FailureTypes.hostKeyMismatch }, async (flags) => {
+    const out = capture();
+    const err = await runUp({ file, stdout: out.stream, stderr: new PassThrough(), ...flags }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OperationError);
+    expect((err as OperationError).exitCode).toBe(1);
+    expect((err as Error).message).toMatch(new RegExp(`bring-up of ${name} failed: join-control-planes on cp2: .*API Server on cp2`));
+    expect(out.text()).toMatch(/FAILED at join-control-planes on cp2/);
+  });
+});
+
+it('reject ends the bring-up and up exits 1 saying who rejected and why; a second reject is refused', async () => {
+  const { file, name } = specFile(['before-init']);
+  await withWorker(file, {}, async (flags) => {
+    const out = capture();
+    const up = runUp({ file, stdout: out.stream, stderr: new PassThrough(), ...flags }).catch((e: unknown) => e);
+    await until(() => out.text().includes(`kubeha reject ${name} before-init`), 'the reject command');
+    await runReject({ cluster: name, gate: 'before-init', by: 'erin@ops', reason: 'wrong VIP', stdout: new PassThrough(), ...flags });
+    const err = await up;
+    expect(err).toBeInstanceOf(OperationError);
+    expect((err as Error).message).toBe(`bring-up rejected at gate before-init by erin@ops: wrong VIP`);
+    await expect(runReject({ cluster: name, gate: 'before-init', by: 'x', reason: 'y', ...flags })).rejects.toThrow();
+  });
+});
+
+it('cancel stops a running bring-up; cancelling it again says it is not running', async () => {
+  const { file, name } = specFile(['before-init']);
+  await withWorker(file, {}, async (flags) => {
+    const out = capture();
+    await runUp({ file, detach: true, stdout: out.stream, stderr: new PassThrough(), ...flags });
+    expect(out.text()).toContain(`kubeha status ${name}`);
+    await runCancel({ cluster: name, stdout: new PassThrough(), ...flags });
+    const handle = env.client.workflow.getHandle(`kubeha-bringup-${name}`);
+    let status = '';
+    await until(() => {
+      void handle.describe().then((d) => (status = d.status.name));
+      return status === 'CANCELLED';
+    }, 'the workflow to be cancelled');
+    await expect(runCancel({ cluster: name, ...flags })).rejects.toThrow(`the bring-up of ${name} is not running (it is cancelled)`);
+  });
+});
