@@ -5,6 +5,8 @@ import { testEnv, uniqueTaskQueue, uniqueWorkflowId } from '../helpers/temporal'
 import { createSmokeActivities } from './fixtures/smoke-activities';
 import { smokeWorkflow } from './fixtures/smoke-workflows';
 
+jest.setTimeout(120_000);
+
 let env: TestWorkflowEnvironment;
 
 beforeAll(async () => {

@@ -1,0 +1,175 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { EnvironmentError } from '../client/errors';
+import { ensureSearchAttributes } from './ensure-search-attributes';
+import { isPortFree } from './port-check';
+import { searchAttributeFlags } from './search-attributes';
+
+export interface DevServerOptions {
+  cliPath: string;
+  /** Holds temporal.db (workflows survive restarts) and temporal.log. */
+  stateDir: string;
+  ip?: string;
+  port?: number;
+  uiPort?: number;
+  /** No Web UI at all. */
+  headless?: boolean;
+  namespace?: string;
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  uiCodecEndpoint?: string;
+  readyTimeoutMs?: number;
+  stopTimeoutMs?: number;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl?: string;
+  namespace: string;
+  dbFile: string;
+  logFile: string;
+  pid: number;
+  /** Search attributes the server lacked on an existing database and that were added. */
+  addedSearchAttributes: string[];
+  stop(): Promise<void>;
+}
+
+export function devServerArgs(o: Required<Pick<DevServerOptions, 'ip' | 'port' | 'uiPort' | 'namespace' | 'logLevel'>> & { dbFile: string; headless: boolean; uiCodecEndpoint?: string }): string[] {
+  return [
+    'server',
+    'start-dev',
+    '--ip', o.ip,
+    '--port', String(o.port),
+    ...(o.headless ? ['--headless'] : ['--ui-port', String(o.uiPort)]),
+    ...(o.uiCodecEndpoint ? ['--ui-codec-endpoint', o.uiCodecEndpoint] : []),
+    '--db-filename', o.dbFile,
+    '--namespace', o.namespace,
+    ...searchAttributeFlags(),
+    '--log-level', o.logLevel,
+  ];
+}
+
+function tail(file: string, lines = 20): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+async function stopChild(child: ChildProcess, timeoutMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const result = await Promise.race([exited(child).then(() => 'exited' as const), timedOut]);
+  clearTimeout(timer);
+  if (result === 'timeout') {
+    child.kill('SIGKILL');
+    await exited(child);
+  }
+}
+
+async function waitReady(address: string, namespace: string, child: ChildProcess, logFile: string, deadline: number): Promise<Connection> {
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new EnvironmentError(
+        `the Temporal dev server exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail(logFile)}`,
+        `see ${logFile}`,
+      );
+    }
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 2_000 });
+      try {
+        await connection.workflowService.describeNamespace({ namespace });
+        return connection;
+      } catch (err) {
+        await connection.close();
+        throw err;
+      }
+    } catch (err) {
+      lastError = err;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  const reason = lastError instanceof Error ? lastError.message : String(lastError);
+  throw new EnvironmentError(`the Temporal dev server on ${address} was not ready in time (${reason})`, `see ${logFile}`);
+}
+
+/**
+ * Spawns `temporal server start-dev` in its own process group (so a terminal's Ctrl-C reaches
+ * only us and we can stop the worker before the server) and waits until it answers.
+ */
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const ip = options.ip ?? '127.0.0.1';
+  const port = options.port ?? 7233;
+  const uiPort = options.uiPort ?? port + 1000;
+  const headless = options.headless ?? false;
+  const namespace = options.namespace ?? 'default';
+  const address = `${ip}:${port}`;
+  const ports: Array<[string, number]> = [['gRPC', port]];
+  if (!headless) ports.push(['Web UI', uiPort]);
+  for (const [what, p] of ports) {
+    if (!(await isPortFree(ip, p))) {
+      throw new EnvironmentError(
+        `port ${p} on ${ip} (Temporal ${what}) is already in use`,
+        `stop what listens there (another kubeha dev? see: ss -ltnp 'sport = :${p}') or pick other ports with --port/--ui-port`,
+      );
+    }
+  }
+  mkdirSync(options.stateDir, { recursive: true });
+  const dbFile = join(options.stateDir, 'temporal.db');
+  const logFile = join(options.stateDir, 'temporal.log');
+  const args = devServerArgs({ ip, port, uiPort, namespace, logLevel: options.logLevel ?? 'warn', dbFile, headless, uiCodecEndpoint: options.uiCodecEndpoint });
+  const log = openSync(logFile, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(options.cliPath, args, { stdio: ['ignore', log, log], detached: true });
+  } finally {
+    closeSync(log);
+  }
+  const spawnError = new Promise<never>((_, reject) =>
+    child.once('error', (err) => reject(new EnvironmentError(`cannot run ${options.cliPath}: ${err.message}`, 'set TEMPORAL_CLI_PATH to a temporal binary'))),
+  );
+  const killOnExit = (): void => void child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
+  try {
+    const connection = await Promise.race([
+      waitReady(address, namespace, child, logFile, Date.now() + (options.readyTimeoutMs ?? 60_000)),
+      spawnError,
+    ]);
+    let addedSearchAttributes: string[];
+    try {
+      addedSearchAttributes = await ensureSearchAttributes(connection, namespace);
+    } finally {
+      await connection.close();
+    }
+    return {
+      address,
+      uiUrl: headless ? undefined : `http://${ip}:${uiPort}`,
+      namespace,
+      dbFile,
+      logFile,
+      pid: child.pid ?? -1,
+      addedSearchAttributes,
+      async stop() {
+        await stopChild(child, stopTimeoutMs);
+        process.removeListener('exit', killOnExit);
+      },
+    };
+  } catch (err) {
+    await stopChild(child, stopTimeoutMs);
+    process.removeListener('exit', killOnExit);
+    throw err;
+  }
+}
