@@ -5,7 +5,8 @@
 import type { Client, ClientChannel } from 'ssh2';
 import { killCommand, PID_MARKER, wrapCommand } from './command';
 import { connectClient } from './connect';
-import { RemoteCommandError, SshAbortedError, SshConnectError, SshError, SshTimeoutError } from './errors';
+import type { SshError} from './errors';
+import { RemoteCommandError, SshAbortedError, SshConnectError, SshTimeoutError } from './errors';
 import type { Script } from './quote';
 import { defineScript, q, sh } from './quote';
 import { redact } from './redact';

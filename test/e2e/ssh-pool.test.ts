@@ -1,0 +1,175 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { utils } from 'ssh2';
+import { HostKeyMismatchError, HostKeyUnknownError, SshAbortedError, SshAuthError, SshConnectError, SshTimeoutError } from '../../src/ssh/errors';
+import { SshPool } from '../../src/ssh/pool';
+import { defineScript, q, sh } from '../../src/ssh/quote';
+import type { SshTarget } from '../../src/ssh/target';
+import { labSsh, startTestLab } from '../helpers/lab';
+
+jest.setTimeout(120_000);
+
+type Lab = Awaited<ReturnType<typeof startTestLab>>;
+let lab: Lab;
+let pool: SshPool;
+let scratch: string;
+
+const echo = defineScript<{ text: string }>('echo', { body: ({ text }) => sh`printf '%s' ${q(text)}` });
+const sleepy = defineScript<{ marker: string }>('sleepy', { body: ({ marker }) => sh`echo started; exec sh -c 'sleep 300; :' ${q(marker)}` });
+
+function target(name: string, overrides: Partial<SshTarget['ssh']> = {}): SshTarget {
+  const host = lab.config.hosts.find((h) => h.name === name);
+  if (!host) throw new Error(`no lab host ${name}`);
+  const s = labSsh(lab);
+  return {
+    name,
+    address: host.address,
+    ssh: { ...s, acceptNewHostKeys: false, sudo: false, connectTimeoutMs: 5000, ...overrides },
+  };
+}
+
+beforeAll(async () => {
+  lab = await startTestLab({ addressPrefix: '127.0.51', controlPlanes: 1, workers: 1 });
+  scratch = mkdtempSync(path.join(os.tmpdir(), 'kubeha-ssh-e2e-'));
+  pool = new SshPool();
+});
+afterAll(async () => {
+  await pool?.close();
+  await lab?.dispose();
+});
+
+it('runs a command with a host key from known_hosts and returns exit code and output', async () => {
+  const nasty = "it's $(id) `x`\nline2 ☸";
+  const result = await pool.run(target('cp1'), echo.render({ text: nasty }));
+  expect(result).toEqual({ code: 0, stdout: nasty, stderr: '' });
+  const host = await pool.runChecked(target('cp1'), defineScript('hostname', { body: () => sh`hostname` }).render(undefined));
+  expect(host.stdout.trim()).toBe('cp1');
+});
+
+it('reports a non-zero exit with redacted stderr', async () => {
+  const failing = defineScript('fail', { body: () => sh`echo 'token abcdef.0123456789abcdef is bad' >&2; exit 3` }).render(undefined);
+  const result = await pool.run(target('cp1'), failing);
+  expect(result.code).toBe(3);
+  const error = await pool.runChecked(target('cp1'), failing).catch((e: unknown) => e);
+  expect(error).toMatchObject({ exitCode: 3, host: 'cp1', command: 'fail' });
+  expect(String((error as Error).message)).not.toContain('abcdef.0123456789abcdef');
+});
+
+it('refuses an unknown host (non-retryable) and accepts it with acceptNewHostKeys, recording it', async () => {
+  const kh = path.join(scratch, 'empty_known_hosts');
+  writeFileSync(kh, '');
+  const fresh = new SshPool();
+  try {
+    const error = await fresh.run(target('w1', { knownHosts: kh }), echo.render({ text: 'x' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HostKeyUnknownError);
+    expect((error as HostKeyUnknownError).retryable).toBe(false);
+    const ok = await fresh.run(target('w1', { knownHosts: kh, acceptNewHostKeys: true }), echo.render({ text: 'tofu' }));
+    expect(ok.stdout).toBe('tofu');
+    expect(readFileSync(kh, 'utf8')).toMatch(new RegExp(`^${lab.config.hosts.find((h) => h.name === 'w1')?.address.replace(/\./g, '\\.')} ssh-ed25519 `));
+  } finally {
+    await fresh.close();
+  }
+});
+
+it('refuses a changed host key even with acceptNewHostKeys, naming both fingerprints and the line', async () => {
+  const kh = path.join(scratch, 'swapped_known_hosts');
+  const lines = readFileSync(labSsh(lab).knownHosts, 'utf8').trim().split('\n');
+  const cp1 = lines.find((l) => l.startsWith(`${target('cp1').address} `));
+  const w1 = lines.find((l) => l.startsWith(`${target('w1').address} `));
+  expect(cp1 && w1).toBeTruthy();
+  writeFileSync(kh, `${target('cp1').address} ${w1?.split(' ').slice(1).join(' ')}\n`);
+  const fresh = new SshPool();
+  try {
+    const error = await fresh.run(target('cp1', { knownHosts: kh, acceptNewHostKeys: true }), echo.render({ text: 'x' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HostKeyMismatchError);
+    const e = error as HostKeyMismatchError;
+    expect(e.retryable).toBe(false);
+    expect(e.message).toMatch(/expected SHA256:\S+, presented SHA256:\S+/);
+    expect(e.hint).toContain(`${kh}:1`);
+  } finally {
+    await fresh.close();
+  }
+});
+
+it('refuses a wrong key as an auth failure (non-retryable)', async () => {
+  const other = path.join(scratch, 'other_key');
+  writeFileSync(other, utils.generateKeyPairSync('ed25519').private, { mode: 0o600 });
+  const fresh = new SshPool();
+  try {
+    const error = await fresh.run(target('cp1', { privateKey: other }), echo.render({ text: 'x' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SshAuthError);
+    expect((error as SshAuthError).retryable).toBe(false);
+  } finally {
+    await fresh.close();
+  }
+});
+
+it('times out a command and kills the remote process', async () => {
+  const marker = `kubeha-timeout-${process.pid}`;
+  const started = Date.now();
+  const error = await pool.run(target('cp1'), sleepy.render({ marker }), { timeoutMs: 1000 }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(SshTimeoutError);
+  expect((error as SshTimeoutError).retryable).toBe(true);
+  expect(Date.now() - started).toBeLessThan(5000);
+  await expectGone(marker);
+});
+
+it('cancels a command through its AbortSignal and kills the remote process', async () => {
+  const marker = `kubeha-abort-${process.pid}`;
+  const controller = new AbortController();
+  const run = pool.run(target('cp1'), sleepy.render({ marker }), {
+    signal: controller.signal,
+    onOutput: (chunk) => {
+      if (chunk.includes('started')) controller.abort();
+    },
+  });
+  await expect(run).rejects.toBeInstanceOf(SshAbortedError);
+  await expectGone(marker);
+});
+
+it('writes a file atomically, only when the content or mode changed', async () => {
+  const file = `/root/kubeha e2e/it's.conf`;
+  const t = target('cp1');
+  expect(await pool.writeFile(t, file, 'a=1\n', 0o600)).toEqual({ changed: true });
+  expect(await pool.writeFile(t, file, 'a=1\n', 0o600)).toEqual({ changed: false });
+  expect(await pool.writeFile(t, file, 'a=1\n', 0o644)).toEqual({ changed: true });
+  expect(await pool.writeFile(t, file, 'a=2\n', 0o644)).toEqual({ changed: true });
+  const check = await pool.runChecked(t, defineScript<{ f: string }>('cat', { body: ({ f }) => sh`stat -c %a ${q(f)}; cat ${q(f)}; ls -a "$(dirname ${q(f)})"` }).render({ f: file }));
+  expect(check.stdout).toBe("644\na=2\n.\n..\nit's.conf\n");
+});
+
+it('reconnects after the connection was dropped, and a stopped host is a retryable connect error', async () => {
+  expect((await pool.run(target('w1'), echo.render({ text: 'before' }))).stdout).toBe('before');
+  lab.host('w1').dropConnections();
+  await waitFor(async () => (await pool.run(target('w1'), echo.render({ text: 'after' }))).stdout === 'after');
+  await lab.host('w1').stop();
+  const error = await waitForError(() => pool.run(target('w1'), echo.render({ text: 'x' })));
+  expect(error).toBeInstanceOf(SshConnectError);
+  expect((error as SshConnectError).retryable).toBe(true);
+});
+
+async function expectGone(marker: string): Promise<void> {
+  const probe = defineScript<{ m: string }>('pgrep', { body: ({ m }) => sh`pgrep -f ${q(m)} || true` });
+  await waitFor(async () => (await pool.run(target('cp1'), probe.render({ m: `[:] ${marker}` }))).stdout.trim() === '');
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await check().catch(() => false);
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function waitForError(fn: () => Promise<unknown>, timeoutMs = 10_000): Promise<unknown> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const error = await fn().then(() => undefined, (e: unknown) => e);
+    if (error) return error;
+    if (Date.now() > deadline) throw new Error('no error in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
