@@ -1,21 +1,12 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { OperationError } from '../../src/client/errors';
-import { KubehaClient } from '../../src/client/kubeha-client';
 import { KubehaPhase } from '../../src/shared/search-attributes';
-import type { BringUpProgress, BringUpTuning } from '../../src/shared/messages';
+import type { BringUpProgress } from '../../src/shared/messages';
 import { bringUpWorkflowId } from '../../src/shared/workflow-ids';
-import type { ClusterSpec } from '../../src/spec/types';
-import { createKubehaWorker } from '../../src/worker/create-worker';
-import { testEnv, uniqueTaskQueue, uniqueWorkflowId } from '../helpers/temporal';
-import { createFakeCluster, fakeSpec, maxOverlap, type FakeCluster, type FakeOptions, type FakeSpecOptions } from './workflow-fakes';
-
-const TUNING: Partial<BringUpTuning> = {
-  retryInitialIntervalMs: 100,
-  workerJoinMaxAttempts: 2,
-  controlPlaneJoinMaxAttempts: 2,
-  probeMaxAttempts: 2,
-};
+import { testEnv } from '../helpers/temporal';
+import { maxOverlap, type FakeCluster, type FakeOptions, type FakeSpecOptions } from './workflow-fakes';
+import { bundleWorkflows, FAST_TUNING as TUNING, harness as makeHarness, waitFor, type Harness } from './workflow-harness';
 
 jest.setTimeout(120_000);
 
@@ -24,42 +15,13 @@ let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
   env = await testEnv();
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietLogger() });
+  bundle = await bundleWorkflows();
 }, 120_000);
 afterAll(async () => {
   await env?.teardown();
 });
 
-function quietLogger() {
-  const nop = () => undefined;
-  return { log: nop, trace: nop, debug: nop, info: nop, warn: nop, error: nop };
-}
-
-interface Harness {
-  spec: ClusterSpec;
-  fake: FakeCluster;
-  client: KubehaClient;
-  run<T>(fn: () => Promise<T>): Promise<T>;
-}
-
-async function harness(specOptions: Omit<FakeSpecOptions, 'name'>, fakeOptions: FakeOptions = {}): Promise<Harness> {
-  const spec = fakeSpec({ name: uniqueWorkflowId('c').slice(0, 20), ...specOptions });
-  const fake = createFakeCluster(spec, fakeOptions);
-  const taskQueue = uniqueTaskQueue('bringup');
-  const worker = await createKubehaWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: fake.activities, workflowBundle: bundle });
-  const client = new KubehaClient({ client: env.client, taskQueue });
-  return { spec, fake, client, run: (fn) => worker.runUntil(fn) };
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const harness = (specOptions: Omit<FakeSpecOptions, 'name'>, fakeOptions: FakeOptions = {}): Promise<Harness> => makeHarness(env, bundle, specOptions, fakeOptions);
 
 const lastEnd = (fake: FakeCluster, name: Parameters<FakeCluster['named']>[0]) => Math.max(...fake.named(name).map((c) => c.end ?? Infinity));
 const firstStart = (fake: FakeCluster, name: Parameters<FakeCluster['named']>[0], hosts?: string[]) =>
@@ -251,4 +213,19 @@ it('refuses a second bring-up of a running cluster and of one already brought up
     expect((await h.client.result(h.spec.name)).outcome).toBe('succeeded');
     await expect(h.client.startBringUp(h.spec)).rejects.toThrow(/was already brought up successfully/);
   });
+});
+
+it('completes after the worker stops during the joins and a new one takes over, with kubeadm init run exactly once', async () => {
+  const h = await harness({ controlPlanes: 3, workers: 2 }, { delays: { joinNode: 800 } });
+  await h.run(async () => {
+    await h.client.startBringUp(h.spec, { tuning: TUNING });
+    await waitFor(async () => (h.fake.named('joinNode').length > 0 ? true : undefined), 'the first join');
+  });
+  const callsBefore = h.fake.calls.length;
+  const result = await h.run(() => h.client.result(h.spec.name));
+  expect(result.outcome).toBe('succeeded');
+  expect(h.fake.calls.length).toBeGreaterThan(callsBefore);
+  expect(h.fake.named('initControlPlane')).toHaveLength(1);
+  expect(h.fake.named('preflight')).toHaveLength(h.spec.hosts.length);
+  expect([...h.fake.joined].sort()).toEqual(['cp1', 'cp2', 'cp3', 'w1', 'w2']);
 });
