@@ -32,6 +32,7 @@ ${CONTROL_PLANES.map((name, i) => `    - { name: ${name}, address: ${PREFIX}.${1
 
 let dir: string;
 let haproxy: ChildProcess | undefined;
+let haproxyLog = '';
 const servers: Server[] = [];
 const healthy = new Map(CONTROL_PLANES.map((n) => [n, true]));
 
@@ -54,6 +55,9 @@ beforeAll(async () => {
   );
   writeFileSync(`${dir}/haproxy.cfg`, renderHaproxyCfg(clusterSettings(spec)).replace('    daemon\n', ''));
   haproxy = spawn('haproxy', ['-db', '-f', `${dir}/haproxy.cfg`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  haproxy.stderr?.on('data', (c: Buffer) => (haproxyLog += c.toString()));
+  haproxy.on('error', (err) => (haproxyLog += `cannot run haproxy (install it: apt-get install haproxy): ${err.message}\n`));
+  haproxy.on('exit', (code) => (haproxyLog += `haproxy exited with code ${code}\n`));
 });
 
 afterAll(async () => {
@@ -83,7 +87,7 @@ async function eventually(check: () => Promise<boolean>, deadlineMs: number): Pr
   const end = Date.now() + deadlineMs;
   for (;;) {
     if (await check().catch(() => false)) return;
-    if (Date.now() > end) throw new Error('condition not met before the deadline');
+    if (Date.now() > end) throw new Error(`condition not met before the deadline; haproxy said:\n${haproxyLog}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
