@@ -17,7 +17,10 @@ export interface InitRenderOptions {
   bootstrapToken?: { token: string; ttlMs: number };
 }
 
-/** API server port on every control plane (kube-vip forwards nothing: the VIP lands on the API server itself). */
+/**
+ * The port every API server listens on. With kube-vip clients reach an API server directly on the
+ * VIP, so it is the endpoint's port; behind HAProxy or an external LB it stays kubeadm's 6443.
+ */
 export function apiServerBindPort(cluster: RenderCluster): number {
   return cluster.loadBalancer.type === 'kube-vip' ? cluster.loadBalancer.port : 6443;
 }

@@ -1,4 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadSpecFile } from '../../../src/spec/load';
@@ -6,7 +8,7 @@ import { renderPlanFiles } from '../../../src/render/plan-files';
 import { renderKubeadmInit } from '../../../src/render/kubeadm-init';
 import { renderKubeadmJoin } from '../../../src/render/kubeadm-join';
 import { renderKubeVipManifest } from '../../../src/render/kube-vip';
-import { EQUAL_BACKUP, renderKeepalivedConf, vrrpRole } from '../../../src/render/keepalived';
+import { EQUAL_BACKUP, renderCheckApiserverScript, renderKeepalivedConf, vrrpRole } from '../../../src/render/keepalived';
 import type { ClusterSpec } from '../../../src/spec/types';
 import { clusterSettings } from '../../../src/spec/hosts';
 import type { RenderCluster } from '../../../src/render/cluster';
@@ -130,6 +132,10 @@ describe('keepalived', () => {
       { state: 'MASTER', priority: 101 },
       { state: 'BACKUP', priority: 99 },
     ]);
+    const script = path.join(os.tmpdir(), `kubeha-check-${process.pid}.sh`);
+    writeFileSync(script, renderCheckApiserverScript(clusterSettings(spec)));
+    expect(() => execFileSync('sh', ['-n', script])).not.toThrow();
+    rmSync(script);
     const conf = renderKeepalivedConf(clusterSettings(spec), lbs[1]!, EQUAL_BACKUP);
     expect(conf).toContain('    state BACKUP\n    interface eth0\n    virtual_router_id 51\n    priority 100\n');
     expect(() => vrrpRole(lbs, spec.hosts.find((h) => h.name === 'cp1')!)).toThrow(/not a load-balancer host/);
