@@ -44,6 +44,8 @@ export interface ClusterInfo {
   serviceSubnet: string;
   /** The cluster-info ConfigMap's CA (PEM). */
   caCert: string;
+  /** The CA key the controller-manager signs kubelet CSRs with (TLS bootstrap of workers). */
+  caKey: string;
   initializedAt: number;
   initHost: string;
 }

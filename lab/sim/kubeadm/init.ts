@@ -110,6 +110,7 @@ export async function init(p: ParsedArgs, ctx: SimContext): Promise<number> {
       podSubnet: o.podSubnet,
       serviceSubnet: o.serviceSubnet,
       caCert: ca,
+      caKey: readPem(pki(), 'ca.key'),
       initializedAt: Date.now(),
       initHost: ctx.identity.name,
     };

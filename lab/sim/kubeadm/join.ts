@@ -1,5 +1,5 @@
 /** `kubeadm join`: discovery (token + CA pin), then a worker or a new control plane with etcd member add. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { SimContext } from '../context';
 import { hostPath } from '../context';
@@ -111,7 +111,13 @@ export async function join(p: ParsedArgs, ctx: SimContext): Promise<number> {
     out('[check-etcd] Checking that the etcd cluster is healthy\n');
   } else {
     writeFileSync(path.join(pki(), 'ca.crt'), cluster.caCert);
-    writeKubeletKubeconfig(o.nodeName, cluster.clusterName, endpointUrl);
+    const csrSigner = path.join(pki(), 'ca.key');
+    writeFileSync(csrSigner, cluster.caKey, { mode: 0o600 });
+    try {
+      writeKubeletKubeconfig(o.nodeName, cluster.clusterName, endpointUrl);
+    } finally {
+      rmSync(csrSigner, { force: true });
+    }
   }
   out('[kubelet-start] Writing kubelet configuration to file "/var/lib/kubelet/config.yaml"\n');
   out('[kubelet-start] Writing kubelet environment file with flags to file "/var/lib/kubelet/kubeadm-flags.env"\n');
