@@ -33,7 +33,13 @@ export function certSans(cluster: RenderCluster): string[] {
 }
 
 export function kubeadmNodeRegistration(cluster: RenderCluster, host: HostSpec, api: KubeadmApi): Record<string, unknown> {
-  return { name: host.name, criSocket: cluster.criSocket, kubeletExtraArgs: extraArgsFor(api, { 'node-ip': host.address }) };
+  const ignore = cluster.preflight.ignore;
+  return {
+    name: host.name,
+    criSocket: cluster.criSocket,
+    kubeletExtraArgs: extraArgsFor(api, { 'node-ip': host.address }),
+    ...(ignore.length > 0 ? { ignorePreflightErrors: ignore } : {}),
+  };
 }
 
 function component(api: KubeadmApi, key: string, args: Record<string, string>): Record<string, object> {
