@@ -1,13 +1,65 @@
-import type { Command } from 'commander';
-import { UsageError } from '../errors';
+import { InvalidArgumentError, type Command } from 'commander';
+import { DEFAULT_TASK_QUEUE } from '../../shared/task-queue';
+import { loadWorkerModules } from '../../worker/lazy';
 
-// Placeholder until this command lands; replaced wholesale by its owner.
+interface DevOptions {
+  stateDir?: string;
+  ip: string;
+  port: number;
+  uiPort: number;
+  taskQueue: string;
+  uiCodecEndpoint?: string;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InvalidArgumentError('expected a port number 1-65535');
+  return port;
+}
+
+async function runDev(options: DevOptions): Promise<void> {
+  const { startDevEnvironment, defaultDevStateDir, createCommandLogger, installRuntimeLogging, untilShutdown } = loadWorkerModules();
+  installRuntimeLogging();
+  const logger = createCommandLogger();
+  const stateDir = options.stateDir ?? defaultDevStateDir(process.cwd(), process.env);
+  const env = await startDevEnvironment({
+    stateDir,
+    logger,
+    ip: options.ip,
+    port: options.port,
+    uiPort: options.uiPort,
+    taskQueue: options.taskQueue,
+    uiCodecEndpoint: options.uiCodecEndpoint,
+    progress: (line) => void process.stderr.write(`${line}\n`),
+  });
+  process.stdout.write(
+    [
+      `Temporal dev server: ${env.address} (namespace ${env.namespace})`,
+      `Web UI:              ${env.uiUrl}`,
+      `Worker:              polling task queue ${env.taskQueue}`,
+      `State:               ${env.server.dbFile} (log ${env.server.logFile})`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+  const reason = await untilShutdown(env.workerDone).catch(async (err: unknown) => {
+    await env.server.stop();
+    throw err;
+  });
+  process.stderr.write(reason === 'signal' ? 'stopping the worker, then the dev server...\n' : 'the worker stopped; stopping the dev server...\n');
+  await env.stop();
+  process.stderr.write('stopped.\n');
+}
+
 export function registerDev(program: Command): void {
   program
     .command('dev')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError('kubeha dev is not implemented yet');
-    });
+    .description('run a local Temporal dev server (gRPC, Web UI, persistent state) with a kubeha worker; Ctrl-C stops both')
+    .option('--state-dir <dir>', 'where the dev server keeps temporal.db (default .kubeha/dev here, or ~/.local/state/kubeha/dev)')
+    .option('--ip <address>', 'address the server and UI listen on', '127.0.0.1')
+    .option('--port <port>', 'Temporal gRPC port', parsePort, 7233)
+    .option('--ui-port <port>', 'Temporal Web UI port', parsePort, 8233)
+    .option('--task-queue <name>', 'task queue the worker polls', DEFAULT_TASK_QUEUE)
+    .option('--ui-codec-endpoint <url>', 'codec server the Web UI uses to decode encrypted payloads')
+    .action((options: DevOptions) => runDev(options));
 }

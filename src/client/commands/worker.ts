@@ -1,13 +1,35 @@
 import type { Command } from 'commander';
-import { UsageError } from '../errors';
+import { DEFAULT_TASK_QUEUE } from '../../shared/task-queue';
+import { addConnectionOptions, type ConnectionFlags } from '../connection';
+import { loadWorkerModules } from '../../worker/lazy';
 
-// Placeholder until this command lands; replaced wholesale by its owner.
+interface WorkerOptions extends ConnectionFlags {
+  taskQueue: string;
+}
+
+async function runWorkerCommand(options: WorkerOptions): Promise<void> {
+  const { connectionOptionsFrom, connectWorker, startWorker, createCommandLogger, installRuntimeLogging, untilShutdown } = loadWorkerModules();
+  const connectionOptions = connectionOptionsFrom(options);
+  installRuntimeLogging();
+  const logger = createCommandLogger();
+  const connection = await connectWorker(connectionOptions);
+  try {
+    const worker = await startWorker({ connection, namespace: connectionOptions.namespace, taskQueue: options.taskQueue, logger });
+    logger.info({ address: connectionOptions.address, namespace: connectionOptions.namespace, taskQueue: options.taskQueue }, 'kubeha worker polling');
+    const reason = await untilShutdown(worker.done);
+    if (reason === 'signal') {
+      logger.info('stopping the worker (running activities get the shutdown grace time)');
+      await worker.stop();
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
 export function registerWorker(program: Command): void {
-  program
+  const command = program
     .command('worker')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError('kubeha worker is not implemented yet');
-    });
+    .description('run a kubeha worker against a Temporal cluster (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS and API-key options)')
+    .option('--task-queue <name>', 'task queue to poll', DEFAULT_TASK_QUEUE);
+  addConnectionOptions(command).action((options: WorkerOptions) => runWorkerCommand(options));
 }

@@ -1,0 +1,92 @@
+import { NativeConnection } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { EnvironmentError } from '../client/errors';
+import { DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../shared/task-queue';
+import { startDevServer, type DevServer } from '../temporal/dev-server';
+import { ensureTemporalCli, findDownloadedCli } from '../temporal/ensure-cli';
+import { startWorker } from './run-worker';
+
+export interface DevEnvironmentOptions {
+  stateDir: string;
+  logger: Logger;
+  ip?: string;
+  port?: number;
+  uiPort?: number;
+  taskQueue?: string;
+  /** Activities for the worker; the real ones are loaded when omitted. */
+  activities?: object;
+  /** Overrides the CLI lookup. */
+  cliPath?: string;
+  /** Progress lines (CLI lookup or build); default: the logger at info. */
+  progress?: (line: string) => void;
+  uiCodecEndpoint?: string;
+}
+
+export interface DevEnvironment {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  uiUrl?: string;
+  server: DevServer;
+  /** Settles when the worker stops, also when it dies on its own. */
+  workerDone: Promise<void>;
+  /** Stops the worker, then the server. */
+  stop(): Promise<void>;
+}
+
+async function resolveCli(progress: (line: string) => void): Promise<string> {
+  const cli = await ensureTemporalCli({ env: process.env, progress });
+  if (cli.kind !== 'sdk-download') return cli.path;
+  const downloaded = findDownloadedCli(cli.downloadDir);
+  if (downloaded) return downloaded;
+  throw new EnvironmentError(
+    'no Temporal CLI on this machine and no Go toolchain to build one',
+    'install Go (https://go.dev/dl, /usr/local/go) so kubeha can build it, or set TEMPORAL_CLI_PATH to a temporal v1.5.1 binary',
+  );
+}
+
+/** `kubeha dev` as a function: a dev server with a worker polling the kubeha task queue. */
+export async function startDevEnvironment(options: DevEnvironmentOptions): Promise<DevEnvironment> {
+  const progress = options.progress ?? ((line: string) => options.logger.info(line));
+  const cliPath = options.cliPath ?? (await resolveCli(progress));
+  const server = await startDevServer({
+    cliPath,
+    stateDir: options.stateDir,
+    ip: options.ip,
+    port: options.port,
+    uiPort: options.uiPort,
+    namespace: DEFAULT_NAMESPACE,
+    uiCodecEndpoint: options.uiCodecEndpoint,
+  });
+  const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
+  let connection: NativeConnection | undefined;
+  try {
+    connection = await NativeConnection.connect({ address: server.address });
+    const worker = await startWorker({ connection, namespace: server.namespace, taskQueue, logger: options.logger, activities: options.activities });
+    const openConnection = connection;
+    let stopping: Promise<void> | undefined;
+    return {
+      address: server.address,
+      namespace: server.namespace,
+      taskQueue,
+      uiUrl: server.uiUrl,
+      server,
+      workerDone: worker.done,
+      stop() {
+        stopping ??= (async () => {
+          try {
+            await worker.stop();
+          } finally {
+            await openConnection.close();
+            await server.stop();
+          }
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await connection?.close();
+    await server.stop();
+    throw err;
+  }
+}

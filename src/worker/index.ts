@@ -1,0 +1,9 @@
+/** Everything the dev/worker commands run, loaded on demand (the SDK's worker is heavy). */
+export { connectionOptionsFrom, connectWorker } from '../client/connection';
+export { startDevEnvironment, type DevEnvironment, type DevEnvironmentOptions } from './dev-environment';
+export { createKubehaWorker, type CreateKubehaWorkerInput } from './create-worker';
+export { startWorker, type RunningWorker, type StartWorkerInput } from './run-worker';
+export { defaultDevStateDir } from './state-dir';
+export { createCommandLogger } from './logger';
+export { installRuntimeLogging } from './runtime';
+export { untilShutdown } from './shutdown-signal';
