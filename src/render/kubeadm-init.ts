@@ -14,6 +14,7 @@ export interface InitRenderOptions {
    * when the file itself must carry them (it then has to be written with mode 0600).
    */
   certificateKey?: string;
+  /** kubeadm counts token TTLs in whole seconds and reads 0s as "never expires", so this rounds up to at least 1s. */
   bootstrapToken?: { token: string; ttlMs: number };
 }
 
@@ -53,7 +54,7 @@ export function renderKubeadmInit(cluster: RenderCluster, opts: InitRenderOption
     apiVersion: api,
     kind: 'InitConfiguration',
     ...(opts.bootstrapToken
-      ? { bootstrapTokens: [{ token: opts.bootstrapToken.token, ttl: `${Math.round(opts.bootstrapToken.ttlMs / 1000)}s`, usages: ['signing', 'authentication'], groups: ['system:bootstrappers:kubeadm:default-node-token'] }] }
+      ? { bootstrapTokens: [{ token: opts.bootstrapToken.token, ttl: `${Math.max(1, Math.ceil(opts.bootstrapToken.ttlMs / 1000))}s`, usages: ['signing', 'authentication'], groups: ['system:bootstrappers:kubeadm:default-node-token'] }] }
       : {}),
     ...(opts.certificateKey ? { certificateKey: opts.certificateKey } : {}),
     nodeRegistration: kubeadmNodeRegistration(cluster, host, api),

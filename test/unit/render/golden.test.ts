@@ -88,6 +88,8 @@ describe('kubeadm init file', () => {
     const [init] = parseAllDocuments(renderKubeadmInit(clusterSettings(spec), { certificateKey: 'k'.repeat(64), bootstrapToken: { token: 'abcdef.0123456789abcdef', ttlMs: 3_600_000 } })).map((d) => d.toJS());
     expect(init.certificateKey).toBe('k'.repeat(64));
     expect(init.bootstrapTokens[0]).toMatchObject({ token: 'abcdef.0123456789abcdef', ttl: '3600s' });
+    const [scaled] = parseAllDocuments(renderKubeadmInit(clusterSettings(spec), { bootstrapToken: { token: 'abcdef.0123456789abcdef', ttlMs: 250 } })).map((d) => d.toJS());
+    expect(scaled.bootstrapTokens[0].ttl).toBe('1s');
   });
 });
 
