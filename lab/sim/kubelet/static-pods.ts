@@ -16,6 +16,9 @@ export interface StaticPod {
   name: string;
   image: string;
   command: string[];
+  args: string[];
+  /** Plain `value` env entries of the first container (valueFrom is not resolved). */
+  env: Record<string, string>;
   hash: string;
 }
 
@@ -26,12 +29,15 @@ export function readStaticPods(): StaticPod[] {
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.yaml') || x.endsWith('.yml')).sort()) {
     const text = readFileSync(path.join(dir, f), 'utf8');
     try {
-      const doc = parse(text) as { metadata?: { name?: string }; spec?: { containers?: Array<{ command?: string[]; image?: string }> } };
+      type Container = { command?: string[]; args?: string[]; image?: string; env?: Array<{ name?: string; value?: string }> };
+      const doc = parse(text) as { metadata?: { name?: string }; spec?: { containers?: Container[] } };
       const c = doc.spec?.containers?.[0];
       pods.push({
         name: doc.metadata?.name ?? path.basename(f, '.yaml'),
         image: c?.image ?? '',
         command: c?.command ?? [],
+        args: c?.args ?? [],
+        env: Object.fromEntries((c?.env ?? []).filter((e) => e.name && typeof e.value === 'string').map((e) => [e.name ?? '', e.value ?? ''])),
         hash: createHash('sha256').update(text).digest('hex').slice(0, 16),
       });
     } catch (err) {
@@ -49,7 +55,7 @@ function launch(pod: StaticPod): void {
   const env = { ...process.env, KUBEHA_SIM_VERSION: version };
   if (pod.name === 'etcd') startDaemon(daemonName(pod.name), '/usr/bin/etcd', args, { tag: pod.hash, env });
   else if (pod.name === 'kube-apiserver') startDaemon(daemonName(pod.name), process.execPath, [simScript('apiserver'), ...args], { tag: pod.hash, env });
-  else if (pod.name === 'kube-vip') startDaemon(daemonName(pod.name), process.execPath, [simScript('kube-vip'), ...args], { tag: pod.hash, env });
+  else if (pod.name === 'kube-vip') startDaemon(daemonName(pod.name), process.execPath, [simScript('kube-vip'), ...pod.args], { tag: pod.hash, env: { ...env, ...pod.env } });
 }
 
 const RUNS_A_PROCESS = new Set(['etcd', 'kube-apiserver', 'kube-vip']);
