@@ -1,29 +1,18 @@
-import { Client, Connection } from '@temporalio/client';
-import type { Command } from 'commander';
-import { DEFAULT_ADDRESS, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../shared/task-queue';
-import { EnvironmentError } from './errors';
+import { Option, type Command } from 'commander';
+import { kubehaDataConverter, loadCodec } from '../codec';
+import { DEFAULT_TASK_QUEUE } from '../shared/task-queue';
+import { addConnectionOptions, connectClient, connectionOptionsFrom, type ConnectionFlags } from './connection';
 import { KubehaClient } from './kubeha-client';
 
-export interface TemporalFlags {
-  address?: string;
-  namespace?: string;
+export interface TemporalFlags extends ConnectionFlags {
   taskQueue?: string;
 }
 
-/** --address/--namespace/--task-queue with $KUBEHA_TEMPORAL_ADDRESS, $KUBEHA_NAMESPACE, $KUBEHA_TASK_QUEUE as defaults. */
+/** The shared connection options (address, namespace, TLS, API key) plus the kubeha task queue. */
 export function withTemporalOptions(command: Command): Command {
-  return command
-    .option('--address <host:port>', `Temporal frontend (default: $KUBEHA_TEMPORAL_ADDRESS or ${DEFAULT_ADDRESS})`)
-    .option('--namespace <ns>', `Temporal namespace (default: $KUBEHA_NAMESPACE or ${DEFAULT_NAMESPACE})`)
-    .option('--task-queue <queue>', `task queue of the kubeha workers (default: $KUBEHA_TASK_QUEUE or ${DEFAULT_TASK_QUEUE})`);
-}
-
-export function resolveTemporalFlags(flags: TemporalFlags, env: NodeJS.ProcessEnv = process.env): Required<TemporalFlags> {
-  return {
-    address: flags.address ?? env.KUBEHA_TEMPORAL_ADDRESS ?? DEFAULT_ADDRESS,
-    namespace: flags.namespace ?? env.KUBEHA_NAMESPACE ?? DEFAULT_NAMESPACE,
-    taskQueue: flags.taskQueue ?? env.KUBEHA_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
-  };
+  return addConnectionOptions(command).addOption(
+    new Option('--task-queue <queue>', `task queue of the kubeha workers (default: ${DEFAULT_TASK_QUEUE})`).env('KUBEHA_TASK_QUEUE'),
+  );
 }
 
 export interface OpenedClient {
@@ -31,20 +20,11 @@ export interface OpenedClient {
   close(): Promise<void>;
 }
 
-/** Connects to Temporal; an unreachable server is an EnvironmentError (exit 3) naming the address and the fix. */
+/** Connects with the payload codec, so specs, tokens and keys travel encrypted; unreachable servers are EnvironmentError (exit 3). */
 export async function openKubehaClient(flags: TemporalFlags): Promise<OpenedClient> {
-  const { address, namespace, taskQueue } = resolveTemporalFlags(flags);
-  let connection: Connection;
-  try {
-    connection = await Connection.connect({ address, connectTimeout: 5_000 });
-  } catch (err) {
-    throw new EnvironmentError(
-      `cannot reach the Temporal server at ${address}: ${err instanceof Error ? err.message : String(err)}`,
-      'start one with `kubeha dev`, or pass --address / set KUBEHA_TEMPORAL_ADDRESS',
-    );
-  }
-  const client = new Client({ connection, namespace });
-  return { kubeha: new KubehaClient({ client, taskQueue }), close: () => connection.close() };
+  const options = { ...connectionOptionsFrom(flags), dataConverter: kubehaDataConverter(loadCodec().codec) };
+  const client = await connectClient(options);
+  return { kubeha: new KubehaClient({ client, taskQueue: flags.taskQueue ?? DEFAULT_TASK_QUEUE }), close: () => client.connection.close() };
 }
 
 /** Runs `fn` with a connected client and always closes the connection. */

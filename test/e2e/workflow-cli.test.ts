@@ -4,7 +4,9 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { randomBytes } from 'node:crypto';
 import { FailureTypes } from '../../src/activities/types';
+import { kubehaDataConverter, loadCodec } from '../../src/codec';
 import { runApprove, runReject } from '../../src/client/commands/approval';
 import { runCancel } from '../../src/client/commands/cancel';
 import { runStatus } from '../../src/client/commands/status';
@@ -17,10 +19,13 @@ import { createFakeCluster, type FakeOptions } from './workflow-fakes';
 
 jest.setTimeout(120_000);
 
+process.env.KUBEHA_CODEC_KEY = randomBytes(32).toString('base64');
+
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 const dir = mkdtempSync(path.join(tmpdir(), 'kubeha-cli-'));
 let counter = 0;
+let lastFake: ReturnType<typeof createFakeCluster> | undefined;
 
 beforeAll(async () => {
   env = await testEnv();
@@ -72,8 +77,29 @@ async function withWorker<T>(file: string, fakeOptions: FakeOptions, fn: (flags:
   const { spec } = await loadSpecFile(file);
   const fake = createFakeCluster(spec, fakeOptions);
   const taskQueue = uniqueTaskQueue('cli');
-  const worker: Worker = await createKubehaWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: fake.activities, workflowBundle: bundle });
-  return worker.runUntil(fn({ address: testTemporalAddress(), taskQueue }));
+  const worker: Worker = await createKubehaWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    activities: fake.activities,
+    workflowBundle: bundle,
+    dataConverter: kubehaDataConverter(loadCodec().codec),
+  });
+  const result = await worker.runUntil(fn({ address: testTemporalAddress(), taskQueue }));
+  lastFake = fake;
+  return result;
+}
+
+/** Every string and every payload's bytes (as latin1) in the history, so plaintext anywhere would show. */
+function historyText(history: unknown): string {
+  const parts: string[] = [];
+  const walk = (value: unknown): void => {
+    if (value instanceof Uint8Array) parts.push(Buffer.from(value).toString('latin1'));
+    else if (typeof value === 'string') parts.push(value);
+    else if (value && typeof value === 'object') for (const v of Object.values(value)) walk(v);
+  };
+  walk(history);
+  return parts.join('\n');
 }
 
 async function until(check: () => boolean, what: string): Promise<void> {
@@ -121,6 +147,7 @@ it('up --follow prints the approval command, approve lets it finish, status --js
       { name: 'w1', role: 'worker', state: 'succeeded' },
     ]);
     expect(status.etcdMembers).toHaveLength(3);
+
     const table = capture();
     await runStatus({ cluster: name, stdout: table.stream, ...flags });
     expect(table.text()).toMatch(/^cp2\s+control-plane\s+succeeded/m);
@@ -169,4 +196,20 @@ it('cancel stops a running bring-up; cancelling it again says it is not running'
     }, 'the workflow to be cancelled');
     await expect(runCancel({ cluster: name, ...flags })).rejects.toThrow(`the bring-up of ${name} is not running (it is cancelled)`);
   });
+});
+
+it('keeps join tokens and certificate keys out of the history in plaintext (codec on client and worker)', async () => {
+  const { file, name } = specFile([]);
+  await withWorker(file, { initialKeyExpired: true }, async (flags) => {
+    await runUp({ file, stdout: new PassThrough(), stderr: new PassThrough(), ...flags });
+  });
+  const minted = lastFake?.keysMinted ?? [];
+  expect(minted.length).toBeGreaterThanOrEqual(2);
+  const histories = [`kubeha-bringup-${name}`, `kubeha-bringup-${name}-join-cp2`, `kubeha-bringup-${name}-join-w1`];
+  for (const id of histories) {
+    const text = historyText(await env.client.workflow.getHandle(id).fetchHistory());
+    expect(text.includes(`"${name}"`)).toBe(true);
+    for (const key of minted) expect({ id, leaked: text.includes(key) }).toEqual({ id, leaked: false });
+    expect({ id, leaked: /abcdef\.\d{16}/.test(text) }).toEqual({ id, leaked: false });
+  }
 });
