@@ -91,6 +91,12 @@ export interface CredentialRenewals {
   joinToken: number;
 }
 
+export interface RenewalFailure {
+  credential: 'certificateKey' | 'joinToken';
+  at: string;
+  error: string;
+}
+
 export interface BringUpProgress {
   cluster: string;
   /** The step running now, or `done` / `failed` / `rejected`. */
@@ -101,6 +107,8 @@ export interface BringUpProgress {
   pendingApprovals: PendingApproval[];
   approvals: ApprovalDecision[];
   renewals: CredentialRenewals;
+  /** Timer renewals that failed after their retries (joins then renew on demand). */
+  renewalFailures?: RenewalFailure[];
   etcdMembers?: EtcdMember[];
   failure?: BringUpFailure;
 }

@@ -229,3 +229,22 @@ it('completes after the worker stops during the joins and a new one takes over, 
   expect(h.fake.named('preflight')).toHaveLength(h.spec.hosts.length);
   expect([...h.fake.joined].sort()).toEqual(['cp1', 'cp2', 'cp3', 'w1', 'w2']);
 });
+
+it('joins 60 workers at most 8 at a time and keeps the parent history small (one child per host)', async () => {
+  const h = await harness({ controlPlanes: 3, workers: 60, maxConcurrentJoins: 8 }, { delays: { joinNode: 50 } });
+  const started = Date.now();
+  const result = await h.run(async () => {
+    await h.client.startBringUp(h.spec, { tuning: TUNING });
+    return h.client.result(h.spec.name);
+  });
+  const elapsedMs = Date.now() - started;
+  expect(result.outcome).toBe('succeeded');
+  const workerJoins = h.fake.named('joinNode').filter((c) => c.host.startsWith('w'));
+  expect(workerJoins).toHaveLength(60);
+  expect(maxOverlap(workerJoins)).toBeLessThanOrEqual(8);
+  const history = await env.client.workflow.getHandle(bringUpWorkflowId(h.spec.name)).fetchHistory();
+  const events = history.events?.length ?? 0;
+  const bytes = JSON.stringify(history).length;
+  process.stderr.write(`bring-up of 3 CPs + 60 workers: ${elapsedMs} ms, parent history ${events} events, ~${Math.round(bytes / 1024)} KiB\n`);
+  expect(events).toBeLessThan(60 * 8 + 200);
+});

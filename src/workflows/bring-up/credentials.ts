@@ -2,6 +2,7 @@ import { CancellationScope, isCancellation, sleep } from '@temporalio/workflow';
 import type { BootstrapToken, CertificateKey, HostStepInput, JoinCredentials } from '../../activities/types';
 import type { LifetimeSpec } from '../../spec/types';
 import type { ActivityProxies } from './activities';
+import { describeFailure } from './failures';
 import type { ProgressTracker } from './progress';
 
 export type CredentialKind = 'certificateKey' | 'joinToken';
@@ -106,8 +107,15 @@ export class CredentialKeeper {
       const wait = dueAt - Date.now();
       if (wait > 0) {
         await sleep(wait, { summary: `renew ${kind === 'certificateKey' ? 'certificate key' : 'join token'}` });
-      } else {
+        continue;
+      }
+      try {
         await this.renew(kind);
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        // The activity already retried; a join that meets the expired credential renews on demand and fails visibly.
+        this.progress.renewalFailures.push({ credential: kind, at: new Date().toISOString(), error: describeFailure(err) });
+        await sleep(Math.max(margin / 4, 1_000));
       }
     }
   }

@@ -9,6 +9,7 @@ import type {
   HostStatus,
   HostSummary,
   PendingApproval,
+  RenewalFailure,
   StepId,
   StepProgress,
   StepStatus,
@@ -23,6 +24,7 @@ export class ProgressTracker {
   readonly pendingApprovals: PendingApproval[] = [];
   readonly approvals: ApprovalDecision[] = [];
   readonly renewals: CredentialRenewals = { certificateKey: 0, joinToken: 0 };
+  readonly renewalFailures: RenewalFailure[] = [];
   etcdMembers?: EtcdMember[];
   failure?: BringUpFailure;
 
@@ -114,6 +116,7 @@ export class ProgressTracker {
       pendingApprovals: this.pendingApprovals,
       approvals: this.approvals,
       renewals: this.renewals,
+      ...(this.renewalFailures.length ? { renewalFailures: this.renewalFailures } : {}),
       etcdMembers: this.etcdMembers,
       failure: this.failure,
     };

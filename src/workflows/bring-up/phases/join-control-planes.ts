@@ -21,6 +21,7 @@ export const joinControlPlanes: Phase = {
       failedAttempts: reportedAttempts,
     });
     await keeper?.stop('certificateKey');
+    if (hostsWithRole(ctx.spec, 'worker').length === 0) await keeper?.stop('joinToken');
     const failed = outcomes.filter((o) => !o.ok);
     if (failed.length > 0) {
       const first = failed[0];
