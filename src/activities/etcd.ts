@@ -1,0 +1,48 @@
+/** Stacked (or external) etcd checked with the real etcdctl on a control plane. */
+import { etcdState } from '../remote/etcd';
+import type { EtcdctlTarget } from '../remote/etcd';
+import { ETCD_PKI } from '../remote/paths';
+import { parseSections } from '../remote/sections';
+import type { ActivityDeps } from './deps';
+import { etcdProblems, etcdTable, parseEndpoints, parseMembers } from './etcd-json';
+import { failure, lastLines } from './failures';
+import { hostStep } from './step';
+import type { ClusterSettings, EtcdReport, HostStepInput } from './types';
+import { FailureTypes } from './types';
+import type { HostSpec } from '../spec/types';
+
+function etcdctlTarget(cluster: ClusterSettings, host: HostSpec): EtcdctlTarget {
+  if (cluster.etcd.topology === 'external') {
+    const { endpoints, caFile, certFile, keyFile } = cluster.etcd;
+    return { endpoint: endpoints[0] ?? '', caFile, certFile, keyFile };
+  }
+  return {
+    endpoint: `https://${host.address.includes(':') ? `[${host.address}]` : host.address}:2379`,
+    caFile: `${ETCD_PKI}/ca.crt`,
+    certFile: `${ETCD_PKI}/healthcheck-client.crt`,
+    keyFile: `${ETCD_PKI}/healthcheck-client.key`,
+  };
+}
+
+export function createEtcdActivities(deps: ActivityDeps) {
+  return {
+    async verifyEtcd({ cluster, host }: HostStepInput): Promise<EtcdReport> {
+      const step = hostStep(deps, host, 'verify-etcd');
+      const result = await step.runChecked(etcdState.render(etcdctlTarget(cluster, host)), { timeoutMs: 60_000 });
+      const sections = parseSections(result.stdout);
+      const members = parseMembers(sections.get('members')?.output ?? '');
+      if (!members) {
+        throw failure(FailureTypes.etcdUnhealthy, `${host.name}: etcdctl member list failed:\n${lastLines(sections.get('members')?.output ?? result.stdout, 4)}`);
+      }
+      const report: EtcdReport = { members, endpoints: parseEndpoints(sections.get('status')?.output ?? '', sections.get('health')?.output ?? '') };
+      if (cluster.etcd.topology === 'stacked') {
+        const problems = etcdProblems(report, cluster.controlPlanes.map((h) => h.name));
+        if (problems.length) {
+          throw failure(FailureTypes.etcdUnhealthy, `${host.name}: etcd is not healthy: ${problems.join('; ')}\n${etcdTable(report)}`, report);
+        }
+      }
+      step.log(`etcd healthy: ${members.length} members, one leader`);
+      return report;
+    },
+  };
+}

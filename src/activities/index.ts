@@ -1,0 +1,33 @@
+/** `createActivities(deps)`: every activity of KubehaActivities, built on one SSH pool. */
+import { silentLogger } from '../logging';
+import { SshPool } from '../ssh/pool';
+import { createCniActivities } from './cni';
+import { createCredentialActivities } from './credentials';
+import type { ActivityDeps, CreateActivitiesInput } from './deps';
+import { createEtcdActivities } from './etcd';
+import { createJoinActivities } from './join';
+import { createInitActivities } from './kubeadm-init';
+import { createLoadBalancerActivities } from './load-balancer';
+import { createPreflightActivities } from './preflight';
+import type { KubehaActivities } from './types';
+import { createVerifyActivities } from './verify';
+
+export type { ActivityDeps, CreateActivitiesInput };
+
+export function createActivities(input: Partial<CreateActivitiesInput> = {}): KubehaActivities {
+  const deps: ActivityDeps = {
+    ssh: input.ssh ?? new SshPool(),
+    logger: input.logger ?? silentLogger(),
+    clock: input.clock ?? Date.now,
+  };
+  return {
+    ...createPreflightActivities(deps),
+    ...createLoadBalancerActivities(deps),
+    ...createInitActivities(deps),
+    ...createCredentialActivities(deps),
+    ...createCniActivities(deps),
+    ...createJoinActivities(deps),
+    ...createEtcdActivities(deps),
+    ...createVerifyActivities(deps),
+  };
+}

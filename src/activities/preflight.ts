@@ -1,0 +1,151 @@
+/** Facts and problems of one host; the workflow compares facts across hosts (unique names, MACs, UUIDs). */
+import { preflightFacts, preflightFix } from '../remote/preflight';
+import type { PreflightFixes } from '../remote/preflight';
+import { parseSections } from '../remote/sections';
+import type { Section } from '../remote/sections';
+import type { HostSpec } from '../spec/types';
+import type { ActivityDeps } from './deps';
+import { hostStep } from './step';
+import type { ClusterSettings, HostFacts, HostStepInput, PreflightProblem, PreflightReport } from './types';
+
+const CONTROL_PLANE_PORTS = [6443, 2379, 2380, 10250, 10257, 10259];
+const WORKER_PORTS = [10250];
+/** Clock skew beyond this breaks certificates and etcd leases. */
+const MAX_CLOCK_OFFSET_MS = 2_000;
+
+export function criSocketPath(criSocket: string): string {
+  return criSocket.replace(/^unix:\/\//, '');
+}
+
+function normalizeVersion(v: string): string {
+  return v.trim().replace(/^v/, '');
+}
+
+interface Evaluation {
+  problems: PreflightProblem[];
+  fixes: PreflightFixes;
+  facts: HostFacts;
+}
+
+/** Ports the host must have free, on its own address or a wildcard. */
+export function busyPorts(ssOutput: string, address: string, ports: number[]): number[] {
+  const busy = new Set<number>();
+  for (const line of ssOutput.split('\n')) {
+    const local = line.trim().split(/\s+/)[3];
+    if (!local) continue;
+    const colon = local.lastIndexOf(':');
+    const ip = local.slice(0, colon).replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+    const port = Number(local.slice(colon + 1));
+    if (ports.includes(port) && (ip === address || ip === '*' || ip === '0.0.0.0' || ip === '::')) busy.add(port);
+  }
+  return [...busy].sort((a, b) => a - b);
+}
+
+export function evaluatePreflight(cluster: ClusterSettings, host: HostSpec, sections: Map<string, Section>, clockOffsetMs: number): Evaluation {
+  const problems: PreflightProblem[] = [];
+  const fixes: PreflightFixes = { swap: false, modules: false, sysctl: false };
+  const get = (name: string): Section => sections.get(name) ?? { output: '', code: 127 };
+  const add = (check: string, message: string): void => {
+    problems.push({ check, message });
+  };
+
+  const uid = get('uid');
+  if (uid.code !== 0 || uid.output !== '0') {
+    add('IsPrivilegedUser', host.ssh.sudo || host.ssh.user !== 'root'
+      ? `commands do not run as root through sudo -n (${uid.output || 'no output'}): allow ${host.ssh.user} passwordless sudo`
+      : `user ${host.ssh.user} is not root (uid ${uid.output}): use root or set ssh.sudo: true`);
+  }
+  if (get('swap').output !== '') {
+    add('Swap', 'running with swap on is not supported. Please disable swap');
+    fixes.swap = true;
+  }
+  const [ipForward, bridge] = get('sysctl').output.split('\n').map((s) => s.trim());
+  if (ipForward !== '1') {
+    add('FileContent--proc-sys-net-ipv4-ip_forward', '/proc/sys/net/ipv4/ip_forward contents are not set to 1');
+    fixes.sysctl = true;
+  }
+  if (!get('lsmod').output.split('\n').includes('br_netfilter')) {
+    add('SystemVerification', 'kernel module br_netfilter is not loaded');
+    fixes.modules = true;
+    fixes.sysctl = true;
+  } else if (bridge !== '1') {
+    add('FileContent--proc-sys-net-bridge-bridge-nf-call-iptables', '/proc/sys/net/bridge/bridge-nf-call-iptables contents are not set to 1');
+    fixes.sysctl = true;
+  }
+  if (get('cri').code !== 0) add('CRI', `container runtime is not running: socket ${criSocketPath(cluster.criSocket)} not found`);
+
+  const want = normalizeVersion(cluster.kubernetesVersion);
+  const kubeadmVersion = get('kubeadm').code === 0 ? get('kubeadm').output.trim() : '';
+  const kubeletVersion = /v\d+\.\d+\.\d+\S*/.exec(get('kubelet').output)?.[0] ?? '';
+  let kubectlVersion = '';
+  try {
+    kubectlVersion = (JSON.parse(get('kubectl').output) as { clientVersion?: { gitVersion?: string } }).clientVersion?.gitVersion ?? '';
+  } catch {
+    kubectlVersion = '';
+  }
+  for (const [tool, version] of [['kubeadm', kubeadmVersion], ['kubelet', kubeletVersion], ['kubectl', kubectlVersion]] as const) {
+    if (!version) add(`${tool}-version`, `${tool} is not installed or does not report its version: install ${tool} ${cluster.kubernetesVersion}`);
+    else if (normalizeVersion(version) !== want) add(`${tool}-version`, `${tool} is ${version}, the spec asks for ${cluster.kubernetesVersion}`);
+  }
+
+  const systemd = /"SystemdCgroup"\s*:\s*(true|false)/.exec(get('crictl').output)?.[1];
+  if (systemd !== undefined && (systemd === 'true') !== (cluster.cgroupDriver === 'systemd')) {
+    add('CgroupDriver', `the container runtime uses ${systemd === 'true' ? 'systemd' : 'cgroupfs'} cgroups (SystemdCgroup = ${systemd}) but the spec's cgroupDriver is ${cluster.cgroupDriver}: make them agree`);
+  }
+
+  const hostname = get('hostname').output.trim();
+  if (hostname.toLowerCase() !== host.name.toLowerCase()) {
+    add('Hostname', `hostname is "${hostname}" but the spec names this host "${host.name}"; the node would register as "${host.name}" (nodeRegistration.name) — rename the host or the spec entry to avoid confusion`);
+  }
+
+  const ports = host.role === 'control-plane' ? CONTROL_PLANE_PORTS : host.role === 'worker' ? WORKER_PORTS : [];
+  for (const port of busyPorts(get('ports').output, host.address, ports)) add(`Port-${port}`, `Port ${port} is in use`);
+
+  if (Math.abs(clockOffsetMs) > MAX_CLOCK_OFFSET_MS) {
+    add('ClockOffset', `the host clock is ${clockOffsetMs} ms off the worker's: enable NTP (e.g. systemd-timesyncd or chrony)`);
+  }
+
+  const macAddresses = get('macs').output.split('\n').map((l) => l.trim().split(/\s+/)[1] ?? '').filter((m) => m !== '' && m !== '00:00:00:00:00:00');
+  return {
+    problems,
+    fixes,
+    facts: { hostname, macAddresses, productUuid: get('uuid').output.trim().toLowerCase(), clockOffsetMs, kubeadmVersion, kubeletVersion },
+  };
+}
+
+function fixDescriptions(fixes: PreflightFixes): string[] {
+  return [
+    ...(fixes.swap ? ['swapoff -a'] : []),
+    ...(fixes.modules ? ['modprobe br_netfilter'] : []),
+    ...(fixes.sysctl ? ['sysctl -w net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1'] : []),
+  ];
+}
+
+export function createPreflightActivities(deps: ActivityDeps) {
+  async function inspect(step: ReturnType<typeof hostStep>, cluster: ClusterSettings, host: HostSpec): Promise<Evaluation> {
+    const before = deps.clock();
+    const result = await step.run(preflightFacts.render({ criSocketPath: criSocketPath(cluster.criSocket) }), { timeoutMs: 60_000 });
+    const after = deps.clock();
+    const sections = parseSections(result.stdout);
+    const remote = Number(sections.get('clock')?.output);
+    const offset = Number.isFinite(remote) ? Math.round(remote - (before + after) / 2) : 0;
+    return evaluatePreflight(cluster, host, sections, offset);
+  }
+
+  return {
+    async preflight({ cluster, host, fix }: HostStepInput & { fix: boolean }): Promise<PreflightReport> {
+      const step = hostStep(deps, host, 'preflight');
+      let evaluation = await inspect(step, cluster, host);
+      const fixed: string[] = [];
+      const wanted = evaluation.fixes;
+      if (fix && (wanted.swap || wanted.modules || wanted.sysctl)) {
+        await step.runChecked(preflightFix.render(wanted), { timeoutMs: 60_000 });
+        fixed.push(...fixDescriptions(wanted));
+        step.log(`fixed: ${fixed.join('; ')}`);
+        evaluation = await inspect(step, cluster, host);
+      }
+      if (evaluation.problems.length) step.log(`${evaluation.problems.length} preflight problem(s)`, { checks: evaluation.problems.map((p) => p.check) });
+      return { host: host.name, problems: evaluation.problems, fixed, facts: evaluation.facts };
+    },
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Runs remote scripts for one activity: heartbeats while a command runs, honours the
+ * activity's cancellation, logs redacted output lines prefixed with the host.
+ */
+import { Context } from '@temporalio/activity';
+import type { HostSpec } from '../spec/types';
+import type { RunOptions, RunResult } from '../ssh/pool';
+import type { Script } from '../ssh/quote';
+import type { ActivityDeps } from './deps';
+import { toFailure } from './failures';
+
+const HEARTBEAT_MS = 5_000;
+
+function currentContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
+}
+
+export interface Step {
+  readonly host: HostSpec;
+  /** Runs a script; a non-zero exit is returned, not thrown. */
+  run(script: Script, options?: Omit<RunOptions, 'signal' | 'onOutput'>): Promise<RunResult>;
+  /** Runs a script; a non-zero exit throws RemoteCommandFailed. */
+  runChecked(script: Script, options?: Omit<RunOptions, 'signal' | 'onOutput'>): Promise<RunResult>;
+  writeFile(path: string, content: string, mode: number): Promise<{ changed: boolean }>;
+  log(message: string, fields?: Record<string, unknown>): void;
+}
+
+export function hostStep(deps: ActivityDeps, host: HostSpec, step: string): Step {
+  const ctx = currentContext();
+  const logger = deps.logger.child({ host: host.name, step });
+  const signal = ctx?.cancellationSignal;
+
+  async function beating<T>(what: string, work: () => Promise<T>): Promise<T> {
+    ctx?.heartbeat({ step, command: what });
+    const timer = ctx ? setInterval(() => ctx.heartbeat({ step, command: what }), HEARTBEAT_MS) : undefined;
+    try {
+      return await work();
+    } catch (e) {
+      throw toFailure(e);
+    } finally {
+      if (timer) clearInterval(timer);
+    }
+  }
+
+  const onOutput = (chunk: string, stream: 'stdout' | 'stderr'): void => {
+    for (const line of chunk.split('\n')) if (line.trim()) logger.debug({ stream }, `${host.name}: ${line}`);
+  };
+
+  return {
+    host,
+    run: (script, options) => beating(script.name, () => deps.ssh.run(host, script, { ...options, signal, onOutput })),
+    runChecked: (script, options) => beating(script.name, () => deps.ssh.runChecked(host, script, { ...options, signal, onOutput })),
+    writeFile: (path, content, mode) => beating(`write ${path}`, () => deps.ssh.writeFile(host, path, content, mode, { signal })),
+    log: (message, fields) => logger.info(fields ?? {}, `${host.name}: ${message}`),
+  };
+}

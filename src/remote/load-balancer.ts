@@ -1,0 +1,19 @@
+import { defineScript, q, qAll, sh } from '../ssh/quote';
+
+/** Starts services that are not running; restarts them when their configuration changed. */
+export const ensureServices = defineScript<{ services: string[]; restart: boolean }>('ensure-services', {
+  body: ({ services, restart }) => {
+    const action = restart ? sh`systemctl restart "$s"` : sh`systemctl is-active --quiet "$s" || systemctl start "$s"`;
+    return sh`for s in ${qAll(services)}; do systemctl enable "$s" >/dev/null 2>&1 || true; ${action}; done`;
+  },
+});
+
+/** Exit 0: connected; `refused` on stdout: nothing listens; exit 124: timeout. */
+export const probeTcp = defineScript<{ host: string; port: number; timeoutSeconds: number }>('probe-load-balancer', {
+  body: ({ host, port, timeoutSeconds }) => sh`set +e
+out=$(timeout ${timeoutSeconds} bash -c ${q(`</dev/tcp/${host}/${port}`)} 2>&1); rc=$?
+if [ "$rc" -eq 0 ]; then echo connected; exit 0; fi
+case "$out" in *"Connection refused"*) echo refused; exit 0;; esac
+if [ "$rc" -eq 124 ]; then echo timeout; exit 0; fi
+echo "error $rc: $out"; exit 0`,
+});

@@ -1,0 +1,7 @@
+export const ADMIN_CONF = '/etc/kubernetes/admin.conf';
+export const KUBELET_CONF = '/etc/kubernetes/kubelet.conf';
+/** Root-only directory for files kubeha renders on a host (some carry secrets briefly). */
+export const KUBEHA_DIR = '/etc/kubeha';
+export const INIT_CONFIG = `${KUBEHA_DIR}/kubeadm-init.yaml`;
+export const JOIN_CONFIG = `${KUBEHA_DIR}/kubeadm-join.yaml`;
+export const ETCD_PKI = '/etc/kubernetes/pki/etcd';

@@ -1,0 +1,42 @@
+import { defineScript, lines, q, sh } from '../ssh/quote';
+import { section } from './sections';
+
+export const FACT_SECTIONS = [
+  'uid', 'swap', 'sysctl', 'lsmod', 'cri', 'kubeadm', 'kubelet', 'kubectl', 'crictl', 'hostname', 'macs', 'uuid', 'ports', 'clock',
+] as const;
+
+export const preflightFacts = defineScript<{ criSocketPath: string }>('preflight-facts', {
+  body: ({ criSocketPath }) =>
+    lines(
+      sh`set +e`,
+      section('uid', sh`id -u`),
+      section('swap', sh`swapon --show --noheadings`),
+      section('sysctl', sh`sysctl -n net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables`),
+      section('lsmod', sh`lsmod | awk '{print $1}'`),
+      section('cri', sh`test -S ${q(criSocketPath)}`),
+      section('kubeadm', sh`kubeadm version -o short`),
+      section('kubelet', sh`kubelet --version`),
+      section('kubectl', sh`kubectl version --client -o json`),
+      section('crictl', sh`crictl --runtime-endpoint ${q(`unix://${criSocketPath}`)} info`),
+      section('hostname', sh`hostname`),
+      section('macs', sh`for f in /sys/class/net/*/address; do d=$(basename "$(dirname "$f")"); [ "$d" = lo ] || echo "$d $(cat "$f")"; done`),
+      section('uuid', sh`cat /sys/class/dmi/id/product_uuid`),
+      section('ports', sh`ss -Hltn`),
+      section('clock', sh`date +%s%3N`),
+    ),
+});
+
+export interface PreflightFixes {
+  swap: boolean;
+  modules: boolean;
+  sysctl: boolean;
+}
+
+export const preflightFix = defineScript<PreflightFixes>('preflight-fix', {
+  body: (fix) =>
+    lines(
+      fix.swap ? sh`swapoff -a` : sh`:`,
+      fix.modules ? sh`modprobe br_netfilter` : sh`:`,
+      fix.sysctl ? sh`sysctl -w net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1 >/dev/null` : sh`:`,
+    ),
+});
