@@ -1,10 +1,12 @@
 /** `crictl info|ps|version`: the containerd runtime as kubeadm's checks and runbooks query it. */
 import { SimExit } from './errors';
+import { parseArgs } from './flags';
 import { runMain } from './main';
 import { CONTAINERD_SOCKET, isActive } from './services';
 
 runMain('crictl', async (args) => {
-  const verb = args.find((a) => !a.startsWith('-'));
+  const p = parseArgs(args, new Set(['debug', 'quiet', 'all', 'verbose']), { r: 'runtime-endpoint', i: 'image-endpoint', a: 'all', q: 'quiet', o: 'output' });
+  const verb = p.positional[0];
   if (!isActive('containerd')) {
     throw new SimExit(`E1123 validate service connection: validate CRI v1 runtime API for endpoint "unix://${CONTAINERD_SOCKET}": rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial unix ${CONTAINERD_SOCKET}: connect: no such file or directory"`, 1);
   }

@@ -11,6 +11,7 @@ import { labPaths } from '../layout';
 import { expireCertificateKey as expireKeyFault } from '../faults';
 import { initialNodeState, NODE_STATE_FILE } from './node-state';
 import { CONTAINERD_SOCKET } from './services';
+import { createSocketFile } from './socket-file';
 
 export const SIM_COMMANDS = [
   'kubeadm', 'kubectl', 'kubelet', 'systemctl', 'crictl', 'swapon', 'swapoff', 'sysctl', 'modprobe', 'lsmod',
@@ -59,9 +60,7 @@ export async function initSimHost(config: LabConfig, host: LabHost): Promise<voi
   await mkdir(path.dirname(stateFile), { recursive: true });
   await writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`);
   if (host.role !== 'load-balancer') {
-    const socket = paths.hostPrivate(host.name, CONTAINERD_SOCKET);
-    await mkdir(path.dirname(socket), { recursive: true });
-    await writeFile(socket, '');
+    createSocketFile(paths.hostPrivate(host.name, CONTAINERD_SOCKET));
   }
 }
 

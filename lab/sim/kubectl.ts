@@ -12,6 +12,7 @@ import { packageGitVersion, readNodeState } from './node-state';
 import { readStore, updateStore } from './store';
 import { LATENCY, latencyMs, sleep } from './time';
 import { parseDuration } from './kubeadm/duration';
+import { httpsGet } from './kubeadm/api';
 
 const out = (s: string) => process.stdout.write(s);
 
@@ -187,7 +188,16 @@ runMain('kubectl', async (args, ctx) => {
     version(p, ctx);
     return 0;
   }
-  await assertServerReachable(p.flags.get('kubeconfig'));
+  const api = await assertServerReachable(p.flags.get('kubeconfig'));
+  const raw = p.flags.get('raw');
+  if (verb === 'get' && raw !== undefined) {
+    const r = await httpsGet(api.host, api.port, raw, api.ca, 10_000).catch((err: Error) => {
+      throw new SimExit(`Unable to connect to the server: ${err.message}`, 1);
+    });
+    if (r.status !== 200) throw new SimExit(`Error from server (InternalError): an error on the server ("${r.body.trim()}") has prevented the request from succeeding`, 1);
+    out(r.body);
+    return 0;
+  }
   switch (verb) {
     case 'get':
       if (kind === 'nodes' || kind === 'node' || kind === 'no') getNodes(p, ctx);

@@ -97,6 +97,8 @@ export interface NodeCertInput {
   /** Host part of controlPlaneEndpoint (DNS name or IP), added to the apiserver SANs. */
   endpointHost?: string;
   serviceIp: string;
+  /** apiServer.certSANs / --apiserver-cert-extra-sans. */
+  extraSans?: string[];
 }
 
 const isIp = (v: string) => /^\d+\.\d+\.\d+\.\d+$/.test(v) || v.includes(':');
@@ -105,8 +107,8 @@ const isIp = (v: string) => /^\d+\.\d+\.\d+\.\d+$/.test(v) || v.includes(':');
 export function createControlPlaneLeaves(pkiDir: string, input: NodeCertInput): void {
   const dns = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', input.nodeName];
   const ips = [input.serviceIp, input.address];
-  if (input.endpointHost) (isIp(input.endpointHost) ? ips : dns).push(input.endpointHost);
-  createLeaf(pkiDir, { name: 'apiserver', ca: 'ca', cn: 'kube-apiserver', usage: 'server', dnsNames: dns, ips: [...new Set(ips)] });
+  for (const san of [input.endpointHost, ...(input.extraSans ?? [])]) if (san) (isIp(san) ? ips : dns).push(san);
+  createLeaf(pkiDir, { name: 'apiserver', ca: 'ca', cn: 'kube-apiserver', usage: 'server', dnsNames: [...new Set(dns)], ips: [...new Set(ips)] });
   createLeaf(pkiDir, { name: 'apiserver-kubelet-client', ca: 'ca', cn: 'kube-apiserver-kubelet-client', org: 'kubeadm:cluster-admins', usage: 'client' });
   createLeaf(pkiDir, { name: 'front-proxy-client', ca: 'front-proxy-ca', cn: 'front-proxy-client', usage: 'client' });
   const etcdNames = { dnsNames: [input.nodeName, 'localhost'], ips: [input.address, '127.0.0.1', '::1'] };

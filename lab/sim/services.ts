@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostPath } from './context';
 import { logFile, runningPid, simScript, startDaemon, stopDaemon } from './daemons';
 import { readNodeState, updateNodeState } from './node-state';
+import { createSocketFile } from './socket-file';
 
 export const UNITS = ['kubelet', 'containerd', 'haproxy', 'keepalived'] as const;
 export type Unit = (typeof UNITS)[number];
@@ -51,8 +52,7 @@ export function startUnit(unit: Unit): void {
       startDaemon('kubelet', process.execPath, [simScript('kubelet')]);
       return;
     case 'containerd':
-      mkdirSync(hostPath('/run/containerd'), { recursive: true });
-      writeFileSync(hostPath(CONTAINERD_SOCKET), '');
+      createSocketFile(hostPath(CONTAINERD_SOCKET));
       return;
     case 'keepalived':
       mkdirSync(hostPath('/run/kubeha-lab'), { recursive: true });

@@ -46,6 +46,8 @@ export interface ClusterInfo {
   caCert: string;
   /** The CA key the controller-manager signs kubelet CSRs with (TLS bootstrap of workers). */
   caKey: string;
+  /** apiServer.certSANs, added to every control plane's apiserver certificate. */
+  certSans?: string[];
   initializedAt: number;
   initHost: string;
 }

@@ -52,7 +52,7 @@ runMain('sysctl', async (args) => {
       if (!n) process.stdout.write(`${k} = ${v}\n`);
     } else {
       if (w) throw new SimExit(`sysctl: "${arg}" must be of the form name=value`, 1);
-      const v = state.sysctl[arg] ?? (BRIDGE.test(arg) && !state.modules.includes('br_netfilter') ? undefined : '0');
+      const v = BRIDGE.test(arg) && !state.modules.includes('br_netfilter') ? undefined : (state.sysctl[arg] ?? '0');
       if (v === undefined) throw new SimExit(`sysctl: cannot stat /proc/sys/${arg.replace(/\./g, '/')}: No such file or directory`, 255);
       process.stdout.write(n ? `${v}\n` : `${arg} = ${v}\n`);
     }

@@ -1,6 +1,8 @@
 /** `kubeadm certs certificate-key|check-expiration|renew`. */
-import { existsSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { parse } from 'yaml';
 import type { SimContext } from '../context';
 import { newCertificateKey } from '../certs-secret';
 import { SimExit } from '../errors';
@@ -49,7 +51,15 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd((widths[i] ?? 0) + 3))).join('').trimEnd()).join('\n') + '\n';
 }
 
-/** The client certificate embedded in a kubeconfig, as a PEM file path (written to a temp location). */
+/** notAfter of the client certificate embedded in a kubeconfig. */
+function kubeconfigCertExpiry(file: string): Date | undefined {
+  if (!existsSync(file)) return undefined;
+  const cfg = parse(readFileSync(file, 'utf8')) as { users?: Array<{ user?: { 'client-certificate-data'?: string } }> };
+  const data = cfg.users?.[0]?.user?.['client-certificate-data'];
+  return data ? new Date(new X509Certificate(Buffer.from(data, 'base64')).validTo) : undefined;
+}
+
+
 function certFile(rel: string): string | undefined {
   const full = path.join(pki(), rel);
   return existsSync(full) ? full : undefined;
@@ -64,10 +74,9 @@ export async function checkExpiration(_p: ParsedArgs, _ctx: SimContext): Promise
   for (const c of RENEWABLE) {
     const file = c.file.startsWith('../') ? undefined : certFile(c.file);
     if (c.file.startsWith('../')) {
-      if (!existsSync(path.join(pki(), c.file))) continue;
-      const ca = certInfo(path.join(pki(), 'ca.crt'));
-      const expires = new Date(Math.min(ca.notAfter.getTime(), Date.now() + 365 * 86_400_000));
-      rows.push([c.name, fmt(expires), residual(expires), c.ca, 'no']);
+      const notAfter = kubeconfigCertExpiry(path.join(pki(), c.file));
+      if (!notAfter) continue;
+      rows.push([c.name, fmt(notAfter), residual(notAfter), c.ca, 'no']);
       continue;
     }
     if (!file) continue;

@@ -102,7 +102,7 @@ export async function join(p: ParsedArgs, ctx: SimContext): Promise<number> {
     out('[download-certs] Downloading the certificates in Secret "kubeadm-certs" in the "kube-system" Namespace\n');
     downloadCerts(ctx, o.certificateKey);
     out('[certs] Using certificateDir folder "/etc/kubernetes/pki"\n');
-    createControlPlaneLeaves(pki(), { nodeName: o.nodeName, address: o.advertiseAddress, endpointHost: cluster.controlPlaneEndpoint.replace(/:\d+$/, ''), serviceIp: serviceIp(cluster.serviceSubnet) });
+    createControlPlaneLeaves(pki(), { nodeName: o.nodeName, address: o.advertiseAddress, endpointHost: cluster.controlPlaneEndpoint.replace(/:\d+$/, ''), serviceIp: serviceIp(cluster.serviceSubnet), extraSans: cluster.certSans });
     out('[certs] Valid certificates and keys now exist in "/etc/kubernetes/pki"\n');
     out(`[kubeconfig] Generating kubeconfig files\n[kubeconfig] Using kubeconfig folder "${K8S_DIR}"\n`);
     writeControlPlaneKubeconfigs({ nodeName: o.nodeName, clusterName: cluster.clusterName, endpointUrl, localUrl: `https://${o.advertiseAddress}:${o.bindPort}`, kubernetesVersion: cluster.kubernetesVersion });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { SimExit } from '../errors';
 import type { ParsedArgs } from '../flags';
+import { parseDuration } from './duration';
 
 export interface InitOptions {
   nodeName: string;
@@ -18,6 +19,9 @@ export interface InitOptions {
   criSocket: string;
   ignorePreflight: string[];
   token?: string;
+  /** Model milliseconds; 0 = never expires. */
+  tokenTtlMs?: number;
+  certSans: string[];
 }
 
 export interface JoinOptions {
@@ -105,6 +109,8 @@ export function initOptions(p: ParsedArgs, d: Defaults): InitOptions {
     criSocket: f('cri-socket') ?? 'unix:///var/run/containerd/containerd.sock',
     ignorePreflight: ignoreList(f('ignore-preflight-errors')),
     token: f('token'),
+    tokenTtlMs: f('token-ttl') === undefined ? undefined : parseDuration(f('token-ttl') ?? ''),
+    certSans: (f('apiserver-cert-extra-sans') ?? '').split(',').filter(Boolean),
   };
   const file = f('config');
   if (!file) return base;
@@ -130,6 +136,8 @@ export function initOptions(p: ParsedArgs, d: Defaults): InitOptions {
     criSocket: str(reg.criSocket) ?? base.criSocket,
     ignorePreflight: [...base.ignorePreflight, ...strList(reg.ignorePreflightErrors)],
     token: str(tokens[0]?.token),
+    tokenTtlMs: str(tokens[0]?.ttl) === undefined ? undefined : parseDuration(String(tokens[0]?.ttl)),
+    certSans: strList(obj(cluster?.apiServer).certSANs),
   };
 }
 

@@ -13,13 +13,23 @@ export function kubeconfigPath(flag: string | undefined): string | undefined {
   return candidates.slice(1).find((c) => c && existsSync(hostPath(c)));
 }
 
-export async function assertServerReachable(flag: string | undefined): Promise<string> {
+export interface ApiTarget {
+  host: string;
+  port: number;
+  /** PEM of certificate-authority-data, when the kubeconfig has one. */
+  ca?: string;
+}
+
+export async function assertServerReachable(flag: string | undefined): Promise<ApiTarget> {
   const file = kubeconfigPath(flag);
   let server = 'localhost:8080';
+  let ca: string | undefined;
   if (file) {
     if (!existsSync(hostPath(file))) throw new SimExit(`error: stat ${file}: no such file or directory`, 1);
-    const cfg = parse(readFileSync(hostPath(file), 'utf8')) as { clusters?: Array<{ cluster?: { server?: string } }> };
+    const cfg = parse(readFileSync(hostPath(file), 'utf8')) as { clusters?: Array<{ cluster?: { server?: string; 'certificate-authority-data'?: string } }> };
     server = (cfg.clusters?.[0]?.cluster?.server ?? 'http://localhost:8080').replace(/^https?:\/\//, '');
+    const caData = cfg.clusters?.[0]?.cluster?.['certificate-authority-data'];
+    if (caData) ca = Buffer.from(caData, 'base64').toString('utf8');
   }
   const { host, port } = splitHostPort(server, 443);
   const err = await tcpReachable(host, port, 2_000);
@@ -27,5 +37,5 @@ export async function assertServerReachable(flag: string | undefined): Promise<s
     throw new SimExit(`The connection to the server ${host}:${port} was refused - did you specify the right host or port?`, 1);
   }
   if (err) throw new SimExit(`Unable to connect to the server: dial tcp ${host}:${port}: ${err}`, 1);
-  return server;
+  return { host, port, ca };
 }
