@@ -4,6 +4,6 @@ export { startDevEnvironment, type DevEnvironment, type DevEnvironmentOptions } 
 export { createKubehaWorker, type CreateKubehaWorkerInput } from './create-worker';
 export { startWorker, type RunningWorker, type StartWorkerInput } from './run-worker';
 export { defaultDevStateDir } from './state-dir';
-export { createCommandLogger } from './logger';
+export { createLogger } from '../logging';
 export { installRuntimeLogging } from './runtime';
 export { untilShutdown } from './shutdown-signal';

@@ -1,15 +1,20 @@
+import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
+import { createActivities } from '../activities';
+import { kubehaDataConverter, loadCodec } from '../codec';
+import { SshPool } from '../ssh/pool';
 import { createKubehaWorker } from './create-worker';
-import { loadKubehaActivities } from './load-activities';
 
 export interface StartWorkerInput {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   logger: Logger;
-  /** Tests and the demo may hand in their own; otherwise the real ones are loaded. */
+  /** Tests may hand in their own; otherwise the real ones run on a fresh SSH pool. */
   activities?: object;
+  /** Defaults to the encrypting codec with the key from KUBEHA_CODEC_KEY(_FILE) or the default key file. */
+  dataConverter?: DataConverter;
   workflowsPath?: string;
 }
 
@@ -20,22 +25,32 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** Creates the kubeha worker and starts polling; `stop()` drains it and waits. */
+function defaultDataConverter(logger: Logger): DataConverter {
+  const { codec, keyId, source } = loadCodec();
+  logger.info({ keyId, source }, 'payloads encrypted with the kubeha codec key');
+  return kubehaDataConverter(codec);
+}
+
+/** Creates the kubeha worker and starts polling; `stop()` drains it, then closes its SSH pool. */
 export async function startWorker(input: StartWorkerInput): Promise<RunningWorker> {
-  let activities = input.activities;
-  if (!activities) {
-    const loaded = loadKubehaActivities(input.logger);
-    if (loaded.warning) input.logger.warn(loaded.warning);
-    activities = loaded.activities;
+  const ssh = input.activities ? undefined : new SshPool();
+  const activities = input.activities ?? createActivities({ ssh, logger: input.logger });
+  const dataConverter = input.dataConverter ?? defaultDataConverter(input.logger);
+  let worker: Worker;
+  try {
+    worker = await createKubehaWorker({
+      connection: input.connection,
+      namespace: input.namespace,
+      taskQueue: input.taskQueue,
+      activities,
+      dataConverter,
+      workflowsPath: input.workflowsPath,
+    });
+  } catch (err) {
+    await ssh?.close();
+    throw err;
   }
-  const worker = await createKubehaWorker({
-    connection: input.connection,
-    namespace: input.namespace,
-    taskQueue: input.taskQueue,
-    activities,
-    workflowsPath: input.workflowsPath,
-  });
-  const done = worker.run();
+  const done = worker.run().finally(() => ssh?.close());
   return {
     worker,
     done,

@@ -18,9 +18,9 @@ function parsePort(value: string): number {
 }
 
 async function runDev(options: DevOptions): Promise<void> {
-  const { startDevEnvironment, defaultDevStateDir, createCommandLogger, installRuntimeLogging, untilShutdown } = loadWorkerModules();
+  const { startDevEnvironment, defaultDevStateDir, createLogger, installRuntimeLogging, untilShutdown } = loadWorkerModules();
   installRuntimeLogging();
-  const logger = createCommandLogger();
+  const logger = createLogger();
   const stateDir = options.stateDir ?? defaultDevStateDir(process.cwd(), process.env);
   const env = await startDevEnvironment({
     stateDir,

@@ -8,10 +8,10 @@ interface WorkerOptions extends ConnectionFlags {
 }
 
 async function runWorkerCommand(options: WorkerOptions): Promise<void> {
-  const { connectionOptionsFrom, connectWorker, startWorker, createCommandLogger, installRuntimeLogging, untilShutdown } = loadWorkerModules();
+  const { connectionOptionsFrom, connectWorker, startWorker, createLogger, installRuntimeLogging, untilShutdown } = loadWorkerModules();
   const connectionOptions = connectionOptionsFrom(options);
   installRuntimeLogging();
-  const logger = createCommandLogger();
+  const logger = createLogger();
   const connection = await connectWorker(connectionOptions);
   try {
     const worker = await startWorker({ connection, namespace: connectionOptions.namespace, taskQueue: options.taskQueue, logger });
