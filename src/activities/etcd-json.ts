@@ -8,24 +8,25 @@ function quoteIds(json: string): string {
   return json.replace(/"(ID|id|member_id|cluster_id|leader|memberID)"\s*:\s*(\d+)/g, '"$1":"$2"');
 }
 
-/** etcdctl prints one JSON document, sometimes followed by error lines; take the JSON part. */
-function jsonPart(text: string): string {
-  const start = text.search(/[[{]/);
-  if (start < 0) return '';
-  const open = text[start];
-  const end = text.lastIndexOf(open === '[' ? ']' : '}');
-  return end > start ? text.slice(start, end + 1) : '';
+/**
+ * etcdctl prints its JSON on one line; with stderr mixed in, warnings (JSON log lines) and
+ * `Error: ...` may surround it. Take the first line of the expected shape.
+ */
+function parse<T>(text: string, accept: (value: unknown) => boolean): T | undefined {
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim();
+    if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) continue;
+    try {
+      const value = JSON.parse(quoteIds(trimmed)) as unknown;
+      if (accept(value)) return value as T;
+    } catch {
+      /* not this line */
+    }
+  }
+  return undefined;
 }
 
-function parse<T>(text: string): T | undefined {
-  const json = jsonPart(text);
-  if (!json) return undefined;
-  try {
-    return JSON.parse(quoteIds(json)) as T;
-  } catch {
-    return undefined;
-  }
-}
+const isObjectWith = (key: string) => (v: unknown): boolean => typeof v === 'object' && v !== null && key in v;
 
 interface MemberListJson {
   members?: { ID?: string; name?: string; peerURLs?: string[]; clientURLs?: string[]; isLearner?: boolean }[];
@@ -43,7 +44,7 @@ interface HealthJson {
 }
 
 export function parseMembers(text: string): EtcdMember[] | undefined {
-  const parsed = parse<MemberListJson>(text);
+  const parsed = parse<MemberListJson>(text, isObjectWith('members'));
   if (!parsed) return undefined;
   return (parsed.members ?? []).map((m) => ({
     id: BigInt(m.ID ?? '0').toString(16),
@@ -57,8 +58,8 @@ export function parseMembers(text: string): EtcdMember[] | undefined {
 }
 
 export function parseEndpoints(statusText: string, healthText: string): EtcdEndpointStatus[] {
-  const statuses = parse<StatusJson[]>(statusText) ?? [];
-  const health = parse<HealthJson[]>(healthText) ?? [];
+  const statuses = parse<StatusJson[]>(statusText, Array.isArray) ?? [];
+  const health = parse<HealthJson[]>(healthText, Array.isArray) ?? [];
   const byEndpoint = new Map<string, EtcdEndpointStatus>();
   for (const s of statuses) {
     const endpoint = s.Endpoint ?? '';
