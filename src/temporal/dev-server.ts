@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { EnvironmentError } from '../client/errors';
 import { ensureSearchAttributes } from './ensure-search-attributes';
+import { forgetServerPid, leftoverServerPid, recordServerPid } from './leftover-server';
 import { isPortFree } from './port-check';
 import { searchAttributeFlags } from './search-attributes';
 
@@ -116,19 +117,25 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const headless = options.headless ?? false;
   const namespace = options.namespace ?? 'default';
   const address = `${ip}:${port}`;
+  const dbFile = join(options.stateDir, 'temporal.db');
+  const logFile = join(options.stateDir, 'temporal.log');
   const ports: Array<[string, number]> = [['gRPC', port]];
   if (!headless) ports.push(['Web UI', uiPort]);
   for (const [what, p] of ports) {
-    if (!(await isPortFree(ip, p))) {
+    if (await isPortFree(ip, p)) continue;
+    const leftover = leftoverServerPid(options.stateDir, dbFile);
+    if (leftover) {
       throw new EnvironmentError(
-        `port ${p} on ${ip} (Temporal ${what}) is already in use`,
-        `stop what listens there (another kubeha dev? see: ss -ltnp 'sport = :${p}') or pick other ports with --port/--ui-port`,
+        `port ${p} on ${ip} (Temporal ${what}) is held by pid ${leftover}, a dev server an earlier run left on ${options.stateDir}`,
+        `stop it (kill ${leftover}) and start again; its workflows are kept in ${dbFile}`,
       );
     }
+    throw new EnvironmentError(
+      `port ${p} on ${ip} (Temporal ${what}) is already in use`,
+      `stop what listens there (another kubeha dev? see: ss -ltnp 'sport = :${p}') or pick other ports with --port/--ui-port`,
+    );
   }
   mkdirSync(options.stateDir, { recursive: true });
-  const dbFile = join(options.stateDir, 'temporal.db');
-  const logFile = join(options.stateDir, 'temporal.log');
   const args = devServerArgs({ ip, port, uiPort, namespace, logLevel: options.logLevel ?? 'warn', dbFile, headless, uiCodecEndpoint: options.uiCodecEndpoint });
   const log = openSync(logFile, 'a');
   let child: ChildProcess;
@@ -137,6 +144,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   } finally {
     closeSync(log);
   }
+  if (child.pid) recordServerPid(options.stateDir, child.pid);
   const spawnError = new Promise<never>((_, reject) =>
     child.once('error', (err) => reject(new EnvironmentError(`cannot run ${options.cliPath}: ${err.message}`, 'set TEMPORAL_CLI_PATH to a temporal binary'))),
   );
@@ -165,11 +173,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       async stop() {
         await stopChild(child, stopTimeoutMs);
         process.removeListener('exit', killOnExit);
+        forgetServerPid(options.stateDir);
       },
     };
   } catch (err) {
     await stopChild(child, stopTimeoutMs);
     process.removeListener('exit', killOnExit);
+    forgetServerPid(options.stateDir);
     throw err;
   }
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,3 +108,15 @@ async function connectWithRetry(address: string): Promise<Connection> {
     }
   }
 }
+
+it('names the pid of a server an earlier run left on the same state dir', async () => {
+  const port = await freePort();
+  const first = await startDevServer({ cliPath: cliPath!, stateDir, port, headless: true });
+  try {
+    const attempt = startDevServer({ cliPath: cliPath!, stateDir, port, headless: true });
+    await expect(attempt).rejects.toThrow(`is held by pid ${first.pid}, a dev server an earlier run left on ${stateDir}`);
+  } finally {
+    await first.stop();
+  }
+  expect(existsSync(join(stateDir, 'temporal.pid'))).toBe(false);
+});
