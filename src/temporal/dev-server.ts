@@ -47,6 +47,8 @@ export function devServerArgs(o: Required<Pick<DevServerOptions, 'ip' | 'port' |
     '--db-filename', o.dbFile,
     '--namespace', o.namespace,
     ...searchAttributeFlags(),
+    // No internet here and no reason to phone home from a developer's machine.
+    '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
     '--log-level', o.logLevel,
   ];
 }

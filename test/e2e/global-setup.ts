@@ -21,7 +21,6 @@ export default async function globalSetup(): Promise<void> {
       ip: '127.0.0.1',
       namespace: TEST_TEMPORAL_NAMESPACE,
       searchAttributes: searchAttributeKeys(),
-      extraArgs: ['--log-level', 'warn'],
     },
   });
   globalThis.__KUBEHA_TEMPORAL_ENV__ = env;
