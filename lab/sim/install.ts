@@ -11,7 +11,7 @@ import { labPaths } from '../layout';
 import { expireCertificateKey as expireKeyFault } from '../faults';
 import { initialNodeState, NODE_STATE_FILE } from './node-state';
 import { CONTAINERD_SOCKET } from './services';
-import { createSocketFile } from './socket-file';
+import { createSocketFiles } from './socket-file';
 
 export const SIM_COMMANDS = [
   'kubeadm', 'kubectl', 'kubelet', 'systemctl', 'crictl', 'swapon', 'swapoff', 'sysctl', 'modprobe', 'lsmod',
@@ -46,9 +46,10 @@ export async function installSimBin(config: LabConfig): Promise<void> {
     }),
   );
   await Promise.all(config.hosts.map((h) => initSimHost(config, h)));
+  createSocketFiles(config.hosts.filter((h) => h.role !== 'load-balancer').map((h) => labPaths(config.dir).hostPrivate(h.name, CONTAINERD_SOCKET)));
 }
 
-/** A fresh machine: swap on, forwarding off, containerd running, Kubernetes packages at the lab's version. */
+/** A fresh machine: swap on, forwarding off, Kubernetes packages at the lab's version (installSimBin adds containerd's socket). */
 export async function initSimHost(config: LabConfig, host: LabHost): Promise<void> {
   const paths = labPaths(config.dir);
   const state = initialNodeState(config.kubernetesVersion);
@@ -59,9 +60,6 @@ export async function initSimHost(config: LabConfig, host: LabHost): Promise<voi
   const stateFile = paths.hostPrivate(host.name, NODE_STATE_FILE);
   await mkdir(path.dirname(stateFile), { recursive: true });
   await writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`);
-  if (host.role !== 'load-balancer') {
-    createSocketFile(paths.hostPrivate(host.name, CONTAINERD_SOCKET));
-  }
 }
 
 export async function expireCertificateKey(dir: string): Promise<void> {

@@ -1,0 +1,99 @@
+/**
+ * Simulated node commands run as the compiled scripts a lab host executes, against a temporary
+ * host root (KUBEHA_SIM_ROOT) instead of a namespace: machine state, preflight, faults, kubectl.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { failNext, readFaults } from '../../lab/faults';
+import type { LabConfig } from '../../lab/layout';
+import { HOST_IDENTITY_FILE, labPaths } from '../../lab/layout';
+import { initSimHost } from '../../lab/sim/install';
+
+const SIM = path.join(__dirname, '..', '..', 'dist', 'lab', 'sim');
+const labDir = mkdtempSync(path.join(os.tmpdir(), 'kubeha-sim-cmd-'));
+const host = { name: 'cp1', address: '127.0.46.11', role: 'control-plane' as const };
+const root = labPaths(labDir).hostPrivate(host.name, '/').replace(/\/$/, '');
+const config: LabConfig = {
+  dir: labDir, timeScale: 3600, latencyScale: 1, loadBalancer: 'kube-vip', vip: '127.0.46.10', apiServerPort: 6443, kubernetesVersion: 'v1.30.2', hosts: [host],
+};
+
+function sim(cmd: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(SIM, `${cmd}.js`), ...args], { env: { ...process.env, KUBEHA_SIM_ROOT: root, HOME: path.join(root, 'root') }, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(async () => {
+  if (!existsSync(path.join(SIM, 'kubeadm.js'))) throw new Error(`${SIM}/kubeadm.js is missing: run \`npx tsc -p tsconfig.build.json\` first`);
+  writeFileSync(labPaths(labDir).config, JSON.stringify(config));
+  mkdirSync(path.dirname(path.join(root, HOST_IDENTITY_FILE)), { recursive: true });
+  writeFileSync(path.join(root, HOST_IDENTITY_FILE), JSON.stringify({ name: host.name, address: host.address, labDir }));
+  await initSimHost(config, host);
+});
+
+test('a fresh machine has swap on and no br_netfilter; the fixes kubeadm asks for work', () => {
+  expect(sim('swapon', '--show', '--noheadings').stdout).toBe('/swap.img file   2G   0B   -2\n');
+  const before = sim('sysctl', '-n', 'net.ipv4.ip_forward', 'net.bridge.bridge-nf-call-iptables');
+  expect(before.code).toBe(255);
+  expect(before.stdout).toBe('0\n');
+  expect(before.stderr).toContain('sysctl: cannot stat /proc/sys/net/bridge/bridge-nf-call-iptables: No such file or directory');
+  expect(sim('swapoff', '-a').code).toBe(0);
+  expect(sim('modprobe', 'br_netfilter').code).toBe(0);
+  expect(sim('sysctl', '-w', 'net.ipv4.ip_forward=1', 'net.bridge.bridge-nf-call-iptables=1').stdout).toBe('net.ipv4.ip_forward = 1\nnet.bridge.bridge-nf-call-iptables = 1\n');
+  expect(sim('swapon', '--show', '--noheadings').stdout).toBe('');
+  expect(sim('sysctl', '-n', 'net.ipv4.ip_forward', 'net.bridge.bridge-nf-call-iptables').stdout).toBe('1\n1\n');
+  expect(sim('lsmod').stdout.split('\n').map((l) => l.split(/\s+/)[0])).toContain('br_netfilter');
+  expect(sim('modprobe', 'nosuchmod').stderr).toContain('modprobe: FATAL: Module nosuchmod not found');
+});
+
+test('kubeadm preflight: containerd missing is fatal in kubeadm\'s format; systemctl brings it back', async () => {
+  expect(sim('systemctl', 'stop', 'containerd').code).toBe(0);
+  const inactive = sim('systemctl', 'is-active', 'containerd');
+  expect([inactive.code, inactive.stdout]).toEqual([3, 'inactive\n']);
+  const r = sim('kubeadm', 'init', '--ignore-preflight-errors=Port-6443');
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/^error execution phase preflight: \[preflight\] Some fatal errors occurred:\n\t\[ERROR CRI\]: container runtime is not running/);
+  expect(r.stderr).toContain('[preflight] If you know what you are doing, you can make a check non-fatal with `--ignore-preflight-errors=...`');
+  expect(sim('systemctl', 'enable', '--now', 'containerd').code).toBe(0);
+  expect(sim('systemctl', 'is-active', 'containerd').stdout).toBe('active\n');
+  const unknown = sim('systemctl', 'start', 'nginx');
+  expect([unknown.code, unknown.stderr.trim()]).toEqual([5, 'Failed to start nginx.service: Unit nginx.service not found.']);
+});
+
+test('a fail-next fault fails exactly the next N matching runs on that host, then is gone', async () => {
+  await failNext(labDir, { host: 'cp1', command: 'kubeadm version', count: 2, message: 'injected failure', exitCode: 42 });
+  await failNext(labDir, { host: 'cp2', command: 'kubeadm version', count: 1, message: 'other host', exitCode: 7 });
+  for (let i = 0; i < 2; i++) {
+    const r = sim('kubeadm', 'version', '-o', 'short');
+    expect([r.code, r.stderr]).toEqual([42, 'injected failure\n']);
+  }
+  expect(sim('kubeadm', 'version', '-o', 'short')).toEqual({ code: 0, stdout: 'v1.30.2\n', stderr: '' });
+  expect(readFaults(labDir).failNext.map((f) => f.host)).toEqual(['cp2']);
+});
+
+test('apt-get installs pinned versions, apt-mark hold blocks changes, versions show in kubeadm', () => {
+  expect(sim('apt-mark', 'hold', 'kubeadm').stdout).toBe('kubeadm set on hold.\n');
+  const held = sim('apt-get', 'install', '-y', 'kubeadm=1.31.1-1.1');
+  expect(held.code).toBe(100);
+  expect(held.stderr).toContain('Held packages were changed');
+  expect(sim('apt-mark', 'unhold', 'kubeadm').stdout).toBe('Canceled hold on kubeadm.\n');
+  expect(sim('apt-get', 'install', '-y', 'kubeadm=1.31.1-1.1').code).toBe(0);
+  expect(sim('kubeadm', 'version', '-o', 'short').stdout).toBe('v1.31.1\n');
+  expect(sim('apt-get', 'install', '-y', 'kubeadm=9.9.9-1.1').stderr).toBe("E: Version '9.9.9-1.1' for 'kubeadm' was not found\n");
+});
+
+test('kubectl against a server nobody listens on prints kubectl\'s refusal', () => {
+  const kubeconfig = path.join(root, 'etc', 'kubernetes', 'admin.conf');
+  mkdirSync(path.dirname(kubeconfig), { recursive: true });
+  writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: https://127.0.46.10:6443\n  name: kubernetes\n');
+  const r = sim('kubectl', 'get', 'nodes');
+  expect(r.code).toBe(1);
+  expect(r.stderr).toBe('The connection to the server 127.0.46.10:6443 was refused - did you specify the right host or port?\n');
+});
+
+test('kubeadm token create needs an initialized cluster; unknown commands are named', () => {
+  expect(sim('kubeadm', 'token', 'create').stderr).toContain('failed to load admin kubeconfig');
+  expect(sim('kubeadm', 'frobnicate').stderr).toContain('unknown command "frobnicate" for "kubeadm"');
+  expect(sim('kubeadm', 'certs', 'certificate-key').stdout).toMatch(/^[0-9a-f]{64}\n$/);
+});
