@@ -15,6 +15,18 @@ export function certificateKeyExpiry(cluster: ClusterSettings, now: number): str
   return new Date(now + Math.min(cluster.certificateKey.ttlMs, KUBEADM_CERT_KEY_TTL_MS)).toISOString();
 }
 
+/** kubeadm's default bootstrap-token TTL. */
+export const KUBEADM_TOKEN_TTL_MS = 24 * 3600_000;
+
+/**
+ * The token lives kubeadm's default 24 h unless the spec asks for longer; the spec's TTL sets
+ * `expiresAt`, which the workflow renews before. Never passing a shorter --ttl keeps the token
+ * valid for at least the spec's TTL even where the spec's durations are scaled (the lab).
+ */
+export function tokenTtlSeconds(cluster: ClusterSettings): number {
+  return Math.round(Math.max(KUBEADM_TOKEN_TTL_MS, cluster.joinToken.ttlMs) / 1000);
+}
+
 export async function mintCertificateKey(deps: ActivityDeps, step: Step, cluster: ClusterSettings): Promise<CertificateKey> {
   const started = deps.clock();
   const result = await step.runChecked(uploadCerts.render({}), { timeoutMs: 3 * 60_000 });
@@ -26,12 +38,11 @@ export async function mintCertificateKey(deps: ActivityDeps, step: Step, cluster
 
 export async function mintJoinToken(deps: ActivityDeps, step: Step, cluster: ClusterSettings): Promise<BootstrapToken> {
   const started = deps.clock();
-  const ttlSeconds = Math.max(1, Math.round(cluster.joinToken.ttlMs / 1000));
-  const result = await step.runChecked(tokenCreate.render({ ttlSeconds }), { timeoutMs: 2 * 60_000 });
+  const result = await step.runChecked(tokenCreate.render({ ttlSeconds: tokenTtlSeconds(cluster) }), { timeoutMs: 2 * 60_000 });
   const parsed = parseJoinCommand(result.stdout);
   if (!parsed) throw failure(FailureTypes.remoteCommand, `${step.host.name}: kubeadm token create --print-join-command printed no join command`);
   step.log('created a bootstrap token');
-  return { ...parsed, expiresAt: new Date(started + ttlSeconds * 1000).toISOString() };
+  return { ...parsed, expiresAt: new Date(started + cluster.joinToken.ttlMs).toISOString() };
 }
 
 export function createCredentialActivities(deps: ActivityDeps) {

@@ -2,16 +2,13 @@
 import { renderKubeadmInit } from '../render';
 import { initState, kubeadmInit, kubeadmReset } from '../remote/kubeadm';
 import { INIT_CONFIG } from '../remote/paths';
-import { certificateKeyExpiry, mintCertificateKey, mintJoinToken } from './credentials';
+import { certificateKeyExpiry, KUBEADM_TOKEN_TTL_MS, mintCertificateKey, mintJoinToken } from './credentials';
 import type { ActivityDeps } from './deps';
 import { failure, lastLines } from './failures';
 import { classifyKubeadmFailure, parseCertificateKey, parseJoinCommand, preflightErrors } from './kubeadm-output';
 import { hostStep } from './step';
 import type { HostStepInput, InitResult } from './types';
 import { FailureTypes } from './types';
-
-/** kubeadm init's own bootstrap token lives 24 h. */
-const INIT_TOKEN_TTL_MS = 24 * 3600_000;
 
 export function createInitActivities(deps: ActivityDeps) {
   return {
@@ -48,7 +45,7 @@ export function createInitActivities(deps: ActivityDeps) {
       step.log('kubeadm init finished');
       return {
         alreadyInitialized: false,
-        token: { ...join, expiresAt: new Date(started + Math.min(INIT_TOKEN_TTL_MS, cluster.joinToken.ttlMs)).toISOString() },
+        token: { ...join, expiresAt: new Date(started + Math.min(KUBEADM_TOKEN_TTL_MS, cluster.joinToken.ttlMs)).toISOString() },
         certificateKey: { key, expiresAt: certificateKeyExpiry(cluster, started) },
       };
     },

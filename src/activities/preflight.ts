@@ -1,5 +1,5 @@
 /** Facts and problems of one host; the workflow compares facts across hosts (unique names, MACs, UUIDs). */
-import { preflightFacts, preflightFix } from '../remote/preflight';
+import { preflightFacts, preflightFix, remoteClock } from '../remote/preflight';
 import type { PreflightFixes } from '../remote/preflight';
 import { parseSections } from '../remote/sections';
 import type { Section } from '../remote/sections';
@@ -123,12 +123,13 @@ function fixDescriptions(fixes: PreflightFixes): string[] {
 
 export function createPreflightActivities(deps: ActivityDeps) {
   async function inspect(step: ReturnType<typeof hostStep>, cluster: ClusterSettings, host: HostSpec): Promise<Evaluation> {
-    const before = deps.clock();
     const result = await step.run(preflightFacts.render({ criSocketPath: criSocketPath(cluster.criSocket) }), { timeoutMs: 60_000 });
-    const after = deps.clock();
     const sections = parseSections(result.stdout);
-    const remote = Number(sections.get('clock')?.output);
-    const offset = Number.isFinite(remote) ? Math.round(remote - (before + after) / 2) : 0;
+    const before = deps.clock();
+    const clock = await step.run(remoteClock.render({}), { timeoutMs: 30_000 });
+    const after = deps.clock();
+    const remote = Number(clock.stdout.trim());
+    const offset = Number.isFinite(remote) && clock.code === 0 ? Math.round(remote - (before + after) / 2) : 0;
     return evaluatePreflight(cluster, host, sections, offset);
   }
 
