@@ -248,3 +248,15 @@ it('joins 60 workers at most 8 at a time and keeps the parent history small (one
   process.stderr.write(`bring-up of 3 CPs + 60 workers: ${elapsedMs} ms, parent history ${events} events, ~${Math.round(bytes / 1024)} KiB\n`);
   expect(events).toBeLessThan(60 * 8 + 200);
 });
+
+it('waits for freshly joined nodes to become Ready before declaring the cluster verified', async () => {
+  const h = await harness({ controlPlanes: 1, workers: 2, loadBalancer: 'external' }, { workersNotReadyChecks: 1 });
+  const [result, progress] = await h.run(async () => {
+    await h.client.startBringUp(h.spec, { tuning: TUNING });
+    const r = await h.client.result(h.spec.name);
+    return [r, await h.client.progress(h.spec.name)] as const;
+  });
+  expect(result.outcome).toBe('succeeded');
+  expect(h.fake.named('verifyCluster')).toHaveLength(2);
+  expect(progress.steps.find((s) => s.id === 'verify-cluster')?.hosts[0]).toMatchObject({ status: 'succeeded', attempts: 2, lastError: 'waiting for node(s) to be Ready: w1, w2 (check 1)' });
+});

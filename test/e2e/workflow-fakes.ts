@@ -39,6 +39,8 @@ export interface FakeOptions {
   certificateKeyTtlMs?: number;
   /** The key minted by init is already expired when the first join uses it. */
   initialKeyExpired?: boolean;
+  /** verifyCluster reports the workers NotReady on its first N calls. */
+  workersNotReadyChecks?: number;
   /** probeLoadBalancer always times out. */
   lbUnreachable?: boolean;
 }
@@ -160,7 +162,12 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
       record('verifyCluster', host.name, () => ({
         nodes: spec.hosts
           .filter((h) => joined.has(h.name))
-          .map((h) => ({ name: h.name, ready: true, roles: h.role === 'control-plane' ? ['control-plane'] : [], version: spec.kubernetesVersion })),
+          .map((h) => ({
+            name: h.name,
+            ready: h.role !== 'worker' || calls.filter((c) => c.name === 'verifyCluster').length > (options.workersNotReadyChecks ?? 0),
+            roles: h.role === 'control-plane' ? ['control-plane'] : [],
+            version: spec.kubernetesVersion,
+          })),
         controlPlanePods: [],
         readyz: 'ok',
       })),

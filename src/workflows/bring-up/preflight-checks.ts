@@ -28,6 +28,7 @@ function duplicates(reports: PreflightReport[], check: string, label: string, va
 export function crossHostProblems(reports: PreflightReport[], maxClockOffsetMs = MAX_CLOCK_OFFSET_MS): HostProblem[] {
   const clock = reports
     .filter((r) => Math.abs(r.facts.clockOffsetMs) >= maxClockOffsetMs)
+    .filter((r) => !r.problems.some((p) => /clock/i.test(p.check)))
     .map((r) => ({
       host: r.host,
       check: 'clock-offset',
@@ -41,10 +42,12 @@ export function crossHostProblems(reports: PreflightReport[], maxClockOffsetMs =
   ];
 }
 
-/** All problems of all hosts, minus the checks the spec ignores. */
+/** All problems of all hosts, minus the checks the spec ignores (case-insensitive, `all` ignores every check as kubeadm does). */
 export function preflightProblems(reports: PreflightReport[], unreachable: HostProblem[], ignore: string[]): HostProblem[] {
+  const ignored = new Set(ignore.map((i) => i.toLowerCase()));
   const perHost = reports.flatMap((r) => r.problems.map((p) => ({ host: r.host, ...p })));
-  return [...unreachable, ...perHost, ...crossHostProblems(reports)].filter((p) => !ignore.includes(p.check));
+  const all = [...unreachable, ...perHost, ...crossHostProblems(reports)];
+  return all.filter((p) => p.check === 'reachable' || !(ignored.has('all') || ignored.has(p.check.toLowerCase())));
 }
 
 export function formatProblems(problems: HostProblem[]): string {

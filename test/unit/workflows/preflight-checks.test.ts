@@ -42,3 +42,10 @@ it('aggregates unreachable hosts, per-host and cross-host problems, minus ignore
   expect(problems.map((p) => `${p.host}:${p.check}`)).toEqual(['c:reachable', 'a:swap', 'a:unique-product-uuid', 'b:unique-product-uuid']);
   expect(formatProblems(problems)).toMatch(/^4 problem\(s\) on 3 host\(s\):\n {2}c: \[reachable\] connect ETIMEDOUT\n/);
 });
+
+it('does not repeat a clock problem the host check already reported, and ignores checks case-insensitively', () => {
+  const a = report('a', { clockOffsetMs: 4000 }, [{ check: 'ClockOffset', message: 'the host clock is 4000 ms off' }]);
+  expect(crossHostProblems([a, report('b')])).toEqual([]);
+  expect(preflightProblems([a], [], ['clockoffset'])).toEqual([]);
+  expect(preflightProblems([a], [{ host: 'c', check: 'reachable', message: 'refused' }], ['all']).map((p) => p.host)).toEqual(['c']);
+});
