@@ -1,6 +1,9 @@
 import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { EnvironmentError } from '../client/errors';
+import { kubehaDataConverter, loadCodec } from '../codec';
+import { startCodecServer, type CodecServer } from '../temporal/codec-server';
+import { freePort } from '../temporal/port-check';
 import { DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../shared/task-queue';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { ensureTemporalCli, findDownloadedCli } from '../temporal/ensure-cli';
@@ -19,7 +22,8 @@ export interface DevEnvironmentOptions {
   cliPath?: string;
   /** Progress lines (CLI lookup or build); default: the logger at info. */
   progress?: (line: string) => void;
-  uiCodecEndpoint?: string;
+  /** Port of the codec server the Web UI decrypts payloads through (default: a free one). */
+  codecPort?: number;
 }
 
 export interface DevEnvironment {
@@ -27,6 +31,8 @@ export interface DevEnvironment {
   namespace: string;
   taskQueue: string;
   uiUrl?: string;
+  /** Where the Web UI decodes payloads (loopback only). */
+  codecUrl: string;
   server: DevServer;
   /** Settles when the worker stops, also when it dies on its own. */
   workerDone: Promise<void>;
@@ -49,20 +55,36 @@ async function resolveCli(progress: (line: string) => void): Promise<string> {
 export async function startDevEnvironment(options: DevEnvironmentOptions): Promise<DevEnvironment> {
   const progress = options.progress ?? ((line: string) => options.logger.info(line));
   const cliPath = options.cliPath ?? (await resolveCli(progress));
-  const server = await startDevServer({
-    cliPath,
-    stateDir: options.stateDir,
-    ip: options.ip,
-    port: options.port,
-    uiPort: options.uiPort,
-    namespace: DEFAULT_NAMESPACE,
-    uiCodecEndpoint: options.uiCodecEndpoint,
+  const ip = options.ip ?? '127.0.0.1';
+  const port = options.port ?? 7233;
+  const uiPort = options.uiPort ?? port + 1000;
+  const { codec, keyId, source } = loadCodec();
+  options.logger.info({ keyId, source }, 'payloads encrypted with the kubeha codec key');
+  const codecServer: CodecServer = await startCodecServer({
+    codec,
+    host: '127.0.0.1',
+    port: options.codecPort ?? (await freePort()),
+    allowOrigins: [`http://${ip}:${uiPort}`, `http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`],
   });
+  let server: DevServer;
+  try {
+    server = await startDevServer({ cliPath, stateDir: options.stateDir, ip, port, uiPort, namespace: DEFAULT_NAMESPACE, uiCodecEndpoint: codecServer.url });
+  } catch (err) {
+    await codecServer.stop();
+    throw err;
+  }
   const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
   let connection: NativeConnection | undefined;
   try {
     connection = await NativeConnection.connect({ address: server.address });
-    const worker = await startWorker({ connection, namespace: server.namespace, taskQueue, logger: options.logger, activities: options.activities });
+    const worker = await startWorker({
+      connection,
+      namespace: server.namespace,
+      taskQueue,
+      logger: options.logger,
+      activities: options.activities,
+      dataConverter: kubehaDataConverter(codec),
+    });
     const openConnection = connection;
     let stopping: Promise<void> | undefined;
     return {
@@ -70,6 +92,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
       namespace: server.namespace,
       taskQueue,
       uiUrl: server.uiUrl,
+      codecUrl: codecServer.url,
       server,
       workerDone: worker.done,
       stop() {
@@ -79,6 +102,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
           } finally {
             await openConnection.close();
             await server.stop();
+            await codecServer.stop();
           }
         })();
         return stopping;
@@ -87,6 +111,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
   } catch (err) {
     await connection?.close();
     await server.stop();
+    await codecServer.stop();
     throw err;
   }
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -14,6 +15,7 @@ let child: ChildProcess | undefined;
 beforeAll(() => {
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first (npm test does)`);
   stateDir = mkdtempSync(join(tmpdir(), 'kubeha-dev-command-'));
+  writeFileSync(join(stateDir, 'codec.key'), `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
 });
 afterAll(() => {
   if (child && child.exitCode === null) child.kill('SIGKILL');
@@ -45,11 +47,16 @@ it('kubeha dev serves the UI, polls the kubeha task queue, and Ctrl-C stops work
   const uiPort = await freePort();
   child = spawn(process.execPath, [cli, 'dev', '--state-dir', stateDir, '--port', String(port), '--ui-port', String(uiPort)], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, KUBEHA_CODEC_KEY_FILE: join(stateDir, 'codec.key') },
   });
   const banner = await waitForOutput(child, /Press Ctrl-C to stop/, 90_000);
   expect(banner).toContain(`Web UI:              http://127.0.0.1:${uiPort}`);
   expect(banner).toContain('polling task queue kubeha');
   expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
+  const codecUrl = /UI codec server:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(banner)?.[1];
+  expect(codecUrl).toBeDefined();
+  const preflight = await fetch(`${codecUrl}/decode`, { method: 'OPTIONS', headers: { Origin: `http://localhost:${uiPort}` } });
+  expect(preflight.headers.get('access-control-allow-origin')).toBe(`http://localhost:${uiPort}`);
 
   const connection = await Connection.connect({ address: `127.0.0.1:${port}` });
   try {

@@ -8,7 +8,7 @@ interface DevOptions {
   port: number;
   uiPort: number;
   taskQueue: string;
-  uiCodecEndpoint?: string;
+  codecPort?: number;
 }
 
 function parsePort(value: string): number {
@@ -29,7 +29,7 @@ async function runDev(options: DevOptions): Promise<void> {
     port: options.port,
     uiPort: options.uiPort,
     taskQueue: options.taskQueue,
-    uiCodecEndpoint: options.uiCodecEndpoint,
+    codecPort: options.codecPort,
     progress: (line) => void process.stderr.write(`${line}\n`),
   });
   process.stdout.write(
@@ -37,6 +37,7 @@ async function runDev(options: DevOptions): Promise<void> {
       `Temporal dev server: ${env.address} (namespace ${env.namespace})`,
       `Web UI:              ${env.uiUrl}`,
       `Worker:              polling task queue ${env.taskQueue}`,
+      `UI codec server:     ${env.codecUrl} (payloads are encrypted; the UI decrypts them through it)`,
       `State:               ${env.server.dbFile} (log ${env.server.logFile})`,
       'Press Ctrl-C to stop.',
       '',
@@ -60,6 +61,6 @@ export function registerDev(program: Command): void {
     .option('--port <port>', 'Temporal gRPC port', parsePort, 7233)
     .option('--ui-port <port>', 'Temporal Web UI port', parsePort, 8233)
     .option('--task-queue <name>', 'task queue the worker polls', DEFAULT_TASK_QUEUE)
-    .option('--ui-codec-endpoint <url>', 'codec server the Web UI uses to decode encrypted payloads')
+    .option('--codec-port <port>', 'loopback port of the codec server the Web UI decrypts payloads through (default: a free one)', parsePort)
     .action((options: DevOptions) => runDev(options));
 }
