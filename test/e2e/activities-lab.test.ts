@@ -25,7 +25,7 @@ const input = (name: string) => {
 };
 
 beforeAll(async () => {
-  lab = await startTestLab({ addressPrefix: '127.0.52', controlPlanes: 3, workers: 1, loadBalancer: 'kube-vip', timeScale: 3600 });
+  lab = await startTestLab({ addressPrefix: '127.0.52', controlPlanes: 3, workers: 1, loadBalancer: 'kube-vip', timeScale: 600 });
   const { spec } = await loadSpecFile(path.join(lab.dir, 'cluster.yaml'));
   cluster = clusterSettings(spec);
   hosts = new Map(spec.hosts.map((h) => [h.name, h]));
@@ -80,7 +80,7 @@ it('initializes the first control plane once; a second call only mints credentia
 
 it('applies the CNI and joins a control plane and a worker, idempotently', async () => {
   await acts.applyCni(input('cp1'));
-  // At timeScale 3600 a 24 h token lasts 24 s: mint one right before joining.
+  // Lab time runs 600x faster (24 h token = 144 s, 2 h key = 12 s): mint both right before joining.
   token = await acts.createJoinToken(input('cp1'));
   const key = await acts.uploadCerts(input('cp1'));
   await expect(acts.joinNode({ ...input('cp2'), as: 'control-plane', token, certificateKey: key })).resolves.toEqual({ alreadyJoined: false });
