@@ -1,0 +1,304 @@
+/**
+ * End-to-end bring-up rig: a lab, the shared dev server, the real activities over real SSH and
+ * the encrypting codec on client and worker, with the worker in process or in a child process
+ * that a test can SIGKILL.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { parse, stringify } from 'yaml';
+import type { LabHandle, StartLabOptions } from '../../lab';
+import { labPaths } from '../../lab/layout';
+import { kubehaDataConverter, loadCodec } from '../../src/codec';
+import { openKubehaClient, type OpenedClient } from '../../src/client/temporal-options';
+import { createActivities } from '../../src/activities';
+import { createLogger } from '../../src/logging';
+import { SshPool } from '../../src/ssh/pool';
+import type { ClusterSpec } from '../../src/spec/types';
+import { loadSpecFile } from '../../src/spec/load';
+import { createKubehaWorker } from '../../src/worker/create-worker';
+import { startTestLab } from './lab';
+import { testEnv, testTemporalAddress, uniqueTaskQueue } from './temporal';
+
+export const ETCD_PKI = '--cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt --key /etc/kubernetes/pki/etcd/healthcheck-client.key';
+export const ADMIN_CONF = '/etc/kubernetes/admin.conf';
+
+/** One codec key for the whole test process; set before any client or worker loads it. */
+export function useTestCodecKey(): void {
+  process.env.KUBEHA_CODEC_KEY ??= randomBytes(32).toString('base64');
+}
+
+let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** The workflow code, bundled once per test file. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  const nop = () => undefined;
+  bundlePromise ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('../../src/workflows'),
+    logger: { log: nop, trace: nop, debug: nop, info: nop, warn: nop, error: nop },
+  });
+  return bundlePromise;
+}
+
+/** The real activities on their own SSH pool (close it when the worker is gone). */
+export function realActivities(): { activities: object; ssh: SshPool } {
+  const ssh = new SshPool();
+  const logger = createLogger({ level: process.env.KUBEHA_TEST_LOG_LEVEL ?? 'silent' });
+  return { activities: createActivities({ ssh, logger }), ssh };
+}
+
+/**
+ * The bring-up preflights every host of the spec, the haproxy lab's lb1 too, which has no
+ * container runtime or Kubernetes tools (nor needs them). Until preflight skips the
+ * Kubernetes checks on load-balancer hosts, the tests ignore those checks by name.
+ */
+const LB_HOST_WORKAROUND = ['CRI', 'kubeadm-version', 'kubelet-version', 'kubectl-version'];
+/**
+ * Lab hosts share this machine's clock, so any offset is measurement error: on 2 busy cores
+ * one SSH round trip reading `date` is off by 100-170 ms. Ignored until the measurement
+ * takes the best of several samples.
+ */
+const CLOCK_WORKAROUND = ['clock-offset', 'ClockOffset'];
+
+export interface RigOptions extends Omit<StartLabOptions, 'dir' | 'name' | 'addressPrefix'> {
+  addressPrefix: string;
+  /** Cluster name prefix; a random suffix keeps workflow ids unique on the shared server. */
+  name: string;
+}
+
+export interface InProcessWorker {
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+export interface ChildWorker {
+  child: ChildProcess;
+  /** Output so far, for failure messages. */
+  output(): string;
+  kill(): Promise<void>;
+}
+
+export interface Rig {
+  lab: LabHandle & { dispose(): Promise<void> };
+  env: TestWorkflowEnvironment;
+  name: string;
+  spec: ClusterSpec;
+  /** The lab's cluster.yaml (preflight fixes on) as a new file; `patch` edits its `spec:` first. */
+  specFile(patch?: (spec: Record<string, unknown>) => void): string;
+  flags: { address: string; taskQueue: string };
+  opened: OpenedClient;
+  workflowId: string;
+  startWorker(): Promise<InProcessWorker>;
+  startChildWorker(): Promise<ChildWorker>;
+  /** Runs a command on a lab host and returns stdout; throws with the whole result when it fails. */
+  ok(host: string, command: string): Promise<string>;
+  dispose(): Promise<void>;
+}
+
+/** A rig around a new lab; `dispose()` stops the workers, the client and the lab. */
+export async function startRig(options: RigOptions): Promise<Rig> {
+  useTestCodecKey();
+  const name = `${options.name}-${randomBytes(3).toString('hex')}`;
+  const { name: _ignored, ...labOptions } = options;
+  const lab = await startTestLab({ timeScale: 600, installPackages: false, ...labOptions, name });
+  const scratch = mkdtempSync(path.join(tmpdir(), 'kubeha-bringup-'));
+  const cleanups: Array<() => Promise<void>> = [async () => lab.dispose(), () => rm(scratch, { recursive: true, force: true })];
+  try {
+    const env = await testEnv();
+    cleanups.unshift(() => env.teardown());
+    const baseFile = labPaths(lab.dir).clusterSpec;
+    const { spec } = await loadSpecFile(baseFile);
+    const taskQueue = uniqueTaskQueue('bringup-lab');
+    const flags = { address: testTemporalAddress(), taskQueue };
+    const opened = await openKubehaClient(flags);
+    cleanups.unshift(() => opened.close());
+    let variants = 0;
+
+    const rig: Rig = {
+      lab,
+      env,
+      name,
+      spec,
+      flags,
+      opened,
+      workflowId: `kubeha-bringup-${name}`,
+      specFile(patch) {
+        const doc = parse(readFileSync(baseFile, 'utf8')) as { spec: Record<string, unknown> };
+        doc.spec.preflight = { fix: true, ignore: [...LB_HOST_WORKAROUND, ...CLOCK_WORKAROUND] };
+        patch?.(doc.spec);
+        const file = path.join(scratch, `cluster-${++variants}.yaml`);
+        writeFileSync(file, stringify(doc));
+        return file;
+      },
+      async startWorker() {
+        const { activities, ssh } = realActivities();
+        const worker = await createKubehaWorker({
+          connection: env.nativeConnection,
+          namespace: 'default',
+          taskQueue,
+          activities,
+          workflowBundle: await workflowBundle(),
+          dataConverter: kubehaDataConverter(loadCodec().codec),
+          shutdownGraceTimeMs: 1_000,
+        });
+        const done = worker.run();
+        const stop = async () => {
+          if (worker.getState() === 'RUNNING') worker.shutdown();
+          await done;
+          await ssh.close();
+        };
+        cleanups.unshift(stop);
+        return { worker, stop };
+      },
+      async startChildWorker() {
+        const child = await spawnChildWorker(scratch, taskQueue);
+        const kill = async () => {
+          if (child.child.exitCode === null && child.child.signalCode === null) {
+            const exited = new Promise((r) => child.child.once('exit', r));
+            child.child.kill('SIGKILL');
+            await exited;
+          }
+        };
+        cleanups.unshift(kill);
+        return { ...child, kill };
+      },
+      async ok(host, command) {
+        const r = await lab.host(host).run(command, { timeoutMs: 60_000 });
+        if (r.code !== 0) throw new Error(`${host}: \`${command}\` exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+        return r.stdout;
+      },
+      async dispose() {
+        for (const cleanup of cleanups.splice(0)) await cleanup().catch(() => undefined);
+      },
+    };
+    return rig;
+  } catch (err) {
+    for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+    throw err;
+  }
+}
+
+const CHILD_SCRIPT = `
+const { NativeConnection, Runtime, DefaultLogger } = require('@temporalio/worker');
+const { createKubehaWorker } = require('./src/worker/create-worker');
+const { kubehaDataConverter, loadCodec } = require('./src/codec');
+const { createLogger } = require('./src/logging');
+const { createActivities } = require('./src/activities/index');
+(async () => {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const [address, taskQueue, codePath] = process.argv.slice(1);
+  const connection = await NativeConnection.connect({ address });
+  const worker = await createKubehaWorker({
+    connection, namespace: 'default', taskQueue,
+    activities: createActivities({ logger: createLogger({ level: 'warn' }) }),
+    workflowBundle: { codePath },
+    dataConverter: kubehaDataConverter(loadCodec().codec),
+  });
+  const running = worker.run();
+  process.stdout.write('KUBEHA-CHILD-WORKER-RUNNING\\n');
+  await running;
+})().catch((err) => { console.error(err); process.exit(1); });
+`;
+
+/**
+ * A real worker in its own process, built from dist/ (run `npx tsc -p tsconfig.build.json` first),
+ * serving the parent's task queue with the parent's workflow bundle and codec key.
+ */
+async function spawnChildWorker(scratch: string, taskQueue: string): Promise<Omit<ChildWorker, 'kill'>> {
+  const dist = path.join(__dirname, '..', '..', 'dist');
+  const needed = path.join(dist, 'src', 'activities', 'index.js');
+  if (!existsSync(needed)) throw new Error(`${needed} is missing: run \`npx tsc -p tsconfig.build.json\` before this test`);
+  const codePath = path.join(scratch, 'workflow-bundle.js');
+  if (!existsSync(codePath)) writeFileSync(codePath, (await workflowBundle()).code);
+  const child = spawn(process.execPath, ['-e', CHILD_SCRIPT, testTemporalAddress(), taskQueue, codePath], {
+    cwd: dist,
+    env: { ...process.env, NODE_PATH: path.join(__dirname, '..', '..', 'node_modules') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the child worker did not start in 60 s:\n${output}`)), 60_000);
+    const onData = () => {
+      if (output.includes('KUBEHA-CHILD-WORKER-RUNNING')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the child worker exited (${code}) before it ran:\n${output}`));
+    });
+  });
+  return { child, output: () => output };
+}
+
+/** Waits until `probe` returns a value (errors count as not yet). */
+export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export interface EtcdMemberJson {
+  ID?: number | string;
+  name?: string;
+  peerURLs?: string[];
+  clientURLs?: string[];
+  isLearner?: boolean;
+}
+
+/** The lab's real etcd, asked on `host` through its own client certificates. */
+export async function etcdMembers(rig: Rig, host: string): Promise<EtcdMemberJson[]> {
+  const address = rig.lab.config.hosts.find((h) => h.name === host)?.address;
+  const out = await rig.ok(host, `ETCDCTL_API=3 etcdctl --endpoints https://${address}:2379 ${ETCD_PKI} member list -w json`);
+  return (JSON.parse(out) as { members?: EtcdMemberJson[] }).members ?? [];
+}
+
+/** A started member has a name and client URLs (an added-but-unstarted one has neither). */
+export function startedMemberNames(members: EtcdMemberJson[]): string[] {
+  return members.filter((m) => m.name && (m.clientURLs?.length ?? 0) > 0 && !m.isLearner).map((m) => m.name as string).sort();
+}
+
+interface NodeJson {
+  metadata: { name: string };
+  status?: { conditions?: Array<{ type: string; status: string }> };
+}
+
+/** Node names whose Ready condition is True, from the lab's `kubectl get nodes -o json`. */
+export async function readyNodes(rig: Rig, host: string): Promise<string[]> {
+  const out = await rig.ok(host, `kubectl --kubeconfig ${ADMIN_CONF} get nodes -o json`);
+  const nodes = (JSON.parse(out) as { items: NodeJson[] }).items;
+  return nodes
+    .filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+    .map((n) => n.metadata.name)
+    .sort();
+}
+
+/** Every string and every payload's bytes (as latin1) in a history, so plaintext anywhere would show. */
+export function historyText(history: unknown): string {
+  const parts: string[] = [];
+  const walk = (value: unknown): void => {
+    if (value instanceof Uint8Array) parts.push(Buffer.from(value).toString('latin1'));
+    else if (typeof value === 'string') parts.push(value);
+    else if (value && typeof value === 'object') for (const v of Object.values(value)) walk(v);
+  };
+  walk(history);
+  return parts.join('\n');
+}
