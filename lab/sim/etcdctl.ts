@@ -29,7 +29,8 @@ export function etcdctl(endpoints: string[], args: string[], timeoutMs = 10_000)
 }
 
 export interface EtcdMember {
-  ID: number | string;
+  /** Decimal uint64 as a string. */
+  ID: string;
   name?: string;
   peerURLs?: string[];
   clientURLs?: string[];
@@ -38,7 +39,9 @@ export interface EtcdMember {
 export async function memberList(endpoints: string[]): Promise<EtcdMember[]> {
   const r = await etcdctl(endpoints, ['member', 'list', '-w', 'json']);
   if (r.code !== 0) throw new Error(`etcdctl member list: ${r.stderr.trim()}`);
-  return ((JSON.parse(r.stdout) as { members?: EtcdMember[] }).members ?? []);
+  // Member IDs are uint64: keep them exact (JSON numbers lose precision above 2^53).
+  const exact = r.stdout.replace(/"(ID|member_id|cluster_id)":(\d+)/g, '"$1":"$2"');
+  return (JSON.parse(exact) as { members?: EtcdMember[] }).members ?? [];
 }
 
 /** `--initial-cluster` for a member about to start, from the current member list. */
@@ -54,6 +57,6 @@ export function initialClusterFrom(members: EtcdMember[], self: { name: string; 
 }
 
 /** Hex member ID as etcdctl's table prints it. */
-export function memberIdHex(id: number | string): string {
+export function memberIdHex(id: string): string {
   return BigInt(id).toString(16);
 }

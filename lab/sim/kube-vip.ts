@@ -3,6 +3,7 @@
  * the lab store; only a control plane whose own API server answers may hold it. The leader
  * binds VIP:port and forwards TCP to its own <address>:<port>; on losing the lease it closes the
  * listener and every forwarded connection. No ARP is spoken: all lab hosts share one loopback.
+ * The lease never gets shorter than 3 s of real time, or renewals on a loaded machine would flap.
  * A frozen leader keeps its socket bound, so the VIP black-holes until it is thawed or stopped
  * (like a stale ARP entry with no gratuitous ARP from the new leader).
  */
@@ -17,7 +18,7 @@ const vip = process.env.vip_address ?? process.env.address ?? ctx.config.vip;
 const port = Number(process.env.port ?? ctx.config.apiServerPort);
 const me = ctx.identity.name;
 const target = ctx.identity.address;
-const leaseMs = Math.max(scaled(ctx.config, Number(process.env.vip_leaseduration ?? 5) * 1000), 1_500);
+const leaseMs = Math.max(scaled(ctx.config, Number(process.env.vip_leaseduration ?? 5) * 1000), 3_000);
 const retryMs = 500;
 const log = (msg: string) => process.stdout.write(`${new Date().toISOString()} kube-vip[${me}]: ${msg}\n`);
 

@@ -69,7 +69,7 @@ async function eventually(probe: () => Promise<string>, want: string, ms: number
 beforeAll(async () => {
   const compiled = path.join(__dirname, '..', '..', 'dist', 'lab', 'sim', 'kube-vip.js');
   if (!existsSync(compiled)) throw new Error(`${compiled} is missing: run \`npx tsc -p tsconfig.build.json\` before the lab tests`);
-  lab = await startTestLab({ addressPrefix: PREFIX, controlPlanes: 2, workers: 0, loadBalancer: 'kube-vip', timeScale: 3600, installPackages: false });
+  lab = await startTestLab({ addressPrefix: PREFIX, controlPlanes: 2, workers: 0, loadBalancer: 'kube-vip', timeScale: 600, installPackages: false });
   for (const h of ['cp1', 'cp2']) {
     await ok(h, `${PREPARE} && mkdir -p /etc/kubernetes/manifests && printf '%s' '${MANIFEST}' > /etc/kubernetes/manifests/kube-vip.yaml`);
   }
@@ -92,4 +92,26 @@ test('the kube-vip leader serves the VIP, cp2 joins through it, and the VIP fail
   expect(await eventually(() => healthz(ca), '200 ok', 10_000)).toBe('200 ok');
   expect(readStore(lab.dir).lease?.holder).toBe('cp2');
   expect(await ok('cp2', 'cat /var/log/kubeha-lab/pod-kube-vip.log')).toContain(`leader: serving ${VIP}:6443 -> ${PREFIX}.12:6443`);
+});
+
+const ETCD = `ETCDCTL_API=3 etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt --key /etc/kubernetes/pki/etcd/healthcheck-client.key`;
+
+test('a restarted host boots its enabled kubelet, which brings etcd and the API server back', async () => {
+  await lab.host('cp1').restart();
+  const health = async () => {
+    const r = await lab.host('cp1').run(`${ETCD} --endpoints=https://${PREFIX}.11:2379 endpoint health`, { timeoutMs: 20_000 });
+    return (r.stdout + r.stderr).includes('is healthy') ? 'healthy' : r.stdout + r.stderr;
+  };
+  expect(await eventually(health, 'healthy', 20_000)).toBe('healthy');
+  const readyz = async () => (await lab.host('cp1').run('kubectl get --raw=/readyz', { timeoutMs: 10_000 })).stdout;
+  expect(await eventually(readyz, 'ok', 20_000)).toBe('ok');
+});
+
+test('kubeadm reset -f on cp2 removes its etcd member and its node, and frees its ports', async () => {
+  const out = await ok('cp2', 'kubeadm reset -f');
+  expect(out).toMatch(/\[reset\] Removing member [0-9a-f]+ from the etcd cluster/);
+  const members = JSON.parse(await ok('cp1', `${ETCD} --endpoints=https://${PREFIX}.11:2379 member list -w json`)) as { members: Array<{ name: string }> };
+  expect(members.members.map((m) => m.name)).toEqual(['cp1']);
+  expect(Object.keys(readStore(lab.dir).nodes)).toEqual(['cp1']);
+  expect(await ok('cp2', 'ls -A /etc/kubernetes/manifests /var/lib/etcd; systemctl is-active kubelet || true')).toBe('/etc/kubernetes/manifests:\n\n/var/lib/etcd:\ninactive\n');
 });

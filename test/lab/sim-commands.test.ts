@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { failNext, readFaults } from '../../lab/faults';
@@ -96,4 +97,27 @@ test('kubeadm token create needs an initialized cluster; unknown commands are na
   expect(sim('kubeadm', 'token', 'create').stderr).toContain('failed to load admin kubeconfig');
   expect(sim('kubeadm', 'frobnicate').stderr).toContain('unknown command "frobnicate" for "kubeadm"');
   expect(sim('kubeadm', 'certs', 'certificate-key').stdout).toMatch(/^[0-9a-f]{64}\n$/);
+});
+
+test('systemctl runs the real HAProxy after `haproxy -c` accepts the config, and refuses a broken one', async () => {
+  const cfg = path.join(root, 'etc', 'haproxy', 'haproxy.cfg');
+  mkdirSync(path.dirname(cfg), { recursive: true });
+  writeFileSync(cfg, 'global\n    log stderr format raw local0\ndefaults\n    mode tcp\n    timeout connect 1s\n    timeout client 5s\n    timeout server 5s\nfrontend apiserver\n    bind 127.0.46.9:16443\n    default_backend be\nbackend be\n    server cp1 127.0.46.11:6443 check\n');
+  expect(sim('systemctl', 'enable', '--now', 'haproxy').code).toBe(0);
+  try {
+    expect(sim('systemctl', 'is-active', 'haproxy').stdout).toBe('active\n');
+    expect(await new Promise((resolve) => {
+      const s = net.connect({ host: '127.0.46.9', port: 16443 });
+      s.once('connect', () => (s.destroy(), resolve('listening')));
+      s.once('error', (e: Error) => resolve(e.message));
+    })).toBe('listening');
+  } finally {
+    expect(sim('systemctl', 'stop', 'haproxy').code).toBe(0);
+  }
+  expect(sim('systemctl', 'is-active', 'haproxy').stdout).toBe('inactive\n');
+  writeFileSync(cfg, 'frontend broken\n    bind 127.0.46.9:16443\n    frobnicate yes\n');
+  const r = sim('systemctl', 'restart', 'haproxy');
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain('Job for haproxy.service failed because the control process exited with error code.');
+  expect(r.stderr).toContain('frobnicate');
 });
