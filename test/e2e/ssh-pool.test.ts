@@ -139,6 +139,15 @@ it('writes a file atomically, only when the content or mode changed', async () =
   expect(check.stdout).toBe("644\na=2\n.\n..\nit's.conf\n");
 });
 
+it('reaches a host through a jump host (forwardOut)', async () => {
+  const cp1 = target('cp1');
+  const viaJump = target('w1', { jumpHost: { address: cp1.address, port: 22, user: 'root' } });
+  const result = await pool.runChecked(viaJump, defineScript('hostname', { body: () => sh`hostname` }).render(undefined));
+  expect(result.stdout.trim()).toBe('w1');
+  const deadJump = target('w1', { jumpHost: { address: cp1.address, port: 1, user: 'root' } });
+  await expect(pool.run(deadJump, echo.render({ text: 'x' }))).rejects.toMatchObject({ name: 'SshConnectError', message: expect.stringContaining(`${cp1.address}:1`) });
+});
+
 it('reconnects after the connection was dropped, and a stopped host is a retryable connect error', async () => {
   expect((await pool.run(target('w1'), echo.render({ text: 'before' }))).stdout).toBe('before');
   lab.host('w1').dropConnections();
