@@ -15,14 +15,17 @@ export default async function globalSetup(): Promise<void> {
     cli.kind === 'sdk-download'
       ? ({ type: 'cached-download', downloadDir: cli.downloadDir } as const)
       : ({ type: 'existing-path', path: cli.path } as const);
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable,
-      ip: '127.0.0.1',
-      namespace: TEST_TEMPORAL_NAMESPACE,
-      searchAttributes: searchAttributeKeys(),
-    },
-  });
+  const options = { server: { executable, ip: '127.0.0.1', namespace: TEST_TEMPORAL_NAMESPACE, searchAttributes: searchAttributeKeys() } };
+  let env: TestWorkflowEnvironment | undefined;
+  // The SDK waits only a few seconds for the server; a busy 2-core CI machine can miss that once.
+  for (let attempt = 1; !env; attempt++) {
+    try {
+      env = await TestWorkflowEnvironment.createLocal(options);
+    } catch (err) {
+      if (attempt === 3) throw err;
+      progress(`the dev server did not start (attempt ${attempt}): ${err instanceof Error ? err.message : String(err)}; retrying`);
+    }
+  }
   globalThis.__KUBEHA_TEMPORAL_ENV__ = env;
   process.env[TEST_TEMPORAL_ADDRESS_ENV] = env.address;
 }
