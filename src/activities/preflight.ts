@@ -55,42 +55,45 @@ export function evaluatePreflight(cluster: ClusterSettings, host: HostSpec, sect
       ? `commands do not run as root through sudo -n (${uid.output || 'no output'}): allow ${host.ssh.user} passwordless sudo`
       : `user ${host.ssh.user} is not root (uid ${uid.output}): use root or set ssh.sudo: true`);
   }
-  if (get('swap').output !== '') {
-    add('Swap', 'running with swap on is not supported. Please disable swap');
-    fixes.swap = true;
-  }
-  const [ipForward, bridge] = get('sysctl').output.split('\n').map((s) => s.trim());
-  if (ipForward !== '1') {
-    add('FileContent--proc-sys-net-ipv4-ip_forward', '/proc/sys/net/ipv4/ip_forward contents are not set to 1');
-    fixes.sysctl = true;
-  }
-  if (!get('lsmod').output.split('\n').includes('br_netfilter')) {
-    add('SystemVerification', 'kernel module br_netfilter is not loaded');
-    fixes.modules = true;
-    fixes.sysctl = true;
-  } else if (bridge !== '1') {
-    add('FileContent--proc-sys-net-bridge-bridge-nf-call-iptables', '/proc/sys/net/bridge/bridge-nf-call-iptables contents are not set to 1');
-    fixes.sysctl = true;
-  }
-  if (get('cri').code !== 0) add('CRI', `container runtime is not running: socket ${criSocketPath(cluster.criSocket)} not found`);
-
-  const want = normalizeVersion(cluster.kubernetesVersion);
   const kubeadmVersion = get('kubeadm').code === 0 ? get('kubeadm').output.trim() : '';
   const kubeletVersion = /v\d+\.\d+\.\d+\S*/.exec(get('kubelet').output)?.[0] ?? '';
-  let kubectlVersion = '';
-  try {
-    kubectlVersion = (JSON.parse(get('kubectl').output) as { clientVersion?: { gitVersion?: string } }).clientVersion?.gitVersion ?? '';
-  } catch {
-    kubectlVersion = '';
-  }
-  for (const [tool, version] of [['kubeadm', kubeadmVersion], ['kubelet', kubeletVersion], ['kubectl', kubectlVersion]] as const) {
-    if (!version) add(`${tool}-version`, `${tool} is not installed or does not report its version: install ${tool} ${cluster.kubernetesVersion}`);
-    else if (normalizeVersion(version) !== want) add(`${tool}-version`, `${tool} is ${version}, the spec asks for ${cluster.kubernetesVersion}`);
-  }
+  // A load-balancer host runs haproxy and keepalived only: the kubelet's requirements do not apply.
+  if (host.role !== 'load-balancer') {
+    if (get('swap').output !== '') {
+      add('Swap', 'running with swap on is not supported. Please disable swap');
+      fixes.swap = true;
+    }
+    const [ipForward, bridge] = get('sysctl').output.split('\n').map((s) => s.trim());
+    if (ipForward !== '1') {
+      add('FileContent--proc-sys-net-ipv4-ip_forward', '/proc/sys/net/ipv4/ip_forward contents are not set to 1');
+      fixes.sysctl = true;
+    }
+    if (!get('lsmod').output.split('\n').includes('br_netfilter')) {
+      add('SystemVerification', 'kernel module br_netfilter is not loaded');
+      fixes.modules = true;
+      fixes.sysctl = true;
+    } else if (bridge !== '1') {
+      add('FileContent--proc-sys-net-bridge-bridge-nf-call-iptables', '/proc/sys/net/bridge/bridge-nf-call-iptables contents are not set to 1');
+      fixes.sysctl = true;
+    }
+    if (get('cri').code !== 0) add('CRI', `container runtime is not running: socket ${criSocketPath(cluster.criSocket)} not found`);
 
-  const systemd = /"SystemdCgroup"\s*:\s*(true|false)/.exec(get('crictl').output)?.[1];
-  if (systemd !== undefined && (systemd === 'true') !== (cluster.cgroupDriver === 'systemd')) {
-    add('CgroupDriver', `the container runtime uses ${systemd === 'true' ? 'systemd' : 'cgroupfs'} cgroups (SystemdCgroup = ${systemd}) but the spec's cgroupDriver is ${cluster.cgroupDriver}: make them agree`);
+    const want = normalizeVersion(cluster.kubernetesVersion);
+    let kubectlVersion = '';
+    try {
+      kubectlVersion = (JSON.parse(get('kubectl').output) as { clientVersion?: { gitVersion?: string } }).clientVersion?.gitVersion ?? '';
+    } catch {
+      kubectlVersion = '';
+    }
+    for (const [tool, version] of [['kubeadm', kubeadmVersion], ['kubelet', kubeletVersion], ['kubectl', kubectlVersion]] as const) {
+      if (!version) add(`${tool}-version`, `${tool} is not installed or does not report its version: install ${tool} ${cluster.kubernetesVersion}`);
+      else if (normalizeVersion(version) !== want) add(`${tool}-version`, `${tool} is ${version}, the spec asks for ${cluster.kubernetesVersion}`);
+    }
+
+    const systemd = /"SystemdCgroup"\s*:\s*(true|false)/.exec(get('crictl').output)?.[1];
+    if (systemd !== undefined && (systemd === 'true') !== (cluster.cgroupDriver === 'systemd')) {
+      add('CgroupDriver', `the container runtime uses ${systemd === 'true' ? 'systemd' : 'cgroupfs'} cgroups (SystemdCgroup = ${systemd}) but the spec's cgroupDriver is ${cluster.cgroupDriver}: make them agree`);
+    }
   }
 
   const hostname = get('hostname').output.trim();
@@ -113,6 +116,19 @@ export function evaluatePreflight(cluster: ClusterSettings, host: HostSpec, sect
   };
 }
 
+/**
+ * The clock offset the measurement proves: the remote reading lies somewhere inside the round
+ * trip, so only the part of |remote - midpoint| beyond half the round trip is certain. On a
+ * loaded orchestrator an SSH exec takes hundreds of milliseconds; this keeps that from being
+ * reported as clock skew while a real skew still shows.
+ */
+export function provenClockOffset(remoteMs: number, beforeMs: number, afterMs: number, exitCode: number): number {
+  if (!Number.isFinite(remoteMs) || exitCode !== 0) return 0;
+  const raw = remoteMs - (beforeMs + afterMs) / 2;
+  const slack = (afterMs - beforeMs) / 2;
+  return Math.sign(raw) * Math.max(0, Math.round(Math.abs(raw) - slack));
+}
+
 function fixDescriptions(fixes: PreflightFixes): string[] {
   return [
     ...(fixes.swap ? ['swapoff -a'] : []),
@@ -129,8 +145,7 @@ export function createPreflightActivities(deps: ActivityDeps) {
     const clock = await step.run(remoteClock.render({}), { timeoutMs: 30_000 });
     const after = deps.clock();
     const remote = Number(clock.stdout.trim());
-    const offset = Number.isFinite(remote) && clock.code === 0 ? Math.round(remote - (before + after) / 2) : 0;
-    return evaluatePreflight(cluster, host, sections, offset);
+    return evaluatePreflight(cluster, host, sections, provenClockOffset(remote, before, after, clock.code));
   }
 
   return {

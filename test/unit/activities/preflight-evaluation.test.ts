@@ -1,0 +1,60 @@
+import { evaluatePreflight, provenClockOffset } from '../../../src/activities/preflight';
+import type { Section } from '../../../src/remote/sections';
+import { CLUSTER, host } from './settings';
+
+/** What an unprepared machine answers: swap on, no br_netfilter, no runtime, no kube tools. */
+function bareMachine(name: string): Map<string, Section> {
+  const s = (output: string, code = 0): Section => ({ output, code });
+  return new Map([
+    ['uid', s('0')],
+    ['swap', s('/swap.img file 2G 0B -2')],
+    ['sysctl', s('0')],
+    ['lsmod', s('overlay')],
+    ['cri', s('', 1)],
+    ['kubeadm', s('', 127)],
+    ['kubelet', s('', 127)],
+    ['kubectl', s('', 127)],
+    ['hostname', s(name)],
+    ['ports', s('')],
+    ['macs', s('eth0 02:00:00:00:00:01')],
+    ['uuid', s('4C4C4544-0000-0000-0000-000000000001')],
+  ]);
+}
+
+describe('preflight evaluation', () => {
+  it('holds a kube node to the kubelet requirements', () => {
+    const checks = evaluatePreflight(CLUSTER, host('cp1', '10.0.0.11'), bareMachine('cp1'), 0).problems.map((p) => p.check);
+    expect(checks).toEqual(expect.arrayContaining(['Swap', 'SystemVerification', 'CRI', 'kubeadm-version', 'kubelet-version', 'kubectl-version']));
+  });
+
+  it('does not hold a load-balancer host to them (it runs haproxy and keepalived only)', () => {
+    const report = evaluatePreflight(CLUSTER, host('lb1', '10.0.0.9', 'load-balancer'), bareMachine('lb1'), 0);
+    expect(report.problems).toEqual([]);
+  });
+
+  it('still checks a load-balancer host for root and its hostname', () => {
+    const sections = bareMachine('other');
+    sections.set('uid', { output: '1000', code: 0 });
+    const checks = evaluatePreflight(CLUSTER, host('lb1', '10.0.0.9', 'load-balancer'), sections, 0).problems.map((p) => p.check);
+    expect(checks).toEqual(['IsPrivilegedUser', 'Hostname']);
+  });
+});
+
+describe('provenClockOffset', () => {
+  it('counts only what lies beyond half the round trip', () => {
+    // 400 ms round trip, remote reading 180 ms after the midpoint: within the measurement's slack.
+    expect(provenClockOffset(10_380, 10_000, 10_400, 0)).toBe(0);
+    // A real skew of 2 s shows, less the slack.
+    expect(provenClockOffset(12_200, 10_000, 10_400, 0)).toBe(1_800);
+    expect(provenClockOffset(8_000, 10_000, 10_400, 0)).toBe(-2_000);
+  });
+
+  it('is exact on a fast round trip', () => {
+    expect(provenClockOffset(10_152, 10_000, 10_004, 0)).toBe(148);
+  });
+
+  it('claims nothing when the remote clock could not be read', () => {
+    expect(provenClockOffset(Number.NaN, 10_000, 10_004, 0)).toBe(0);
+    expect(provenClockOffset(10_500, 10_000, 10_004, 1)).toBe(0);
+  });
+});
