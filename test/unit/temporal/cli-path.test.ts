@@ -136,3 +136,23 @@ describe('ensureTemporalCli with a go that installs nothing', () => {
     ).rejects.toThrow(/succeeded but left no .*temporal-cli-v1\.5\.1\/temporal/);
   });
 });
+
+describe('ensureTemporalCli from two processes at once', () => {
+  it('builds once: the second waits for the lock and finds the first one\'s binary', async () => {
+    const bin = join(root, 'bin');
+    const count = join(root, 'builds');
+    writeFileSync(
+      executable(join(bin, 'go')),
+      `#!/bin/sh\necho build >> ${count}\n/bin/sleep 1\nprintf '#!/bin/sh\\n' > "$GOBIN/temporal"\n/bin/chmod +x "$GOBIN/temporal"\n`,
+    );
+    const env = { PATH: bin, XDG_CACHE_HOME: join(root, 'cache') };
+    const lines: string[] = [];
+    const [a, b] = await Promise.all([
+      ensureTemporalCli({ env, progress: (l) => lines.push(l) }),
+      ensureTemporalCli({ env, progress: (l) => lines.push(l) }),
+    ]);
+    expect(readFileSync(count, 'utf8')).toBe('build\n');
+    expect([a.kind, b.kind].sort()).toEqual(['built', 'found']);
+    expect(lines).toContain('another process is building the Temporal CLI; waiting for it');
+  });
+});
