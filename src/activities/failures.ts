@@ -1,9 +1,10 @@
 /** Turns SSH and remote-command failures into ApplicationFailures with kubeha's failure types. */
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import {
   HostKeyMismatchError,
   HostKeyUnknownError,
   RemoteCommandError,
+  SshAbortedError,
   SshAuthError,
   SshConnectError,
   SshError,
@@ -49,6 +50,8 @@ export function toFailure(error: unknown): unknown {
       exitCode: error.exitCode,
     });
   }
+  // Reported to Temporal as a cancellation, not a failure.
+  if (error instanceof SshAbortedError) return new CancelledFailure(redact(error.message));
   if (error instanceof SshTimeoutError) return ApplicationFailure.retryable(redact(error.message), SSH_TIMEOUT);
   if (error instanceof SshConnectError) return ApplicationFailure.retryable(redact(error.message), SSH_UNREACHABLE);
   if (error instanceof SshError) return ApplicationFailure.create({ message: redact(withHint(error)), type: 'SshError', nonRetryable: !error.retryable });

@@ -1,0 +1,39 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../../src/activities';
+import { silentLogger } from '../../../src/logging';
+import { SshAbortedError } from '../../../src/ssh/errors';
+import type { RunOptions, RunResult, SshRunner } from '../../../src/ssh/pool';
+import type { Script } from '../../../src/ssh/quote';
+import type { SshTarget } from '../../../src/ssh/target';
+import { CLUSTER, W1 } from './settings';
+
+/** A join that never ends unless its AbortSignal fires. */
+class HangingSsh implements SshRunner {
+  async run(target: SshTarget, script: Script, options: RunOptions = {}): Promise<RunResult> {
+    if (script.name === 'join-state') return { code: 0, stdout: 'state=clean\n', stderr: '' };
+    return new Promise((_, reject) => {
+      options.signal?.addEventListener('abort', () => reject(new SshAbortedError(`${script.name} cancelled`, { host: target.name, op: 'exec', command: script.name })));
+    });
+  }
+  runChecked(target: SshTarget, script: Script, options?: RunOptions): Promise<RunResult> {
+    return this.run(target, script, options);
+  }
+  async writeFile(): Promise<{ changed: boolean }> {
+    return { changed: true };
+  }
+  async close(): Promise<void> {}
+}
+
+it('heartbeats while kubeadm join runs and stops it when the activity is cancelled', async () => {
+  const env = new MockActivityEnvironment();
+  const beats: unknown[] = [];
+  env.on('heartbeat', (d: unknown) => beats.push(d));
+  const acts = createActivities({ ssh: new HangingSsh(), logger: silentLogger() });
+  const token = { token: 'abcdef.0123456789abcdef', caCertHash: `sha256:${'1'.repeat(64)}`, expiresAt: '2030-01-01T00:00:00Z' };
+  const running = env.run(acts.joinNode, { cluster: CLUSTER, host: W1, as: 'worker', token });
+  await new Promise((r) => setTimeout(r, 100));
+  expect(beats).toContainEqual({ step: 'join-worker', command: 'kubeadm-join' });
+  expect(JSON.stringify(beats)).not.toContain(token.token);
+  env.cancel();
+  await expect(running).rejects.toMatchObject({ name: 'CancelledFailure', message: expect.stringContaining('kubeadm-join cancelled') });
+});

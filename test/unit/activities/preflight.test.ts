@@ -1,0 +1,90 @@
+import { busyPorts, evaluatePreflight } from '../../../src/activities/preflight';
+import { parseSections } from '../../../src/remote/sections';
+import { CLUSTER, CP1, W1 } from './settings';
+
+const SS = [
+  'LISTEN 0      4096      10.0.0.11:2379       0.0.0.0:*',
+  'LISTEN 0      4096        0.0.0.0:10250      0.0.0.0:*',
+  'LISTEN 0      128       10.0.0.99:6443       0.0.0.0:*',
+  'LISTEN 0      128            [::]:10259         [::]:*',
+  'LISTEN 0      128       127.0.0.1:10257      0.0.0.0:*',
+].join('\n');
+
+function sections(overrides: Record<string, [string, number]> = {}): string {
+  const base: Record<string, [string, number]> = {
+    uid: ['0', 0],
+    swap: ['', 0],
+    sysctl: ['1\n1', 0],
+    lsmod: ['Module\nbr_netfilter\noverlay', 0],
+    cri: ['', 0],
+    kubeadm: ['v1.31.2', 0],
+    kubelet: ['Kubernetes v1.31.2', 0],
+    kubectl: ['{"clientVersion":{"gitVersion":"v1.31.2"}}', 0],
+    crictl: ['{"config":{"containerd":{"runtimes":{"runc":{"options":{"SystemdCgroup":true}}}}}}', 0],
+    hostname: ['cp1', 0],
+    macs: ['eth0 52:54:00:12:34:56', 0],
+    uuid: ['4C4C4544-0042-3510-8052-B4C04F4E3132', 0],
+    ports: ['', 0],
+    ...overrides,
+  };
+  return Object.entries(base).map(([name, [out, code]]) => `${out}\n\n@@${name} ${code}`).join('\n');
+}
+
+describe('preflight evaluation', () => {
+  it('finds no problem on a prepared host and collects its facts', () => {
+    const result = evaluatePreflight(CLUSTER, CP1, parseSections(sections()), 12);
+    expect(result.problems).toEqual([]);
+    expect(result.facts).toEqual({
+      hostname: 'cp1',
+      macAddresses: ['52:54:00:12:34:56'],
+      productUuid: '4c4c4544-0042-3510-8052-b4c04f4e3132',
+      clockOffsetMs: 12,
+      kubeadmVersion: 'v1.31.2',
+      kubeletVersion: 'v1.31.2',
+    });
+  });
+
+  it('names every problem of an unprepared host and the fixes that apply', () => {
+    const result = evaluatePreflight(
+      CLUSTER,
+      CP1,
+      parseSections(
+        sections({
+          swap: ['/swap.img file 2G 0B -2', 0],
+          sysctl: ['0\n', 1],
+          lsmod: ['Module\noverlay', 0],
+          cri: ['', 1],
+          kubelet: ['Kubernetes v1.30.5', 0],
+          crictl: ['{"SystemdCgroup": false}', 0],
+          hostname: ['node-7', 0],
+          ports: [SS, 0],
+        }),
+      ),
+      5000,
+    );
+    expect(result.problems.map((p) => p.check)).toEqual([
+      'Swap',
+      'FileContent--proc-sys-net-ipv4-ip_forward',
+      'SystemVerification',
+      'CRI',
+      'kubelet-version',
+      'CgroupDriver',
+      'Hostname',
+      'Port-2379',
+      'Port-10250',
+      'Port-10259',
+      'ClockOffset',
+    ]);
+    expect(result.fixes).toEqual({ swap: true, modules: true, sysctl: true });
+  });
+
+  it('checks only the kubelet port on workers and reports a failing sudo', () => {
+    const result = evaluatePreflight(CLUSTER, { ...W1, ssh: { ...W1.ssh, user: 'ubuntu', sudo: true } }, parseSections(sections({ uid: ['sudo: a password is required', 1], hostname: ['w1', 0], ports: [SS, 0] })), 0);
+    expect(result.problems.map((p) => p.check)).toEqual(['IsPrivilegedUser', 'Port-10250']);
+    expect(result.problems[0]?.message).toContain('passwordless sudo');
+  });
+
+  it('treats wildcard listeners as busy and other addresses as free', () => {
+    expect(busyPorts(SS, '10.0.0.11', [6443, 2379, 10250, 10257, 10259])).toEqual([2379, 10250, 10259]);
+  });
+});
