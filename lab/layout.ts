@@ -31,6 +31,7 @@ export interface LabConfig {
 /** Real paths on a host that each simulated host sees privately (bind-mounted from its root). */
 export const HOST_PRIVATE_DIRS = [
   '/etc/kubernetes',
+  '/etc/kubeha',
   '/var/lib/etcd',
   '/var/lib/kubelet',
   '/etc/haproxy',
