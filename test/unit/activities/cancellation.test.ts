@@ -1,5 +1,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../src/activities';
+import type { JoinInput } from '../../../src/activities/types';
 import { silentLogger } from '../../../src/logging';
 import { SshAbortedError } from '../../../src/ssh/errors';
 import type { RunOptions, RunResult, SshRunner } from '../../../src/ssh/pool';
@@ -30,7 +31,8 @@ it('heartbeats while kubeadm join runs and stops it when the activity is cancell
   env.on('heartbeat', (d: unknown) => beats.push(d));
   const acts = createActivities({ ssh: new HangingSsh(), logger: silentLogger() });
   const token = { token: 'abcdef.0123456789abcdef', caCertHash: `sha256:${'1'.repeat(64)}`, expiresAt: '2030-01-01T00:00:00Z' };
-  const running = env.run(acts.joinNode, { cluster: CLUSTER, host: W1, as: 'worker', token });
+  const input: JoinInput = { cluster: CLUSTER, host: W1, as: 'worker', token };
+  const running = env.run(acts.joinNode, input);
   await new Promise((r) => setTimeout(r, 100));
   expect(beats).toContainEqual({ step: 'join-worker', command: 'kubeadm-join' });
   expect(JSON.stringify(beats)).not.toContain(token.token);
