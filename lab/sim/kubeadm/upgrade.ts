@@ -1,14 +1,34 @@
 /** `kubeadm upgrade plan|apply vX -y|node`: versions follow the installed kubeadm package. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { SimContext } from '../context';
+import { hostPath } from '../context';
 import { SimExit } from '../errors';
 import type { ParsedArgs } from '../flags';
 import { flagBool } from '../flags';
 import { packageGitVersion, readNodeState } from '../node-state';
 import { readStore, updateStore } from '../store';
 import { LATENCY, latencyMs, sleep } from '../time';
-import { minorOf } from './files';
+import { MANIFESTS_DIR, minorOf } from './files';
 
 const out = (s: string) => process.stdout.write(s);
+
+const UPGRADED = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
+
+/** Points this control plane's static Pods at `version`; the kubelet restarts what changed. */
+function upgradeStaticPods(version: string): string[] {
+  const changed: string[] = [];
+  for (const c of UPGRADED) {
+    const file = hostPath(`${MANIFESTS_DIR}/${c}.yaml`);
+    if (!existsSync(file)) continue;
+    const text = readFileSync(file, 'utf8');
+    const next = text.replace(new RegExp(`(image: registry\\.k8s\\.io/${c}:)v[\\d.]+`), `$1${version}`);
+    if (next !== text) {
+      writeFileSync(file, next);
+      changed.push(c);
+    }
+  }
+  return changed;
+}
 
 export async function upgrade(p: ParsedArgs, ctx: SimContext): Promise<number> {
   const sub = p.positional[1];
@@ -32,6 +52,7 @@ export async function upgrade(p: ParsedArgs, ctx: SimContext): Promise<number> {
     if (!flagBool(p, 'yes')) throw new SimExit('[upgrade/confirm] Are you sure you want to proceed? [y/N]: won\'t proceed; the user didn\'t answer (Y|y) in order to continue', 1);
     out(`[upgrade/version] You have chosen to change the cluster version to "${target}"\n[upgrade/versions] Cluster version: ${cluster.kubernetesVersion}\n[upgrade/versions] kubeadm version: ${kubeadmVersion}\n`);
     await sleep(latencyMs(ctx.config, LATENCY.upgrade));
+    for (const c of upgradeStaticPods(target)) out(`[upgrade/staticpods] Component "${c}" upgraded successfully!\n`);
     await updateStore(ctx.identity.labDir, (s) => {
       if (s.cluster) s.cluster.kubernetesVersion = target;
     });
@@ -40,7 +61,9 @@ export async function upgrade(p: ParsedArgs, ctx: SimContext): Promise<number> {
   }
   if (sub === 'node') {
     await sleep(latencyMs(ctx.config, LATENCY.upgrade / 2));
-    out('[upgrade] Reading configuration from the cluster...\n[upgrade] Upgrading your Static Pod-hosted control plane instance to version\n[upgrade] The configuration for this node was successfully updated!\n[upgrade] Now you should go ahead and upgrade the kubelet package using your package manager.\n');
+    const changed = upgradeStaticPods(cluster.kubernetesVersion);
+    out(`[upgrade] Reading configuration from the cluster...\n${changed.length ? `[upgrade] Upgrading your Static Pod-hosted control plane instance to version "${cluster.kubernetesVersion}"...\n` : '[upgrade] Skipping phase. Not a control plane node.\n'}`);
+    out('[upgrade] The configuration for this node was successfully updated!\n[upgrade] Now you should go ahead and upgrade the kubelet package using your package manager.\n');
     return 0;
   }
   throw new SimExit(`unknown command "${sub ?? ''}" for "kubeadm upgrade"`, 1);
