@@ -73,6 +73,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
     await codecServer.stop();
     throw err;
   }
+  progress(`Temporal dev server ready on ${server.address}${server.uiUrl ? `, Web UI ${server.uiUrl}` : ''}; bundling the workflow code for the worker`);
   const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
   let connection: NativeConnection | undefined;
   try {
