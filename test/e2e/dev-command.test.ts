@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { isPortFree, freePort } from '../../src/temporal/port-check';
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 
 const cli = join(__dirname, '..', '..', 'dist', 'src', 'client', 'cli.js');
 let stateDir: string;
@@ -49,7 +49,7 @@ it('kubeha dev serves the UI, polls the kubeha task queue, and Ctrl-C stops work
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, KUBEHA_CODEC_KEY_FILE: join(stateDir, 'codec.key') },
   });
-  const banner = await waitForOutput(child, /Press Ctrl-C to stop/, 90_000);
+  const banner = await waitForOutput(child, /Press Ctrl-C to stop/, 180_000);
   expect(banner).toContain(`Web UI:              http://127.0.0.1:${uiPort}`);
   expect(banner).toContain('polling task queue kubeha');
   expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
