@@ -99,8 +99,8 @@ export interface RenewalFailure {
 
 export interface BringUpProgress {
   cluster: string;
-  /** The step running now, or `done` / `failed` / `rejected`. */
-  phase: StepId | 'starting' | 'done' | 'failed' | 'rejected';
+  /** The step running now, or `done` / `failed` / `rejected` / `cancelled`. */
+  phase: StepId | 'starting' | 'done' | 'failed' | 'rejected' | 'cancelled';
   requestedBy?: string;
   steps: StepProgress[];
   hosts: HostSummary[];

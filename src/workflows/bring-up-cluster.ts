@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  isCancellation,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -94,6 +95,14 @@ export async function bringUpCluster(input: BringUpInput): Promise<BringUpResult
       await condition(allHandlersFinished);
       const { gate, by, reason } = err.decision;
       return { outcome: 'rejected', gate, by, reason };
+    }
+    if (isCancellation(err)) {
+      const running = progress.steps.find((s) => s.status === 'running' || s.status === 'waiting');
+      if (running) progress.setStepStatus(running.id, 'failed');
+      progress.pendingApprovals.splice(0);
+      progress.phase = 'cancelled';
+      enterPhase(ctx, 'cancelled');
+      throw err;
     }
     const failure: BringUpFailure =
       err instanceof StepFailed ? { step: err.step, host: err.host, message: err.detail } : { step: currentStep(progress), message: describeFailure(err) };

@@ -195,6 +195,9 @@ it('cancel stops a running bring-up; cancelling it again says it is not running'
       return status === 'CANCELLED';
     }, 'the workflow to be cancelled');
     await expect(runCancel({ cluster: name, ...flags })).rejects.toThrow(`the bring-up of ${name} is not running (it is cancelled)`);
+    const json = capture();
+    await runStatus({ cluster: name, json: true, stdout: json.stream, ...flags });
+    expect(JSON.parse(json.text())).toMatchObject({ phase: 'cancelled', workflowStatus: 'CANCELLED', pendingApprovals: [] });
   });
 });
 
