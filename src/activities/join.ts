@@ -14,6 +14,10 @@ const HINTS: Partial<Record<string, string>> = {
   [FailureTypes.joinTokenExpired]: 'the bootstrap token is unknown or expired: create a new one (kubeadm token create) and join again',
 };
 
+function withAttempt(result: JoinResult, attempt: number | undefined): JoinResult {
+  return attempt === undefined ? result : { ...result, attempt };
+}
+
 export function createJoinActivities(deps: ActivityDeps) {
   return {
     async joinNode({ cluster, host, as, token, certificateKey }: JoinInput): Promise<JoinResult> {
@@ -24,7 +28,7 @@ export function createJoinActivities(deps: ActivityDeps) {
       const state = (await step.runChecked(joinState.render({ node: host.name }))).stdout.trim();
       if (state === 'state=joined') {
         step.log('already joined (kubelet.conf present, node registered): nothing to do');
-        return { alreadyJoined: true };
+        return withAttempt({ alreadyJoined: true }, step.attempt);
       }
       if (state === 'state=leftovers') {
         step.log('found leftovers of a half-failed join: running kubeadm reset -f before joining again');
@@ -50,7 +54,7 @@ export function createJoinActivities(deps: ActivityDeps) {
         });
       }
       step.log(`joined as ${as}`);
-      return { alreadyJoined: false };
+      return withAttempt({ alreadyJoined: false }, step.attempt);
     },
   };
 }

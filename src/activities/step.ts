@@ -21,6 +21,8 @@ function currentContext(): Context | undefined {
 
 export interface Step {
   readonly host: HostSpec;
+  /** activityInfo().attempt, when running as an activity. */
+  readonly attempt?: number;
   /** Runs a script; a non-zero exit is returned, not thrown. */
   run(script: Script, options?: Omit<RunOptions, 'signal' | 'onOutput'>): Promise<RunResult>;
   /** Runs a script; a non-zero exit throws RemoteCommandFailed. */
@@ -52,6 +54,7 @@ export function hostStep(deps: ActivityDeps, host: HostSpec, step: string): Step
 
   return {
     host,
+    attempt: ctx?.info.attempt,
     run: (script, options) => beating(script.name, () => deps.ssh.run(host, script, { ...options, signal, onOutput })),
     runChecked: (script, options) => beating(script.name, () => deps.ssh.runChecked(host, script, { ...options, signal, onOutput })),
     writeFile: (path, content, mode) => beating(`write ${path}`, () => deps.ssh.writeFile(host, path, content, mode, { signal })),

@@ -25,7 +25,14 @@ class HangingSsh implements SshRunner {
   async close(): Promise<void> {}
 }
 
-it('heartbeats while kubeadm join runs and stops it when the activity is cancelled', async () => {
+class JoinedSsh extends HangingSsh {
+  override async run(target: SshTarget, script: Script, options: RunOptions = {}): Promise<RunResult> {
+    if (script.name === 'join-state') return { code: 0, stdout: 'state=joined\n', stderr: '' };
+    return super.run(target, script, options);
+  }
+}
+
+it('heartbeats while kubeadm join runs and stops it when the activity is cancelled; reports the attempt', async () => {
   const env = new MockActivityEnvironment();
   const beats: unknown[] = [];
   env.on('heartbeat', (d: unknown) => beats.push(d));
@@ -37,5 +44,8 @@ it('heartbeats while kubeadm join runs and stops it when the activity is cancell
   expect(beats).toContainEqual({ step: 'join-worker', command: 'kubeadm-join' });
   expect(JSON.stringify(beats)).not.toContain(token.token);
   env.cancel();
+  const joined = new MockActivityEnvironment({ attempt: 3 });
+  const done = createActivities({ ssh: new JoinedSsh(), logger: silentLogger() });
+  await expect(joined.run(done.joinNode, input)).resolves.toEqual({ alreadyJoined: true, attempt: 3 });
   await expect(running).rejects.toMatchObject({ name: 'CancelledFailure', message: expect.stringContaining('kubeadm-join cancelled') });
 });
