@@ -45,6 +45,8 @@ export function renderClusterSpec({ config, name = 'lab' }: ClusterSpecInput): s
       networking: { podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12', cni: 'calico' },
       certificateKey: lifetime(CERTIFICATE_KEY),
       joinToken: lifetime(JOIN_TOKEN),
+      // Lab hosts boot like fresh machines (swap on, no br_netfilter, ip_forward 0): let kubeha fix them.
+      preflight: { fix: true },
       ssh: { user: 'root', port: 22, privateKey: paths.privateKey, knownHosts: paths.knownHosts },
       hosts: config.hosts.map((h) => ({ name: h.name, address: h.address, role: h.role })),
     },

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { labPids, startLab } from '../../lab';
-import { labPaths } from '../../lab/layout';
+import { HOST_PRIVATE_DIRS, labPaths } from '../../lab/layout';
 import { UsageError } from '../../src/client/errors';
 import { missingLabPackages } from '../../lab/packages';
 import { startTestLab, tcpProbe } from '../helpers/lab';
@@ -20,6 +20,17 @@ describe('lab hosts over real SSH', () => {
 
   afterAll(async () => {
     await lab?.dispose();
+  });
+
+  it('keeps every private directory private: what cp1 writes there, cp2 does not see', async () => {
+    const dirs = HOST_PRIVATE_DIRS.filter((d) => !d.startsWith('/sys/'));
+    // kubeha renders its kubeadm files into /etc/kubeha: shared, two parallel joins read each other's config.
+    expect(dirs).toContain('/etc/kubeha');
+    const marks = dirs.map((d) => `${d}/privacy-marker`).join(' ');
+    expect((await lab.host('cp1').run(`touch ${marks}`)).code).toBe(0);
+    const seen = await lab.host('cp2').run(`ls ${marks} 2>/dev/null | wc -l`);
+    expect(seen.stdout.trim()).toBe('0');
+    expect((await lab.host('cp1').run(`rm ${marks}`)).code).toBe(0);
   });
 
   it('gives each host its own name, /etc/kubernetes, product_uuid and MAC', async () => {
