@@ -4,6 +4,7 @@ import { loadSpecFile } from '../../spec/load';
 import type { ApprovalGate } from '../../spec/types';
 import { createLogger } from '../../logging';
 import { startDevEnvironment } from '../../worker/dev-environment';
+import { installRuntimeLogging } from '../../worker/runtime';
 import { startLab, runOnHost, type LabHandle } from '../../../lab';
 import type { LabLoadBalancer } from '../../../lab/layout';
 import { labPaths } from '../../../lab/layout';
@@ -87,7 +88,9 @@ function untilInterrupted(): { promise: Promise<never>; dispose(): void } {
  */
 export async function runDemo(input: RunDemoInput): Promise<void> {
   const { say, out } = input;
-  const logger = createLogger({ level: process.env.KUBEHA_LOG_LEVEL ?? 'warn' });
+  const logger = createLogger({ level: process.env.KUBEHA_LOG_LEVEL ?? 'error' });
+  // Retries and their errors show in the progress lines; the SDK's own WARN lines would repeat them with stacks.
+  installRuntimeLogging('ERROR');
   const cleanups: Array<() => Promise<void>> = [];
   const interrupted = untilInterrupted();
   interrupted.promise.catch(() => undefined);
