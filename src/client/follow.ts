@@ -1,4 +1,5 @@
 import type { BringUpProgress, BringUpResult } from '../shared/messages';
+import { withDeadline } from './deadline';
 import { OperationError } from './errors';
 import type { KubehaClient } from './kubeha-client';
 import { progressChanges, resultSummary } from './render-progress';
@@ -17,11 +18,15 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function followBringUp(kubeha: KubehaClient, cluster: string, options: FollowOptions): Promise<BringUpResult> {
   let previous: BringUpProgress | undefined;
   const show = async (): Promise<void> => {
-    const next = await kubeha.progress(cluster).catch(() => undefined);
+    const next = await withDeadline(kubeha.progress(cluster), 10_000).catch(() => undefined);
     if (!next) return;
     for (const line of progressChanges(previous, next)) options.out.write(`${line}\n`);
     previous = next;
   };
+  const workers = await kubeha.hasWorkers().catch(() => true);
+  if (!workers) {
+    options.out.write(`no kubeha worker is polling task queue ${kubeha.taskQueue}: the bring-up waits until one does (start it with: kubeha worker)\n`);
+  }
   for (;;) {
     await show();
     const status = await kubeha.status(cluster);

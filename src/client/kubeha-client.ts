@@ -153,6 +153,13 @@ export class KubehaClient {
     }
   }
 
+  /** Whether any worker polled the task queue for workflow tasks recently (the server keeps pollers for about a minute). */
+  async hasWorkers(): Promise<boolean> {
+    const { client } = this.options;
+    const response = await client.workflowService.describeTaskQueue({ namespace: client.options.namespace, taskQueue: { name: this.taskQueue } });
+    return (response.pollers?.length ?? 0) > 0;
+  }
+
   /** RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED... */
   async status(cluster: string): Promise<string> {
     try {

@@ -216,3 +216,22 @@ it('keeps join tokens and certificate keys out of the history in plaintext (code
     expect({ id, leaked: /abcdef\.\d{16}/.test(text) }).toEqual({ id, leaked: false });
   }
 });
+
+it('up --follow says when no worker polls the task queue, and carries on once one does', async () => {
+  const { file, name } = specFile([]);
+  const taskQueue = uniqueTaskQueue('cli-late');
+  const out = capture();
+  const up = runUp({ file, stdout: out.stream, stderr: new PassThrough(), address: testTemporalAddress(), taskQueue });
+  await until(() => out.text().includes(`no kubeha worker is polling task queue ${taskQueue}`), 'the missing-worker notice');
+  const { spec } = await loadSpecFile(file);
+  const worker = await createKubehaWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    activities: createFakeCluster(spec).activities,
+    workflowBundle: bundle,
+    dataConverter: kubehaDataConverter(loadCodec().codec),
+  });
+  await worker.runUntil(up);
+  expect(out.text()).toContain(`cluster ${name} is up`);
+});

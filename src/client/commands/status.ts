@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { withDeadline } from '../deadline';
 import { EnvironmentError } from '../errors';
 import { withKubehaClient, withTemporalOptions, type TemporalFlags } from '../temporal-options';
 import { statusJson, statusText } from '../render-progress';
@@ -8,14 +9,6 @@ export interface StatusOptions extends TemporalFlags {
   json?: boolean;
   queryTimeoutMs?: number;
   stdout?: NodeJS.WritableStream;
-}
-
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 export async function runStatus(opts: StatusOptions): Promise<void> {
