@@ -8,7 +8,7 @@ import { syncStaticPods } from './kubelet/static-pods';
 import { runMain } from './main';
 import { packageGitVersion, readNodeState } from './node-state';
 import { updateStore } from './store';
-import { sleep } from './time';
+import { heartbeatIntervalMs, sleep } from './time';
 
 const log = (msg: string) => process.stdout.write(`${new Date().toISOString()} kubelet: ${msg}\n`);
 
@@ -39,7 +39,7 @@ async function daemon(): Promise<never> {
     }
     try {
       for (const line of await syncStaticPods()) log(line);
-      if (Date.now() - lastBeat >= 1_000) {
+      if (Date.now() - lastBeat >= heartbeatIntervalMs(loadContext().config)) {
         await heartbeat();
         lastBeat = Date.now();
       }

@@ -35,11 +35,19 @@ export function latencyMs(config: Pick<LabConfig, 'timeScale' | 'latencyScale'>,
 }
 
 /**
- * A heartbeat is stale after 40 s of model time, but never sooner than a few real seconds:
- * at timeScale 3600 40 s would be 11 ms, shorter than one heartbeat interval.
+ * How often each kubelet writes its heartbeat into the shared store: every second, slower in
+ * big labs so that all kubelets together stay near 50 locked writes per second.
  */
-export function nodeStaleAfterMs(config: Pick<LabConfig, 'timeScale'>): number {
-  return Math.max(scaled(config, 40_000), 5_000);
+export function heartbeatIntervalMs(config: Pick<LabConfig, 'hosts'>): number {
+  return Math.max(1_000, config.hosts.length * 20);
+}
+
+/**
+ * A heartbeat is stale after 40 s of model time, but never sooner than a few real seconds or
+ * three heartbeat intervals: at timeScale 3600 40 s would be 11 ms.
+ */
+export function nodeStaleAfterMs(config: Pick<LabConfig, 'timeScale' | 'hosts'>): number {
+  return Math.max(scaled(config, 40_000), 5_000, 3 * heartbeatIntervalMs(config));
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -60,9 +60,10 @@ export function age(config: LabConfig, createdAt: number): string {
 export function podRunning(config: LabConfig, store: LabStore, p: StorePod): boolean {
   const node = p.node ? store.nodes[p.node] : undefined;
   if (!node) return false;
-  const alive = node.heartbeatAt !== undefined && Date.now() - node.heartbeatAt < nodeStaleAfterMs(config);
+  // The API keeps a pod's last reported status when its node goes silent, as the real one does.
+  const everPosted = node.heartbeatAt !== undefined;
   const hostNetwork = p.static === true || /^(kube-proxy|calico-node|kube-flannel-ds)-/.test(p.name);
-  return alive && (hostNetwork || store.cni !== undefined);
+  return everPosted && (hostNetwork || store.cni !== undefined);
 }
 
 /** Unscheduled pods (CoreDNS before a CNI) land on the first Ready node once there is one. */
