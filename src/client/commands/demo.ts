@@ -3,7 +3,7 @@ import { Option } from 'commander';
 import * as path from 'node:path';
 import pc from 'picocolors';
 import type { LabLoadBalancer } from '../../../lab/layout';
-import { UsageError } from '../errors';
+import { positiveNumber, wholeNumber } from '../number-options';
 import { runDemo } from './demo-run';
 
 export interface DemoOptions {
@@ -18,17 +18,7 @@ export interface DemoOptions {
   keep?: boolean;
 }
 
-function wholeNumber(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number >= ${min} (got "${value}")`);
-  return n;
-}
 
-function positiveNumber(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number (got "${value}")`);
-  return n;
-}
 
 /** Timestamped so every demo run is its own cluster (and workflow) in the persistent dev server. */
 function demoClusterName(now = new Date()): string {

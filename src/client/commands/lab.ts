@@ -6,7 +6,7 @@ import type { HostState, LabHandle } from '../../../lab';
 import { externalLbPid, labPids, openLab, startLab, stopLab } from '../../../lab';
 import type { LabLoadBalancer } from '../../../lab/layout';
 import { labPaths } from '../../../lab/layout';
-import { UsageError } from '../errors';
+import { positiveNumber, wholeNumber } from '../number-options';
 
 const DEFAULT_DIR = '.kubeha/lab';
 
@@ -26,17 +26,7 @@ interface DirOptions {
   dir: string;
 }
 
-function wholeNumber(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number >= ${min} (got "${value}")`);
-  return n;
-}
 
-function positiveNumber(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number (got "${value}")`);
-  return n;
-}
 
 function hostsTable(lab: LabHandle): string {
   const byHost = labPids(lab.dir);
