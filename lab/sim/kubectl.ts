@@ -1,5 +1,5 @@
 /** The simulated `kubectl`: nodes and pods from the lab store, CNI apply, wait, cordon/drain. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { SimContext } from './context';
 import { hostPath } from './context';
 import { SimExit } from './errors';
@@ -90,13 +90,21 @@ const CNIS: Array<{ re: RegExp; name: string; pods: (nodes: string[]) => Array<{
   { re: /cilium/i, name: 'cilium', pods: (nodes) => nodes.map((n, i) => ({ namespace: 'kube-system', name: `cilium-${(i + 10).toString(36)}c${n.length}m`, node: n })) },
 ];
 
+/** A manifest that is not recognisably Calico, Flannel or Cilium but is named like (or ships the DaemonSet of) a CNI. */
+const GENERIC_CNI: (typeof CNIS)[number] = {
+  re: /cni/i,
+  name: 'cni',
+  pods: (nodes) => nodes.map((n, i) => ({ namespace: 'kube-system', name: `cni-node-${(i + 10).toString(36)}n${n.length}d`, node: n })),
+};
+
 async function apply(p: ParsedArgs, ctx: SimContext): Promise<void> {
   const file = p.flags.get('filename');
   if (!file) throw new SimExit('error: must specify one of -f and -k', 1);
   if (!/^https?:\/\//.test(file) && !existsSync(hostPath(file))) {
     throw new SimExit(`error: the path "${file}" does not exist`, 1);
   }
-  const cni = CNIS.find((c) => c.re.test(file));
+  const content = /^https?:\/\//.test(file) ? '' : readFileSync(hostPath(file), 'utf8');
+  const cni = CNIS.find((c) => c.re.test(file)) ?? CNIS.find((c) => c.re.test(content)) ?? (/cni/i.test(file) || /kind:\s*DaemonSet/.test(content) ? GENERIC_CNI : undefined);
   if (!cni) {
     out(`configmap/${file.replace(/.*\//, '').replace(/\.ya?ml$/, '')} created\n`);
     return;
@@ -109,7 +117,7 @@ async function apply(p: ParsedArgs, ctx: SimContext): Promise<void> {
   });
   if (cni.name === 'calico') out('serviceaccount/calico-kube-controllers created\nserviceaccount/calico-node created\nconfigmap/calico-config created\ndaemonset.apps/calico-node created\ndeployment.apps/calico-kube-controllers created\n');
   else if (cni.name === 'flannel') out('namespace/kube-flannel created\nserviceaccount/flannel created\nconfigmap/kube-flannel-cfg created\ndaemonset.apps/kube-flannel-ds created\n');
-  else out(`daemonset.apps/${cni.name} created\n`);
+  else out(`daemonset.apps/${cni.name === 'cni' ? 'cni-node' : cni.name} created\n`);
 }
 
 async function waitFor(p: ParsedArgs, ctx: SimContext): Promise<number> {

@@ -11,6 +11,7 @@ import { failNext, readFaults } from '../../lab/faults';
 import type { LabConfig } from '../../lab/layout';
 import { HOST_IDENTITY_FILE, labPaths } from '../../lab/layout';
 import { initSimHost } from '../../lab/sim/install';
+import { readStore } from '../../lab/sim/store';
 
 const SIM = path.join(__dirname, '..', '..', 'dist', 'lab', 'sim');
 const labDir = mkdtempSync(path.join(os.tmpdir(), 'kubeha-sim-cmd-'));
@@ -120,4 +121,22 @@ test('systemctl runs the real HAProxy after `haproxy -c` accepts the config, and
   expect(r.code).toBe(1);
   expect(r.stderr).toContain('Job for haproxy.service failed because the control process exited with error code.');
   expect(r.stderr).toContain('frobnicate');
+});
+
+test('kubectl apply -f records the CNI from a manifest\'s content, whatever the file is called', async () => {
+  const server = net.createServer((s) => s.destroy());
+  await new Promise<void>((resolve) => server.listen(6443, '127.0.46.10', resolve));
+  try {
+    const manifest = path.join(root, 'etc', 'kubeha', 'cni.yaml');
+    mkdirSync(path.dirname(manifest), { recursive: true });
+    writeFileSync(manifest, 'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: calico-node\n  namespace: kube-system\n');
+    const r = sim('kubectl', '--kubeconfig', '/etc/kubernetes/admin.conf', 'apply', '-f', '/etc/kubeha/cni.yaml');
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toContain('daemonset.apps/calico-node created');
+    expect(readStore(labDir).cni?.name).toBe('calico');
+    const missing = sim('kubectl', 'apply', '-f', '/etc/kubeha/nope.yaml');
+    expect([missing.code, missing.stderr]).toEqual([1, 'error: the path "/etc/kubeha/nope.yaml" does not exist\n']);
+  } finally {
+    server.close();
+  }
 });

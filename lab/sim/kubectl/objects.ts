@@ -62,7 +62,7 @@ export function podRunning(config: LabConfig, store: LabStore, p: StorePod): boo
   if (!node) return false;
   // The API keeps a pod's last reported status when its node goes silent, as the real one does.
   const everPosted = node.heartbeatAt !== undefined;
-  const hostNetwork = p.static === true || /^(kube-proxy|calico-node|kube-flannel-ds)-/.test(p.name);
+  const hostNetwork = p.static === true || /^(kube-proxy|calico-node|kube-flannel-ds|cilium|cni-node)-/.test(p.name);
   return everPosted && (hostNetwork || store.cni !== undefined);
 }
 
