@@ -128,6 +128,12 @@ describe('an HA cluster from the simulator over real SSH', () => {
     expect(r.stderr).toContain(EXPIRED);
   }, 60_000);
 
+  test('an unknown token fails discovery with kubeadm\'s JWS error once the discovery timeout passes', async () => {
+    const r = await run('w1', workerJoin.replace(/--token [a-z0-9]{6}\.[a-z0-9]{16}/, '--token zzzzzz.0123456789abcdef'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error execution phase preflight: couldn\'t validate the identity of the API Server: could not find a JWS signature in the cluster-info ConfigMap for token ID "zzzzzz"');
+  }, 60_000);
+
   test('a worker joins with the printed worker command and nodes turn Ready after the CNI', async () => {
     expect(await ok('w1', workerJoin)).toContain('This node has joined the cluster:');
     const before = await ok('cp1', 'kubectl get nodes');

@@ -41,9 +41,14 @@ async function discover(ctx: SimContext, o: JoinOptions): Promise<ClusterInfo> {
     }
     await sleep(250);
   }
-  const store = readStore(ctx.identity.labDir);
-  if (!store.cluster || !liveToken(store.tokens, o.token)) {
-    throw fail('preflight', `couldn't validate the identity of the API Server: could not find a JWS signature in the cluster-info ConfigMap for token ID "${idMatch[1]}"`);
+  // Like kubeadm, an unknown token is retried until the discovery timeout: it may be created meanwhile.
+  let store = readStore(ctx.identity.labDir);
+  while (!store.cluster || !liveToken(store.tokens, o.token)) {
+    if (Date.now() > deadline) {
+      throw fail('preflight', `couldn't validate the identity of the API Server: could not find a JWS signature in the cluster-info ConfigMap for token ID "${idMatch[1]}"`);
+    }
+    await sleep(250);
+    store = readStore(ctx.identity.labDir);
   }
   const actual = caCertHash(store.cluster.caCert);
   if (!o.unsafeSkipCaVerification && !o.caCertHashes.some((h) => h.toLowerCase() === actual)) {
