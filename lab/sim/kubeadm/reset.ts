@@ -10,6 +10,7 @@ import { flagBool } from '../flags';
 import { stopAllStaticPods } from '../kubelet/static-pods';
 import { setEnabled, stopUnit } from '../services';
 import { readStore, updateStore } from '../store';
+import { sleep } from '../time';
 import { removeNode } from './node';
 
 const out = (s: string) => process.stdout.write(s);
@@ -36,8 +37,15 @@ export async function reset(p: ParsedArgs, ctx: SimContext): Promise<number> {
     try {
       const me = (await memberList(endpoints)).find((m) => m.peerURLs?.includes(`https://${address}:2380`));
       if (me) {
-        const r = await etcdctl(endpoints, ['member', 'remove', memberIdHex(me.ID)]);
-        if (r.code !== 0) throw new Error(r.stderr.trim());
+        // kubeadm's etcd client retries with backoff: etcd refuses a removal while a peer has
+        // been connected for less than 5 s ("unhealthy cluster").
+        const deadline = Date.now() + 20_000;
+        for (;;) {
+          const r = await etcdctl(endpoints, ['member', 'remove', memberIdHex(me.ID)]);
+          if (r.code === 0) break;
+          if (Date.now() > deadline) throw new Error(r.stderr.trim());
+          await sleep(1_000);
+        }
         out(`[reset] Removing member ${memberIdHex(me.ID)} from the etcd cluster\n`);
       }
     } catch (err) {
