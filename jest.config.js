@@ -11,14 +11,14 @@ module.exports = {
       testEnvironment: 'node',
       roots: ['<rootDir>/test/unit'],
       transform: { '^.+\\.ts$': tsJest },
-      testTimeout: 30_000,
+      setupFilesAfterEnv: ['<rootDir>/test/setup/timeout-unit.ts'],
     },
     {
       displayName: 'lab',
       testEnvironment: 'node',
       roots: ['<rootDir>/test/lab'],
       transform: { '^.+\\.ts$': tsJest },
-      testTimeout: 120_000,
+      setupFilesAfterEnv: ['<rootDir>/test/setup/timeout-lab.ts'],
     },
     {
       displayName: 'e2e',
@@ -27,7 +27,7 @@ module.exports = {
       transform: { '^.+\\.ts$': tsJest },
       globalSetup: '<rootDir>/test/e2e/global-setup.ts',
       globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
-      testTimeout: 300_000,
+      setupFilesAfterEnv: ['<rootDir>/test/setup/timeout-e2e.ts'],
     },
   ],
 };

@@ -1,0 +1,2 @@
+// jest ignores testTimeout inside a project's config; each layer sets its own here.
+jest.setTimeout(180_000);
