@@ -71,6 +71,12 @@ export interface RigOptions extends Omit<StartLabOptions, 'dir' | 'name' | 'addr
   name: string;
 }
 
+/** A cluster.yaml as parsed YAML, for tests to break or extend. */
+export interface SpecDoc {
+  metadata: { name: string };
+  spec: Record<string, unknown>;
+}
+
 export interface InProcessWorker {
   worker: Worker;
   stop(): Promise<void>;
@@ -88,8 +94,8 @@ export interface Rig {
   env: TestWorkflowEnvironment;
   name: string;
   spec: ClusterSpec;
-  /** The lab's cluster.yaml (preflight fixes on) as a new file; `patch` edits its `spec:` first. */
-  specFile(patch?: (spec: Record<string, unknown>) => void): string;
+  /** The lab's cluster.yaml (preflight fixes on) as a new file; `patch` edits the document first. */
+  specFile(patch?: (doc: SpecDoc) => void): string;
   flags: { address: string; taskQueue: string };
   opened: OpenedClient;
   workflowId: string;
@@ -107,7 +113,12 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   const { name: _ignored, ...labOptions } = options;
   const lab = await startTestLab({ timeScale: 600, installPackages: false, ...labOptions, name });
   const scratch = mkdtempSync(path.join(tmpdir(), 'kubeha-bringup-'));
-  const cleanups: Array<() => Promise<void>> = [async () => lab.dispose(), () => rm(scratch, { recursive: true, force: true })];
+  // KUBEHA_TEST_KEEP_LAB=1 leaves the lab running for a look after a failure (stop it with `kubeha lab down --dir`).
+  const keepLab = process.env.KUBEHA_TEST_KEEP_LAB === '1';
+  const cleanups: Array<() => Promise<void>> = [
+    async () => (keepLab ? void process.stdout.write(`lab kept running in ${lab.dir}\n`) : lab.dispose()),
+    () => rm(scratch, { recursive: true, force: true }),
+  ];
   try {
     const env = await testEnv();
     cleanups.unshift(() => env.teardown());
@@ -128,9 +139,9 @@ export async function startRig(options: RigOptions): Promise<Rig> {
       opened,
       workflowId: `kubeha-bringup-${name}`,
       specFile(patch) {
-        const doc = parse(readFileSync(baseFile, 'utf8')) as { spec: Record<string, unknown> };
+        const doc = parse(readFileSync(baseFile, 'utf8')) as SpecDoc;
         doc.spec.preflight = { fix: true, ignore: [...LB_HOST_WORKAROUND, ...CLOCK_WORKAROUND] };
-        patch?.(doc.spec);
+        patch?.(doc);
         const file = path.join(scratch, `cluster-${++variants}.yaml`);
         writeFileSync(file, stringify(doc));
         return file;
@@ -301,4 +312,19 @@ export function historyText(history: unknown): string {
   };
   walk(history);
   return parts.join('\n');
+}
+
+/** Every payload in a history decoded through the codec, as text: what the secrets look like to someone holding the key. */
+export async function decodedHistoryText(history: unknown): Promise<string> {
+  const { codec } = loadCodec();
+  const payloads: Array<{ metadata?: Record<string, Uint8Array> | null; data?: Uint8Array | null }> = [];
+  const walk = (value: unknown): void => {
+    if (!value || typeof value !== 'object' || value instanceof Uint8Array) return;
+    const v = value as Record<string, unknown>;
+    if (v.metadata && typeof v.metadata === 'object' && v.data instanceof Uint8Array) payloads.push(v as (typeof payloads)[number]);
+    else for (const child of Object.values(v)) walk(child);
+  };
+  walk(history);
+  const decoded = await codec.decode(payloads);
+  return decoded.map((p) => Buffer.from(p.data ?? new Uint8Array()).toString('utf8')).join('\n');
 }
