@@ -11,7 +11,7 @@ jest.setTimeout(420_000);
 let rig: Rig;
 
 beforeAll(async () => {
-  rig = await startRig({ addressPrefix: '127.0.46', name: 'bu-crash', controlPlanes: 3, workers: 1, loadBalancer: 'external' });
+  rig = await startRig({ addressPrefix: '127.0.48', name: 'bu-crash', controlPlanes: 3, workers: 1, loadBalancer: 'external' });
 }, 180_000);
 
 afterAll(async () => {
@@ -19,6 +19,7 @@ afterAll(async () => {
 });
 
 interface HistoryEvent {
+  eventId?: unknown;
   activityTaskScheduledEventAttributes?: { activityType?: { name?: string } | null } | null;
   activityTaskStartedEventAttributes?: { scheduledEventId?: unknown; attempt?: number | null } | null;
 }
@@ -42,6 +43,8 @@ it('a killed worker process mid-joins: a new one finishes the bring-up and kubea
   const events = (history.events ?? []) as HistoryEvent[];
   const inits = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'initControlPlane');
   expect(inits).toHaveLength(1);
+  const initStarted = events.filter((e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId) === String(inits[0]?.eventId));
+  expect(initStarted.map((e) => e.activityTaskStartedEventAttributes?.attempt)).toEqual([1]);
   const joins = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'joinNode');
   expect(joins).toHaveLength(0);
   expect(startedMemberNames(await etcdMembers(rig, 'cp1'))).toEqual(['cp1', 'cp2', 'cp3']);

@@ -11,7 +11,7 @@ jest.setTimeout(300_000);
 let rig: Rig;
 
 beforeAll(async () => {
-  rig = await startRig({ addressPrefix: '127.0.45', name: 'bu-faults', controlPlanes: 3, workers: 2, loadBalancer: 'external' });
+  rig = await startRig({ addressPrefix: '127.0.47', name: 'bu-faults', controlPlanes: 3, workers: 2, loadBalancer: 'external' });
   await rig.startWorker();
 }, 180_000);
 
