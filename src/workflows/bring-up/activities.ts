@@ -21,6 +21,8 @@ function options(tuning: BringUpTuning, startToCloseMs: number, maximumAttempts:
 }
 
 const MINUTE = 60_000;
+/** Long activities heartbeat every 5 s (src/activities/step.ts): six missed beats mean the worker is gone. */
+const HEARTBEAT_TIMEOUT_MS = 30_000;
 
 type Proxies = ActivityInterfaceFor<KubehaActivities>;
 
@@ -46,11 +48,11 @@ export function bringUpActivities(tuning: BringUpTuning): ActivityProxies {
     configureLoadBalancer: proxyActivities<KubehaActivities>(options(tuning, 5 * MINUTE, 5)).configureLoadBalancer,
     installKubeVip: proxyActivities<KubehaActivities>(options(tuning, 5 * MINUTE, 5)).installKubeVip,
     probeLoadBalancer: proxyActivities<KubehaActivities>(options(tuning, MINUTE, tuning.probeMaxAttempts)).probeLoadBalancer,
-    initControlPlane: proxyActivities<KubehaActivities>(options(tuning, 15 * MINUTE, 3, 2 * MINUTE)).initControlPlane,
+    initControlPlane: proxyActivities<KubehaActivities>(options(tuning, 15 * MINUTE, 3, HEARTBEAT_TIMEOUT_MS)).initControlPlane,
     uploadCerts: proxyActivities<KubehaActivities>(options(tuning, 5 * MINUTE, 5)).uploadCerts,
     createJoinToken: proxyActivities<KubehaActivities>(options(tuning, 2 * MINUTE, 5)).createJoinToken,
     applyCni: proxyActivities<KubehaActivities>(options(tuning, 5 * MINUTE, 5)).applyCni,
-    waitForNodeReady: proxyActivities<KubehaActivities>(options(tuning, tuning.nodeReadyTimeoutMs + MINUTE, 3, 2 * MINUTE)).waitForNodeReady,
+    waitForNodeReady: proxyActivities<KubehaActivities>(options(tuning, tuning.nodeReadyTimeoutMs + MINUTE, 3, HEARTBEAT_TIMEOUT_MS)).waitForNodeReady,
     verifyEtcd: proxyActivities<KubehaActivities>(options(tuning, 2 * MINUTE, 6)).verifyEtcd,
     verifyCluster: proxyActivities<KubehaActivities>(options(tuning, 5 * MINUTE, 10)).verifyCluster,
   };
@@ -58,7 +60,7 @@ export function bringUpActivities(tuning: BringUpTuning): ActivityProxies {
 
 export function joinActivities(tuning: BringUpTuning, maximumAttempts: number): Pick<Proxies, 'joinNode' | 'installKubeVip'> {
   return {
-    joinNode: proxyActivities<KubehaActivities>(options(tuning, 15 * MINUTE, maximumAttempts, 2 * MINUTE)).joinNode,
+    joinNode: proxyActivities<KubehaActivities>(options(tuning, 15 * MINUTE, maximumAttempts, HEARTBEAT_TIMEOUT_MS)).joinNode,
     installKubeVip: proxyActivities<KubehaActivities>(options(tuning, 5 * MINUTE, 5)).installKubeVip,
   };
 }
