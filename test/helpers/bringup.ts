@@ -52,19 +52,6 @@ export function realActivities(): { activities: object; ssh: SshPool } {
   return { activities: createActivities({ ssh, logger }), ssh };
 }
 
-/**
- * The bring-up preflights every host of the spec, the haproxy lab's lb1 too, which has no
- * container runtime or Kubernetes tools (nor needs them). Until preflight skips the
- * Kubernetes checks on load-balancer hosts, the tests ignore those checks by name.
- */
-const LB_HOST_WORKAROUND = ['CRI', 'kubeadm-version', 'kubelet-version', 'kubectl-version'];
-/**
- * Lab hosts share this machine's clock, so any offset is measurement error: on 2 busy cores
- * one SSH round trip reading `date` is off by 100-170 ms. Ignored until the measurement
- * takes the best of several samples.
- */
-const CLOCK_WORKAROUND = ['clock-offset', 'ClockOffset'];
-
 export interface RigOptions extends Omit<StartLabOptions, 'dir' | 'name' | 'addressPrefix'> {
   addressPrefix: string;
   /** Cluster name prefix; a random suffix keeps workflow ids unique on the shared server. */
@@ -94,7 +81,7 @@ export interface Rig {
   env: TestWorkflowEnvironment;
   name: string;
   spec: ClusterSpec;
-  /** The lab's cluster.yaml (preflight fixes on) as a new file; `patch` edits the document first. */
+  /** The lab's cluster.yaml (it asks preflight to fix the fresh hosts) as a new file; `patch` edits the document first. */
   specFile(patch?: (doc: SpecDoc) => void): string;
   flags: { address: string; taskQueue: string };
   opened: OpenedClient;
@@ -140,7 +127,6 @@ export async function startRig(options: RigOptions): Promise<Rig> {
       workflowId: `kubeha-bringup-${name}`,
       specFile(patch) {
         const doc = parse(readFileSync(baseFile, 'utf8')) as SpecDoc;
-        doc.spec.preflight = { fix: true, ignore: [...LB_HOST_WORKAROUND, ...CLOCK_WORKAROUND] };
         patch?.(doc);
         const file = path.join(scratch, `cluster-${++variants}.yaml`);
         writeFileSync(file, stringify(doc));
