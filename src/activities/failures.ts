@@ -11,7 +11,7 @@ import {
   SshTimeoutError,
 } from '../ssh/errors';
 import { redact } from '../ssh/redact';
-import { FailureTypes } from './types';
+import { FailureTypes, NON_RETRYABLE_FAILURE_TYPES } from './types';
 
 type FailureType = (typeof FailureTypes)[keyof typeof FailureTypes];
 
@@ -20,15 +20,7 @@ export function failure(type: FailureType, message: string, details?: unknown): 
   return ApplicationFailure.create({ message: redact(message), type, nonRetryable, details: details === undefined ? undefined : [details] });
 }
 
-const NON_RETRYABLE = new Set<string>([
-  FailureTypes.sshAuth,
-  FailureTypes.hostKeyMismatch,
-  FailureTypes.hostKeyUnknown,
-  FailureTypes.invalidSpec,
-  FailureTypes.preflight,
-  FailureTypes.certificateKeyExpired,
-  FailureTypes.joinTokenExpired,
-]);
+const NON_RETRYABLE = new Set<string>(NON_RETRYABLE_FAILURE_TYPES);
 
 function withHint(error: SshError): string {
   return error.hint ? `${error.message}\nFix: ${error.hint}` : error.message;
