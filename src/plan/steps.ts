@@ -1,24 +1,15 @@
 import { controlPlanes, firstControlPlane, loadBalancers, workers } from '../spec/hosts';
 import type { ApprovalGate, ClusterSpec } from '../spec/types';
 import { minorOf } from '../spec/version';
+import type { StepId } from '../shared/messages';
 
 /**
  * The ordered steps of a bring-up, as the bring-up workflow runs them. Pure and deterministic
  * (no Node APIs), so workflow code may import it.
  */
 
-export type StepId =
-  | 'preflight'
-  | 'load-balancer'
-  | 'load-balancer-check'
-  | 'approve-before-init'
-  | 'init'
-  | 'cni'
-  | 'join-control-planes'
-  | 'verify-etcd'
-  | 'approve-before-workers'
-  | 'join-workers'
-  | 'verify';
+/** The same ids the bring-up workflow reports progress under, so `plan` and `status` agree. */
+export type { StepId };
 
 export type StepMode = { kind: 'serial' } | { kind: 'parallel'; limit?: number };
 
@@ -49,7 +40,7 @@ export function planSteps(spec: ClusterSpec): PlanStep[] {
     steps.push({ id: 'load-balancer', title: `Install the kube-vip static pod for VIP ${lb.vip}:${lb.port}`, hosts: [first.name], mode: serial });
   }
   steps.push({
-    id: 'load-balancer-check',
+    id: 'probe-load-balancer',
     title: `Connect to ${spec.controlPlaneEndpoint} (expect "connection refused" until an API server is up, not a timeout)`,
     hosts: [first.name],
     mode: serial,
@@ -87,7 +78,7 @@ export function planSteps(spec: ClusterSpec): PlanStep[] {
       mode: limit === 1 ? serial : { kind: 'parallel', limit },
     });
   }
-  steps.push({ id: 'verify', title: `Verify every node is Ready and the control-plane pods run (from ${first.name})`, hosts: [first.name], mode: serial });
+  steps.push({ id: 'verify-cluster', title: `Verify every node is Ready and the control-plane pods run (from ${first.name})`, hosts: [first.name], mode: serial });
   return steps;
 }
 

@@ -12,7 +12,7 @@ describe('planSteps', () => {
     expect(steps.map((s) => [s.id, s.hosts.join(','), s.mode.kind, s.gate ?? ''])).toEqual([
       ['preflight', 'k8s01,k8s02,k8s03,w1', 'parallel', ''],
       ['load-balancer', 'k8s01', 'serial', ''],
-      ['load-balancer-check', 'k8s01', 'serial', ''],
+      ['probe-load-balancer', 'k8s01', 'serial', ''],
       ['approve-before-init', '', 'serial', 'before-init'],
       ['init', 'k8s01', 'serial', ''],
       ['cni', 'k8s01', 'serial', ''],
@@ -20,7 +20,7 @@ describe('planSteps', () => {
       ['verify-etcd', 'k8s01', 'serial', ''],
       ['approve-before-workers', '', 'serial', 'before-workers'],
       ['join-workers', 'w1', 'serial', ''],
-      ['verify', 'k8s01', 'serial', ''],
+      ['verify-cluster', 'k8s01', 'serial', ''],
     ]);
   });
 
