@@ -18,6 +18,21 @@ let acts: KubehaActivities;
 let cluster: ClusterSettings;
 let hosts: Map<string, HostSpec>;
 
+/**
+ * What the workflow's retry policy does for joins: retry a retryable failure. Real etcd refuses a
+ * member add while the previous new member is still settling ("unhealthy cluster").
+ */
+async function retried<T>(run: () => Promise<T>, attempts = 6): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (!(err instanceof ApplicationFailure) || err.nonRetryable || attempt >= attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+  }
+}
+
 const input = (name: string) => {
   const host = hosts.get(name);
   if (!host) throw new Error(`no host ${name}`);
@@ -83,7 +98,7 @@ it('applies the CNI and joins a control plane and a worker, idempotently', async
   // Lab time runs 600x faster (24 h token = 144 s, 2 h key = 12 s): mint both right before joining.
   token = await acts.createJoinToken(input('cp1'));
   const key = await acts.uploadCerts(input('cp1'));
-  await expect(acts.joinNode({ ...input('cp2'), as: 'control-plane', token, certificateKey: key })).resolves.toEqual({ alreadyJoined: false });
+  await expect(retried(() => acts.joinNode({ ...input('cp2'), as: 'control-plane', token, certificateKey: key }))).resolves.toEqual({ alreadyJoined: false });
   await expect(acts.joinNode({ ...input('w1'), as: 'worker', token })).resolves.toEqual({ alreadyJoined: false });
   await expect(acts.joinNode({ ...input('w1'), as: 'worker', token })).resolves.toEqual({ alreadyJoined: true });
   const node = await acts.waitForNodeReady({ ...input('cp1'), node: 'w1', timeoutMs: 60_000 });
@@ -101,7 +116,7 @@ it('an expired certificate key fails a control-plane join non-retryably; a fresh
   expect(error.nonRetryable).toBe(true);
   expect(error.message).not.toContain(certificateKey.key);
   const fresh = await acts.uploadCerts(input('cp1'));
-  await expect(acts.joinNode({ ...input('cp3'), as: 'control-plane', token, certificateKey: fresh })).resolves.toEqual({ alreadyJoined: false });
+  await expect(retried(() => acts.joinNode({ ...input('cp3'), as: 'control-plane', token, certificateKey: fresh }))).resolves.toEqual({ alreadyJoined: false });
   await acts.waitForNodeReady({ ...input('cp1'), node: 'cp3', timeoutMs: 60_000 });
   const report = await acts.verifyCluster(input('cp2'));
   expect(report.readyz).toBe('ok');
