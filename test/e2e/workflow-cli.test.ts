@@ -16,6 +16,7 @@ import { loadSpecFile } from '../../src/spec/load';
 import { createKubehaWorker } from '../../src/worker/create-worker';
 import { testEnv, testTemporalAddress, uniqueTaskQueue } from '../helpers/temporal';
 import { createFakeCluster, type FakeOptions } from './workflow-fakes';
+import { historyText } from '../helpers/history-text';
 
 jest.setTimeout(120_000);
 
@@ -88,18 +89,6 @@ async function withWorker<T>(file: string, fakeOptions: FakeOptions, fn: (flags:
   const result = await worker.runUntil(fn({ address: testTemporalAddress(), taskQueue }));
   lastFake = fake;
   return result;
-}
-
-/** Every string and every payload's bytes (as latin1) in the history, so plaintext anywhere would show. */
-function historyText(history: unknown): string {
-  const parts: string[] = [];
-  const walk = (value: unknown): void => {
-    if (value instanceof Uint8Array) parts.push(Buffer.from(value).toString('latin1'));
-    else if (typeof value === 'string') parts.push(value);
-    else if (value && typeof value === 'object') for (const v of Object.values(value)) walk(v);
-  };
-  walk(history);
-  return parts.join('\n');
 }
 
 async function until(check: () => boolean, what: string): Promise<void> {

@@ -24,6 +24,7 @@ import { loadSpecFile } from '../../src/spec/load';
 import { createKubehaWorker } from '../../src/worker/create-worker';
 import { startTestLab } from './lab';
 import { testEnv, testTemporalAddress, uniqueTaskQueue } from './temporal';
+export { historyText } from './history-text';
 
 export const ETCD_PKI = '--cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt --key /etc/kubernetes/pki/etcd/healthcheck-client.key';
 export const ADMIN_CONF = '/etc/kubernetes/admin.conf';
@@ -286,18 +287,6 @@ export async function readyNodes(rig: Rig, host: string): Promise<string[]> {
     .filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
     .map((n) => n.metadata.name)
     .sort();
-}
-
-/** Every string and every payload's bytes (as latin1) in a history, so plaintext anywhere would show. */
-export function historyText(history: unknown): string {
-  const parts: string[] = [];
-  const walk = (value: unknown): void => {
-    if (value instanceof Uint8Array) parts.push(Buffer.from(value).toString('latin1'));
-    else if (typeof value === 'string') parts.push(value);
-    else if (value && typeof value === 'object') for (const v of Object.values(value)) walk(v);
-  };
-  walk(history);
-  return parts.join('\n');
 }
 
 /** Every payload in a history decoded through the codec, as text: what the secrets look like to someone holding the key. */
