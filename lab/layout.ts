@@ -32,6 +32,7 @@ export interface LabConfig {
 export const HOST_PRIVATE_DIRS = [
   '/etc/kubernetes',
   '/etc/kubeha',
+  '/var/lib/kubeha',
   '/var/lib/etcd',
   '/var/lib/kubelet',
   '/etc/haproxy',
