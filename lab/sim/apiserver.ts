@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as https from 'node:https';
 import { hostPath } from './context';
 import { parseArgs } from './flags';
+import { out } from './output';
 
 const p = parseArgs(process.argv.slice(2), new Set(['allow-privileged', 'enable-bootstrap-token-auth']));
 const flag = (n: string, d = '') => p.flags.get(n) ?? d;
@@ -14,7 +15,7 @@ const file = (n: string) => readFileSync(hostPath(flag(n)));
 const address = flag('advertise-address');
 const port = Number(flag('secure-port', '6443'));
 const version = process.env.KUBEHA_SIM_VERSION || 'v1.30.2';
-const log = (msg: string) => process.stdout.write(`${new Date().toISOString()} kube-apiserver: ${msg}\n`);
+const log = (msg: string) => out(`${new Date().toISOString()} kube-apiserver: ${msg}\n`);
 
 function etcdHealthy(): Promise<boolean> {
   const url = new URL(flag('etcd-servers').split(',')[0] ?? '');

@@ -2,6 +2,7 @@
 import { SimExit } from './errors';
 import { runMain } from './main';
 import { readNodeState, updateNodeState } from './node-state';
+import { out } from './output';
 
 const AVAILABLE: Record<string, string[]> = {
   kubeadm: ['1.29.6-1.1', '1.30.2-1.1', '1.30.3-1.1', '1.31.0-1.1', '1.31.1-1.1'],
@@ -19,7 +20,7 @@ const AVAILABLE: Record<string, string[]> = {
 runMain('apt-get', async (args) => {
   const verb = args.find((a) => !a.startsWith('-'));
   if (verb === 'update') {
-    process.stdout.write('Hit:1 http://deb.debian.org/debian bookworm InRelease\nHit:2 https://pkgs.k8s.io/core:/stable:/v1.30/deb  InRelease\nReading package lists... Done\n');
+    out('Hit:1 http://deb.debian.org/debian bookworm InRelease\nHit:2 https://pkgs.k8s.io/core:/stable:/v1.30/deb  InRelease\nReading package lists... Done\n');
     return 0;
   }
   if (verb !== 'install') throw new SimExit(`E: Invalid operation ${verb ?? ''}`, 100);
@@ -41,6 +42,6 @@ runMain('apt-get', async (args) => {
   updateNodeState((s) => {
     for (const [name, v] of plan) s.packages[name] = { version: v, held: s.packages[name]?.held ?? false };
   });
-  process.stdout.write(`Reading package lists... Done\nBuilding dependency tree... Done\n${plan.map(([n, v]) => `Setting up ${n} (${v}) ...`).join('\n')}\n`);
+  out(`Reading package lists... Done\nBuilding dependency tree... Done\n${plan.map(([n, v]) => `Setting up ${n} (${v}) ...`).join('\n')}\n`);
   return 0;
 });

@@ -12,6 +12,7 @@ import { loadContext } from './context';
 import { tcpReachable } from './kubeadm/api';
 import { updateStore } from './store';
 import { scaled, sleep } from './time';
+import { out } from './output';
 
 const ctx = loadContext();
 const vip = process.env.vip_address ?? process.env.address ?? ctx.config.vip;
@@ -20,7 +21,7 @@ const me = ctx.identity.name;
 const target = ctx.identity.address;
 const leaseMs = Math.max(scaled(ctx.config, Number(process.env.vip_leaseduration ?? 5) * 1000), 3_000);
 const retryMs = 500;
-const log = (msg: string) => process.stdout.write(`${new Date().toISOString()} kube-vip[${me}]: ${msg}\n`);
+const log = (msg: string) => out(`${new Date().toISOString()} kube-vip[${me}]: ${msg}\n`);
 
 let server: net.Server | undefined;
 const conns = new Set<net.Socket>();

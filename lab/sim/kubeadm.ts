@@ -14,6 +14,7 @@ import { upgrade } from './kubeadm/upgrade';
 import { version } from './kubeadm/version';
 import { newToken } from './kubeadm/tokens';
 import { runMain } from './main';
+import { out } from './output';
 
 const BOOLEANS = new Set([
   'upload-certs', 'control-plane', 'force', 'print-join-command', 'discovery-token-unsafe-skip-ca-verification',
@@ -30,7 +31,7 @@ const HANDLERS: Array<[string[], Handler]> = [
   [['token', 'create'], tokenCreate],
   [['token', 'list'], tokenList],
   [['token', 'delete'], tokenDelete],
-  [['token', 'generate'], async () => (process.stdout.write(`${newToken()}\n`), 0)],
+  [['token', 'generate'], async () => (out(`${newToken()}\n`), 0)],
   [['certs', 'certificate-key'], certificateKey],
   [['certs', 'check-expiration'], checkExpiration],
   [['certs', 'renew'], renew],

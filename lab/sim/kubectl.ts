@@ -13,8 +13,7 @@ import { readStore, updateStore } from './store';
 import { LATENCY, latencyMs, sleep } from './time';
 import { parseDuration } from './kubeadm/duration';
 import { httpsGet } from './kubeadm/api';
-
-const out = (s: string) => process.stdout.write(s);
+import { out, errOut } from './output';
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
@@ -43,7 +42,7 @@ function getNodes(p: ParsedArgs, ctx: SimContext): void {
     return;
   }
   if (nodes.length === 0) {
-    process.stderr.write('No resources found\n');
+    errOut('No resources found\n');
     return;
   }
   const wide = o === 'wide';
@@ -68,7 +67,7 @@ function getPods(p: ParsedArgs, ctx: SimContext): void {
     return;
   }
   if (pods.length === 0) {
-    process.stderr.write(all ? 'No resources found\n' : `No resources found in ${ns} namespace.\n`);
+    errOut(all ? 'No resources found\n' : `No resources found in ${ns} namespace.\n`);
     return;
   }
   const wide = o === 'wide';

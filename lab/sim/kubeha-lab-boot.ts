@@ -5,6 +5,7 @@ import { hostPath } from './context';
 import { runMain } from './main';
 import { readNodeState } from './node-state';
 import { startUnit, unitOf } from './services';
+import { out } from './output';
 
 function clearDir(dir: string): void {
   const full = hostPath(dir);
@@ -22,9 +23,9 @@ runMain('kubeha-lab-boot', async () => {
     if (!unit) continue;
     try {
       startUnit(unit);
-      process.stdout.write(`started ${unit}\n`);
+      out(`started ${unit}\n`);
     } catch (err) {
-      process.stdout.write(`failed to start ${unit}: ${(err as Error).message}\n`);
+      out(`failed to start ${unit}: ${(err as Error).message}\n`);
     }
   }
   return 0;

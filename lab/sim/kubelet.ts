@@ -9,8 +9,9 @@ import { runMain } from './main';
 import { packageGitVersion, readNodeState } from './node-state';
 import { updateStore } from './store';
 import { heartbeatIntervalMs, sleep } from './time';
+import { out } from './output';
 
-const log = (msg: string) => process.stdout.write(`${new Date().toISOString()} kubelet: ${msg}\n`);
+const log = (msg: string) => out(`${new Date().toISOString()} kubelet: ${msg}\n`);
 
 async function heartbeat(): Promise<void> {
   if (!existsSync(hostPath('/etc/kubernetes/kubelet.conf'))) return;
@@ -52,7 +53,7 @@ async function daemon(): Promise<never> {
 
 runMain('kubelet', async (args) => {
   if (args.includes('--version')) {
-    process.stdout.write(`Kubernetes ${packageGitVersion(readNodeState(), 'kubelet')}\n`);
+    out(`Kubernetes ${packageGitVersion(readNodeState(), 'kubelet')}\n`);
     return 0;
   }
   await daemon();

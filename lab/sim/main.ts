@@ -6,6 +6,7 @@ import { loadContext } from './context';
 import type { SimContext } from './context';
 import { SimExit } from './errors';
 import { consumeFailNext } from './faults-file';
+import { out, errOut } from './output';
 
 export type SimCommand = (args: string[], ctx: SimContext) => Promise<number | void>;
 
@@ -23,12 +24,12 @@ export function runMain(name: string, command: SimCommand): void {
     },
     (err: unknown) => {
       if (err instanceof SimExit) {
-        if (err.stdout) process.stdout.write(err.stdout);
-        if (err.message) process.stderr.write(err.message.endsWith('\n') ? err.message : `${err.message}\n`);
+        if (err.stdout) out(err.stdout);
+        if (err.message) errOut(err.message.endsWith('\n') ? err.message : `${err.message}\n`);
         process.exitCode = err.code;
       } else {
-        process.stderr.write(`${name}: ${(err as Error).message ?? String(err)}\n`);
-        if (process.env.KUBEHA_DEBUG) process.stderr.write(`${(err as Error).stack ?? ''}\n`);
+        errOut(`${name}: ${(err as Error).message ?? String(err)}\n`);
+        if (process.env.KUBEHA_DEBUG) errOut(`${(err as Error).stack ?? ''}\n`);
         process.exitCode = 1;
       }
     },

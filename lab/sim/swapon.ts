@@ -1,6 +1,7 @@
 /** `swapon --show [--noheadings]`, `swapon -a`. */
 import { runMain } from './main';
 import { readNodeState, updateNodeState } from './node-state';
+import { out } from './output';
 
 runMain('swapon', async (args) => {
   if (args.includes('-a') || args.includes('--all')) {
@@ -10,7 +11,7 @@ runMain('swapon', async (args) => {
     return 0;
   }
   if (!readNodeState().swap) return 0;
-  if (!args.includes('--noheadings')) process.stdout.write('NAME      TYPE SIZE USED PRIO\n');
-  process.stdout.write('/swap.img file   2G   0B   -2\n');
+  if (!args.includes('--noheadings')) out('NAME      TYPE SIZE USED PRIO\n');
+  out('/swap.img file   2G   0B   -2\n');
   return 0;
 });

@@ -5,6 +5,7 @@ import { SimExit } from './errors';
 import { runMain } from './main';
 import { readNodeState, updateNodeState } from './node-state';
 import type { NodeState } from './node-state';
+import { out, errOut } from './output';
 
 const BRIDGE = /^net\.bridge\./;
 
@@ -28,13 +29,13 @@ runMain('sysctl', async (args) => {
       : ['/etc/sysctl.d', '/usr/lib/sysctl.d'].flatMap((d) => (existsSync(d) ? readdirSync(d).filter((f) => f.endsWith('.conf')).sort().map((f) => path.join(d, f)) : []));
     for (const f of files) {
       if (!existsSync(f)) continue;
-      if (args.includes('--system')) process.stdout.write(`* Applying ${f} ...\n`);
+      if (args.includes('--system')) out(`* Applying ${f} ...\n`);
       for (const [k, v] of parseConf(readFileSync(f, 'utf8'))) {
         try {
           set(state, k, v);
-          process.stdout.write(`${k} = ${v}\n`);
+          out(`${k} = ${v}\n`);
         } catch (err) {
-          process.stderr.write(`${(err as Error).message}\n`);
+          errOut(`${(err as Error).message}\n`);
         }
       }
     }
@@ -49,12 +50,12 @@ runMain('sysctl', async (args) => {
     if (arg.includes('=')) {
       const [k, v] = arg.split('=').map((s) => s.trim()) as [string, string];
       set(state, k, v);
-      if (!n) process.stdout.write(`${k} = ${v}\n`);
+      if (!n) out(`${k} = ${v}\n`);
     } else {
       if (w) throw new SimExit(`sysctl: "${arg}" must be of the form name=value`, 1);
       const v = BRIDGE.test(arg) && !state.modules.includes('br_netfilter') ? undefined : (state.sysctl[arg] ?? '0');
       if (v === undefined) throw new SimExit(`sysctl: cannot stat /proc/sys/${arg.replace(/\./g, '/')}: No such file or directory`, 255);
-      process.stdout.write(n ? `${v}\n` : `${arg} = ${v}\n`);
+      out(n ? `${v}\n` : `${arg} = ${v}\n`);
     }
   }
   updateNodeState((s) => Object.assign(s, { sysctl: state.sysctl }));

@@ -3,6 +3,7 @@ import { SimExit } from './errors';
 import { runMain } from './main';
 import { isActive, isEnabled, setEnabled, startUnit, stopUnit, UnitStartError, unitOf } from './services';
 import type { Unit } from './services';
+import { out, errOut } from './output';
 
 const VERBS = new Set(['start', 'stop', 'restart', 'enable', 'disable', 'is-active', 'is-enabled', 'daemon-reload', 'status', 'reload']);
 
@@ -39,32 +40,32 @@ runMain('systemctl', async (args) => {
         return 0;
       case 'enable':
         for (const u of list) {
-          if (!isEnabled(u)) process.stderr.write(`Created symlink /etc/systemd/system/multi-user.target.wants/${u}.service → /lib/systemd/system/${u}.service.\n`);
+          if (!isEnabled(u)) errOut(`Created symlink /etc/systemd/system/multi-user.target.wants/${u}.service → /lib/systemd/system/${u}.service.\n`);
           setEnabled(u, true);
           if (now) startUnit(u);
         }
         return 0;
       case 'disable':
         for (const u of list) {
-          if (isEnabled(u)) process.stderr.write(`Removed "/etc/systemd/system/multi-user.target.wants/${u}.service".\n`);
+          if (isEnabled(u)) errOut(`Removed "/etc/systemd/system/multi-user.target.wants/${u}.service".\n`);
           setEnabled(u, false);
           if (now) await stopUnit(u);
         }
         return 0;
       case 'is-active': {
         const states = list.map((u) => (isActive(u) ? 'active' : 'inactive'));
-        if (!quiet) process.stdout.write(`${states.join('\n')}\n`);
+        if (!quiet) out(`${states.join('\n')}\n`);
         return states.every((s) => s === 'active') ? 0 : 3;
       }
       case 'is-enabled': {
         const states = list.map((u) => (isEnabled(u) ? 'enabled' : 'disabled'));
-        if (!quiet) process.stdout.write(`${states.join('\n')}\n`);
+        if (!quiet) out(`${states.join('\n')}\n`);
         return states.every((s) => s === 'enabled') ? 0 : 1;
       }
       case 'status': {
         for (const u of list) {
           const active = isActive(u);
-          process.stdout.write(`● ${u}.service\n     Loaded: loaded (/lib/systemd/system/${u}.service; ${isEnabled(u) ? 'enabled' : 'disabled'}; preset: enabled)\n     Active: ${active ? 'active (running)' : 'inactive (dead)'}\n`);
+          out(`● ${u}.service\n     Loaded: loaded (/lib/systemd/system/${u}.service; ${isEnabled(u) ? 'enabled' : 'disabled'}; preset: enabled)\n     Active: ${active ? 'active (running)' : 'inactive (dead)'}\n`);
         }
         return list.every(isActive) ? 0 : 3;
       }

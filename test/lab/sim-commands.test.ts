@@ -140,3 +140,15 @@ test('kubectl apply -f records the CNI from a manifest\'s content, whatever the 
     server.close();
   }
 });
+
+test('a command whose stdout is a closed pipe dies at its first write with 141, before doing anything else', () => {
+  const manifest = path.join(root, 'etc', 'kubernetes', 'manifests', 'kube-apiserver.yaml');
+  mkdirSync(path.dirname(manifest), { recursive: true });
+  writeFileSync(manifest, 'kind: Pod\n');
+  // `true` has exited (the reader is gone) by the time kubeadm prints "[preflight] Running pre-flight checks".
+  const script = `(sleep 0.3; exec ${process.execPath} ${path.join(SIM, 'kubeadm.js')} reset -f) | true; echo "\${PIPESTATUS[0]}"`;
+  const r = spawnSync('bash', ['-c', script], { env: { ...process.env, KUBEHA_SIM_ROOT: root }, encoding: 'utf8' });
+  expect(r.stdout).toBe('141\n');
+  expect(r.stderr).toBe('');
+  expect(existsSync(manifest)).toBe(true);
+});

@@ -10,9 +10,10 @@ import type { ParsedArgs } from '../flags';
 import { certInfo, createLeaf } from '../pki';
 import type { LeafSpec } from '../pki';
 import { pki } from './files';
+import { out } from '../output';
 
 export async function certificateKey(): Promise<number> {
-  process.stdout.write(`${newCertificateKey()}\n`);
+  out(`${newCertificateKey()}\n`);
   return 0;
 }
 
@@ -69,7 +70,7 @@ export async function checkExpiration(_p: ParsedArgs, _ctx: SimContext): Promise
   if (!existsSync(path.join(pki(), 'ca.crt'))) {
     throw new SimExit('error execution phase check-expiration: failed to load existing certificate ca: open /etc/kubernetes/pki/ca.crt: no such file or directory', 1);
   }
-  const out = ['[check-expiration] Reading configuration from the cluster...', "[check-expiration] FYI: You can look at this config file with 'kubectl -n kube-system get cm kubeadm-config -o yaml'", ''];
+  const header = ['[check-expiration] Reading configuration from the cluster...', "[check-expiration] FYI: You can look at this config file with 'kubectl -n kube-system get cm kubeadm-config -o yaml'", ''];
   const rows = [['CERTIFICATE', 'EXPIRES', 'RESIDUAL TIME', 'CERTIFICATE AUTHORITY', 'EXTERNALLY MANAGED']];
   for (const c of RENEWABLE) {
     const file = c.file.startsWith('../') ? undefined : certFile(c.file);
@@ -90,7 +91,7 @@ export async function checkExpiration(_p: ParsedArgs, _ctx: SimContext): Promise
     const info = certInfo(file);
     caRows.push([ca.name, fmt(info.notAfter), residual(info.notAfter), 'no']);
   }
-  process.stdout.write(`${out.join('\n')}${table(rows)}\n${table(caRows)}`);
+  out(`${header.join('\n')}${table(rows)}\n${table(caRows)}`);
   return 0;
 }
 
@@ -103,8 +104,8 @@ export async function renew(p: ParsedArgs, _ctx: SimContext): Promise<number> {
     if (c.leaf && certFile(c.file)) {
       createLeaf(pki(), { ...c.leaf, name: c.file.replace(/\.crt$/, ''), ca: c.ca === 'etcd-ca' ? 'etcd/ca' : c.ca });
     }
-    process.stdout.write(`certificate ${c.name.endsWith('.conf') ? `embedded in the kubeconfig file for ${c.name.replace('.conf', '')}` : `for ${c.name}`} renewed\n`);
+    out(`certificate ${c.name.endsWith('.conf') ? `embedded in the kubeconfig file for ${c.name.replace('.conf', '')}` : `for ${c.name}`} renewed\n`);
   }
-  process.stdout.write('\nDone renewing certificates. You must restart the kube-apiserver, kube-controller-manager, kube-scheduler and etcd, so that they can use the new certificates.\n');
+  out('\nDone renewing certificates. You must restart the kube-apiserver, kube-controller-manager, kube-scheduler and etcd, so that they can use the new certificates.\n');
   return 0;
 }

@@ -2,6 +2,7 @@
 import type { SimContext } from '../context';
 import { SimExit } from '../errors';
 import type { ParsedArgs } from '../flags';
+import { out } from '../output';
 
 const INIT = `apiVersion: kubeadm.k8s.io/v1beta3
 bootstrapTokens:
@@ -60,8 +61,8 @@ nodeRegistration:
 
 export async function printDefaults(p: ParsedArgs, ctx: SimContext): Promise<number> {
   const what = p.positional[2];
-  if (what === 'init-defaults') process.stdout.write(INIT.replace('VERSION', ctx.config.kubernetesVersion.replace(/\.\d+$/, '.0')));
-  else if (what === 'join-defaults') process.stdout.write(JOIN);
+  if (what === 'init-defaults') out(INIT.replace('VERSION', ctx.config.kubernetesVersion.replace(/\.\d+$/, '.0')));
+  else if (what === 'join-defaults') out(JOIN);
   else throw new SimExit(`unknown command "${what ?? ''}" for "kubeadm config print"`, 1);
   return 0;
 }

@@ -18,6 +18,7 @@ import { runPreflight } from './preflight';
 import { makeToken, newToken, TOKEN_RE } from './tokens';
 import { uploadCerts } from './upload-certs';
 import { serviceIp } from './service-ip';
+import { out } from '../output';
 
 const MANIFEST_FILES = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'].map((m) => `${MANIFESTS_DIR}/${m}.yaml`);
 
@@ -27,7 +28,6 @@ export async function init(p: ParsedArgs, ctx: SimContext): Promise<number> {
   if (o.token !== undefined && !TOKEN_RE.test(o.token)) {
     throw new SimExit(`the bootstrap token "${o.token}" was not of the form "^([a-z0-9]{6})\\.([a-z0-9]{16})$"`, 1);
   }
-  const out = (s: string) => process.stdout.write(s);
   out(`[init] Using Kubernetes version: ${o.kubernetesVersion}\n`);
   out(await runPreflight({
     address: o.advertiseAddress,

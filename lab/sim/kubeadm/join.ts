@@ -21,8 +21,8 @@ import { runPreflight } from './preflight';
 import { serviceIp } from './service-ip';
 import { downloadCerts } from './upload-certs';
 import { liveToken, TOKEN_RE } from './tokens';
+import { out } from '../output';
 
-const out = (s: string) => process.stdout.write(s);
 const fail = (phase: string, msg: string) => new SimExit(`error execution phase ${phase}: ${msg}\nTo see the stack trace of this error execute with --v=5 or higher`, 1);
 
 async function discover(ctx: SimContext, o: JoinOptions): Promise<ClusterInfo> {

@@ -12,8 +12,7 @@ import { setEnabled, stopUnit } from '../services';
 import { readStore, updateStore } from '../store';
 import { sleep } from '../time';
 import { removeNode } from './node';
-
-const out = (s: string) => process.stdout.write(s);
+import { out } from '../output';
 
 function wipe(dir: string, keep: string[] = []): void {
   const full = hostPath(dir);

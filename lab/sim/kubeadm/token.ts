@@ -9,8 +9,7 @@ import { modelElapsed } from '../time';
 import { parseDuration } from './duration';
 import { workerJoinCommand } from './join-text';
 import { makeToken, newToken, TOKEN_RE } from './tokens';
-
-const out = (s: string) => process.stdout.write(s);
+import { out } from '../output';
 
 function requireCluster(ctx: SimContext) {
   const cluster = readStore(ctx.identity.labDir).cluster;

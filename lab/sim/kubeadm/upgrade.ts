@@ -9,8 +9,7 @@ import { packageGitVersion, readNodeState } from '../node-state';
 import { readStore, updateStore } from '../store';
 import { LATENCY, latencyMs, sleep } from '../time';
 import { MANIFESTS_DIR, minorOf } from './files';
-
-const out = (s: string) => process.stdout.write(s);
+import { out } from '../output';
 
 const UPGRADED = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
 

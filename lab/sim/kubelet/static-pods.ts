@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { hostPath } from '../context';
 import { readPid, runningPid, RUN_DIR, simScript, startDaemon, stopDaemon } from '../daemons';
+import { out } from '../output';
 
 export const MANIFESTS = '/etc/kubernetes/manifests';
 
@@ -41,7 +42,7 @@ export function readStaticPods(): StaticPod[] {
         hash: createHash('sha256').update(text).digest('hex').slice(0, 16),
       });
     } catch (err) {
-      process.stdout.write(`${new Date().toISOString()} failed to parse static pod manifest ${f}: ${(err as Error).message}\n`);
+      out(`${new Date().toISOString()} failed to parse static pod manifest ${f}: ${(err as Error).message}\n`);
     }
   }
   return pods;
