@@ -1,11 +1,18 @@
-/** Fresh join credentials: a bootstrap token (+ CA hash) and an uploaded certificate key. */
-import { tokenCreate, uploadCerts } from '../remote/kubeadm';
+/**
+ * Join credentials: bootstrap tokens (+ the CA hash) and the certificate key the control-plane
+ * certificates are uploaded with. One certificate key serves a whole bring-up: renewals
+ * re-upload with the same key, so joins in flight keep working; a new key is an explicit rotation.
+ */
+import { createHash, randomBytes, randomInt, X509Certificate } from 'node:crypto';
+import { readCaCert, revokeJoinCredentials, tokenCreate, uploadCertsWithConfig } from '../remote/kubeadm';
+import { KUBEHA_DIR } from '../remote/paths';
+import { renderKubeadmInit } from '../render';
 import type { ActivityDeps } from './deps';
 import { failure } from './failures';
-import { parseCertificateKey, parseJoinCommand } from './kubeadm-output';
+import { parseJoinCommand } from './kubeadm-output';
 import { hostStep } from './step';
 import type { Step } from './step';
-import type { BootstrapToken, CertificateKey, ClusterSettings, HostStepInput } from './types';
+import type { BootstrapToken, CertificateKey, ClusterSettings, HostStepInput, RevokeInput, UploadCertsInput } from './types';
 import { FailureTypes } from './types';
 
 /** kubeadm deletes the uploaded-certs Secret after two hours, whatever we ask. */
@@ -27,13 +34,30 @@ export function tokenTtlSeconds(cluster: ClusterSettings): number {
   return Math.round(Math.max(KUBEADM_TOKEN_TTL_MS, cluster.joinToken.ttlMs) / 1000);
 }
 
-export async function mintCertificateKey(deps: ActivityDeps, step: Step, cluster: ClusterSettings): Promise<CertificateKey> {
-  const started = deps.clock();
-  const result = await step.runChecked(uploadCerts.render({}), { timeoutMs: 3 * 60_000 });
-  const key = parseCertificateKey(result.stdout);
-  if (!key) throw failure(FailureTypes.remoteCommand, `${step.host.name}: kubeadm init phase upload-certs printed no certificate key`);
-  step.log('uploaded the control-plane certificates with a fresh certificate key');
-  return { key, expiresAt: certificateKeyExpiry(cluster, started) };
+const TOKEN_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const randomText = (n: number): string => Array.from({ length: n }, () => TOKEN_ALPHABET[randomInt(TOKEN_ALPHABET.length)]).join('');
+
+/** `[a-z0-9]{6}.[a-z0-9]{16}`, as `kubeadm token generate` makes them. */
+export function newBootstrapToken(): string {
+  return `${randomText(6)}.${randomText(16)}`;
+}
+
+/** 32 random bytes, hex: what `kubeadm certs certificate-key` prints. */
+export function newCertificateKey(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** The token id: the public half, enough to delete it. */
+export const tokenId = (token: string): string => token.split('.')[0] ?? '';
+
+/** `sha256:<hex>` of the CA's SubjectPublicKeyInfo, as `--discovery-token-ca-cert-hash` wants it. */
+export function caCertHash(pem: string): string {
+  const spki = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
+  return `sha256:${createHash('sha256').update(spki).digest('hex')}`;
+}
+
+export async function readCaCertHash(step: Step): Promise<string> {
+  return caCertHash((await step.runChecked(readCaCert.render({}))).stdout);
 }
 
 export async function mintJoinToken(deps: ActivityDeps, step: Step, cluster: ClusterSettings): Promise<BootstrapToken> {
@@ -45,13 +69,31 @@ export async function mintJoinToken(deps: ActivityDeps, step: Step, cluster: Clu
   return { ...parsed, expiresAt: new Date(started + cluster.joinToken.ttlMs).toISOString() };
 }
 
+const UPLOAD_CONFIG = `${KUBEHA_DIR}/kubeadm-upload-certs.yaml`;
+
+/** Uploads the certificates encrypted with `key` (a config file carries it; the script removes the file). */
+export async function uploadCertificates(deps: ActivityDeps, step: Step, cluster: ClusterSettings, key: string): Promise<CertificateKey> {
+  const started = deps.clock();
+  await step.writeFile(UPLOAD_CONFIG, renderKubeadmInit(cluster, { host: step.host, certificateKey: key }), 0o600);
+  await step.runChecked(uploadCertsWithConfig.render({ config: UPLOAD_CONFIG }), { timeoutMs: 3 * 60_000 });
+  return { key, expiresAt: certificateKeyExpiry(cluster, started) };
+}
+
 export function createCredentialActivities(deps: ActivityDeps) {
   return {
-    async uploadCerts(input: HostStepInput): Promise<CertificateKey> {
-      return mintCertificateKey(deps, hostStep(deps, input.host, 'upload-certs'), input.cluster);
+    async uploadCerts({ cluster, host, certificateKey }: UploadCertsInput): Promise<CertificateKey> {
+      const step = hostStep(deps, host, 'upload-certs');
+      const uploaded = await uploadCertificates(deps, step, cluster, certificateKey?.key ?? newCertificateKey());
+      step.log(certificateKey ? 're-uploaded the control-plane certificates with the same certificate key' : 'uploaded the control-plane certificates with a new certificate key');
+      return uploaded;
     },
     async createJoinToken(input: HostStepInput): Promise<BootstrapToken> {
       return mintJoinToken(deps, hostStep(deps, input.host, 'create-join-token'), input.cluster);
+    },
+    async revokeJoinCredentials({ host, tokenIds, certificateSecret, files }: RevokeInput): Promise<void> {
+      const step = hostStep(deps, host, 'revoke-join-credentials');
+      await step.runChecked(revokeJoinCredentials.render({ tokenIds, certificateSecret, files: files ?? [] }), { timeoutMs: 2 * 60_000 });
+      step.log(`revoked ${tokenIds.length} bootstrap token(s)${certificateSecret ? ' and the kubeadm-certs Secret' : ''}`);
     },
   };
 }

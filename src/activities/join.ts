@@ -1,21 +1,42 @@
-/** `kubeadm join` of one host; an already-joined host is left alone, a half-joined one is reset first. */
-import { renderKubeadmJoin } from '../render';
-import { joinState, kubeadmJoin, kubeadmReset } from '../remote/kubeadm';
+/**
+ * `kubeadm join` of one host, run detached so it outlives the worker. Every attempt judges the
+ * host first: attach to a running join, complete a control-plane join that died after
+ * kubelet-start, leave a joined host alone, and reset only leftovers the cluster does not count
+ * as a Ready node or an etcd member.
+ */
+import { JOIN_UNIT, kubeadmJoinCommand, kubeadmJoinFinishCommand, kubeadmReset } from '../remote/kubeadm';
 import { JOIN_CONFIG } from '../remote/paths';
+import { renderKubeadmJoin } from '../render';
 import type { ActivityDeps } from './deps';
+import { followDetached } from './detached-run';
 import { failure, lastLines } from './failures';
+import type { HostState } from './host-state';
+import { judgeJoinHost, judgeLeftovers } from './host-state';
 import { classifyKubeadmFailure, preflightErrors } from './kubeadm-output';
+import { askCluster, hasStackedEtcd, readHostFacts } from './kubeadm-state';
 import { hostStep } from './step';
 import type { JoinInput, JoinResult } from './types';
 import { FailureTypes } from './types';
 
+const FINISH_UNIT = `${JOIN_UNIT}-finish`;
+
 const HINTS: Partial<Record<string, string>> = {
-  [FailureTypes.certificateKeyExpired]: 'the uploaded certificates expired or the key is wrong: re-upload them (kubeadm init phase upload-certs --upload-certs) and join again with the new key',
+  [FailureTypes.certificateKeyExpired]: 'the uploaded certificates expired or the key is wrong: re-upload them (kubeadm init phase upload-certs --upload-certs) and join again with the key',
   [FailureTypes.joinTokenExpired]: 'the bootstrap token is unknown or expired: create a new one (kubeadm token create) and join again',
 };
 
 function withAttempt(result: JoinResult, attempt: number | undefined): JoinResult {
   return attempt === undefined ? result : { ...result, attempt };
+}
+
+function joinFailed(host: string, code: number | undefined, log: string): never {
+  if (code === undefined) {
+    throw failure(FailureTypes.remoteCommand, `${host}: kubeadm join died without an exit code (killed, or the host restarted); the next attempt judges what it left`);
+  }
+  const kind = classifyKubeadmFailure(log);
+  const detail = kind === FailureTypes.preflight ? preflightErrors(log).join('\n') : lastLines(log, 4);
+  const hint = HINTS[kind];
+  throw failure(kind, `${host}: kubeadm join failed (exit ${code}):\n${detail}${hint ? `\nFix: ${hint}` : ''}`, { host, exitCode: code });
 }
 
 export function createJoinActivities(deps: ActivityDeps) {
@@ -25,36 +46,46 @@ export function createJoinActivities(deps: ActivityDeps) {
       if (as === 'control-plane' && !certificateKey) {
         throw failure(FailureTypes.invalidSpec, `${host.name}: a control-plane join needs a certificate key`);
       }
-      const state = (await step.runChecked(joinState.render({ node: host.name }))).stdout.trim();
-      if (state === 'state=joined') {
-        step.log('already joined (kubelet.conf present, node registered): nothing to do');
-        return withAttempt({ alreadyJoined: true }, step.attempt);
+      const stacked = hasStackedEtcd(cluster);
+      const writeConfig = () =>
+        step.writeFile(JOIN_CONFIG, renderKubeadmJoin({ cluster, host, as, secrets: { token: token.token, caCertHash: token.caCertHash, certificateKey: certificateKey?.key } }), 0o600);
+      for (let round = 0; round < 3; round++) {
+        let state: HostState = judgeJoinHost(await readHostFacts(step, cluster, JOIN_UNIT, as === 'control-plane' && stacked), as, stacked);
+        if (state.state === 'ask-cluster') {
+          const view = await askCluster(deps, cluster, host, as);
+          state = view ? judgeLeftovers(state.seen, view) : { state: 'cant-tell', seen: `${state.seen}; the first control plane gave no clear answer about it` };
+        }
+        switch (state.state) {
+          case 'done':
+            step.log('already joined: nothing to do');
+            return withAttempt({ alreadyJoined: true }, step.attempt);
+          case 'fresh':
+          case 'running': {
+            if (state.state === 'fresh') await writeConfig();
+            step.log(state.state === 'fresh' ? `running kubeadm join as ${as}` : 'a kubeadm join is already running: following it');
+            const end = await followDetached(step, JOIN_UNIT, kubeadmJoinCommand({ config: JOIN_CONFIG, ignore: cluster.preflight.ignore }), { removeWhenDone: JOIN_CONFIG });
+            if (end.code !== 0) joinFailed(host.name, end.code, end.log);
+            step.log(`joined as ${as}`);
+            return withAttempt({ alreadyJoined: !end.started }, step.attempt);
+          }
+          case 'part-done': {
+            step.log(`the join stopped after kubelet-start (${state.seen}): completing it with kubeadm join phase control-plane-join all`);
+            await writeConfig();
+            const end = await followDetached(step, FINISH_UNIT, kubeadmJoinFinishCommand({ config: JOIN_CONFIG }), { removeWhenDone: JOIN_CONFIG });
+            if (end.code !== 0) joinFailed(host.name, end.code, end.log);
+            return withAttempt({ alreadyJoined: false }, step.attempt);
+          }
+          case 'leftovers':
+            step.log(`leftovers of a join that did not finish (${state.seen}), and the cluster counts it neither as a Ready node nor as an etcd member: kubeadm reset -f`);
+            await step.runChecked(kubeadmReset.render({ criSocket: cluster.criSocket, unit: JOIN_UNIT }), { timeoutMs: 5 * 60_000 });
+            continue;
+          case 'cant-tell':
+            throw failure(FailureTypes.hostStateUnclear, `${host.name}: cannot tell whether it has joined (${state.seen}); retrying, nothing was changed`);
+          case 'needs-attention':
+            throw failure(FailureTypes.hostNeedsAttention, `${host.name}: ${state.seen}. kubeha will not reset it: remove the stale member/Node (or rejoin the host) and run again`);
+        }
       }
-      if (state === 'state=leftovers') {
-        step.log('found leftovers of a half-failed join: running kubeadm reset -f before joining again');
-        await step.runChecked(kubeadmReset.render({ criSocket: cluster.criSocket }), { timeoutMs: 5 * 60_000 });
-      }
-      const config = renderKubeadmJoin({
-        cluster,
-        host,
-        as,
-        secrets: { token: token.token, caCertHash: token.caCertHash, certificateKey: certificateKey?.key },
-      });
-      await step.writeFile(JOIN_CONFIG, config, 0o600);
-      step.log(`running kubeadm join as ${as}`);
-      const result = await step.run(kubeadmJoin.render({ config: JOIN_CONFIG, ignore: cluster.preflight.ignore }), { timeoutMs: 15 * 60_000 });
-      if (result.code !== 0) {
-        const output = `${result.stdout}\n${result.stderr}`;
-        const kind = classifyKubeadmFailure(output);
-        const detail = kind === FailureTypes.preflight ? preflightErrors(output).join('\n') : lastLines(output, 4);
-        const hint = HINTS[kind];
-        throw failure(kind, `${host.name}: kubeadm join failed (exit ${result.code}):\n${detail}${hint ? `\nFix: ${hint}` : ''}`, {
-          host: host.name,
-          exitCode: result.code,
-        });
-      }
-      step.log(`joined as ${as}`);
-      return withAttempt({ alreadyJoined: false }, step.attempt);
+      throw failure(FailureTypes.hostStateUnclear, `${host.name}: the host changed state while its join was being judged; retrying`);
     },
   };
 }

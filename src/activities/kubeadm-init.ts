@@ -1,53 +1,121 @@
-/** `kubeadm init` on the first control plane, once: a host already initialized only mints fresh credentials. */
-import { renderKubeadmInit } from '../render';
-import { initState, kubeadmInit, kubeadmReset } from '../remote/kubeadm';
+/**
+ * `kubeadm init` on the first control plane, exactly once. kubeadm runs detached on the host, so a
+ * lost session or a dead worker leaves it running; every attempt first judges the host from its
+ * own evidence: attach to a running init, complete a half-finished one with kubeadm's idempotent
+ * phases, reset only unambiguous leftovers, and retry when it cannot tell.
+ */
+import { parseAllDocuments } from 'yaml';
+import { INIT_UNIT, kubeadmInitCommand, kubeadmInitFinishCommand, kubeadmReset, readFileIfPresent } from '../remote/kubeadm';
 import { INIT_CONFIG } from '../remote/paths';
-import { certificateKeyExpiry, KUBEADM_TOKEN_TTL_MS, mintCertificateKey, mintJoinToken } from './credentials';
+import { renderKubeadmInit } from '../render';
+import { certificateKeyExpiry, KUBEADM_TOKEN_TTL_MS, mintJoinToken, newBootstrapToken, newCertificateKey, readCaCertHash, tokenTtlSeconds, uploadCertificates } from './credentials';
 import type { ActivityDeps } from './deps';
+import { followDetached } from './detached-run';
 import { failure, lastLines } from './failures';
-import { classifyKubeadmFailure, parseCertificateKey, parseJoinCommand, preflightErrors } from './kubeadm-output';
+import { judgeInitHost } from './host-state';
+import { classifyKubeadmFailure, preflightErrors } from './kubeadm-output';
+import { hasStackedEtcd, readHostFacts } from './kubeadm-state';
+import type { Step } from './step';
 import { hostStep } from './step';
-import type { HostStepInput, InitResult } from './types';
+import type { ClusterSettings, HostStepInput, InitResult } from './types';
 import { FailureTypes } from './types';
 
+const FINISH_UNIT = `${INIT_UNIT}-finish`;
+
+interface InitSecrets {
+  token: string;
+  certificateKey: string;
+}
+
+/** The token and key in the init config kubeha wrote, if it is still there. */
+async function secretsOnHost(step: Step): Promise<InitSecrets | undefined> {
+  const text = (await step.runChecked(readFileIfPresent.render({ path: INIT_CONFIG }))).stdout;
+  if (!text.trim()) return undefined;
+  const init = parseAllDocuments(text)
+    .map((d) => d.toJS() as { kind?: string; certificateKey?: string; bootstrapTokens?: { token?: string }[] })
+    .find((d) => d?.kind === 'InitConfiguration');
+  const token = init?.bootstrapTokens?.[0]?.token;
+  return token && init?.certificateKey ? { token, certificateKey: init.certificateKey } : undefined;
+}
+
+/** Writes the init config with the secrets already on the host, or new ones; kubeadm reads both from it. */
+async function writeInitConfig(step: Step, cluster: ClusterSettings): Promise<InitSecrets> {
+  const secrets = (await secretsOnHost(step)) ?? { token: newBootstrapToken(), certificateKey: newCertificateKey() };
+  const config = renderKubeadmInit(cluster, {
+    host: step.host,
+    certificateKey: secrets.certificateKey,
+    bootstrapToken: { token: secrets.token, ttlMs: tokenTtlSeconds(cluster) * 1000 },
+  });
+  await step.writeFile(INIT_CONFIG, config, 0o600);
+  return secrets;
+}
+
+function initFailed(host: string, code: number | undefined, log: string): never {
+  if (code === undefined) {
+    throw failure(FailureTypes.remoteCommand, `${host}: kubeadm init died without an exit code (killed, or the host restarted); the next attempt judges what it left`);
+  }
+  const kind = classifyKubeadmFailure(log);
+  const detail = kind === FailureTypes.preflight ? preflightErrors(log).join('\n') : lastLines(log);
+  throw failure(kind, `${host}: kubeadm init failed (exit ${code}):\n${detail}`, { host, exitCode: code });
+}
+
 export function createInitActivities(deps: ActivityDeps) {
+  /** The credentials the init made (from its config), or fresh ones when the config is gone. */
+  async function credentials(step: Step, cluster: ClusterSettings, started: number, alreadyInitialized: boolean): Promise<InitResult> {
+    const secrets = await secretsOnHost(step);
+    if (secrets) {
+      const caHash = await readCaCertHash(step);
+      return {
+        alreadyInitialized,
+        token: { token: secrets.token, caCertHash: caHash, expiresAt: new Date(started + Math.min(KUBEADM_TOKEN_TTL_MS, cluster.joinToken.ttlMs)).toISOString() },
+        certificateKey: { key: secrets.certificateKey, expiresAt: certificateKeyExpiry(cluster, started) },
+      };
+    }
+    step.log('the init config is gone: minting a fresh join token and uploading the certificates with a new key');
+    const token = await mintJoinToken(deps, step, cluster);
+    return { alreadyInitialized, token, certificateKey: await uploadCertificates(deps, step, cluster, newCertificateKey()) };
+  }
+
   return {
     async initControlPlane({ cluster, host }: HostStepInput): Promise<InitResult> {
       const step = hostStep(deps, host, 'init');
-      const state = (await step.runChecked(initState.render({ node: host.name }))).stdout.trim();
-      if (state === 'state=initialized') {
-        step.log('already initialized (admin.conf present, node registered): minting fresh join credentials only');
-        const certificateKey = await mintCertificateKey(deps, step, cluster);
-        const token = await mintJoinToken(deps, step, cluster);
-        return { alreadyInitialized: true, token, certificateKey };
-      }
-      if (state === 'state=leftovers') {
-        step.log('found leftovers of an earlier kubeadm init that did not finish: running kubeadm reset -f before initializing again');
-        await step.runChecked(kubeadmReset.render({ criSocket: cluster.criSocket }), { timeoutMs: 5 * 60_000 });
-      }
-      await step.writeFile(INIT_CONFIG, renderKubeadmInit(cluster, { host }), 0o600);
       const started = deps.clock();
-      step.log('running kubeadm init');
-      const result = await step.run(kubeadmInit.render({ config: INIT_CONFIG, ignore: cluster.preflight.ignore }), { timeoutMs: 15 * 60_000 });
-      const output = `${result.stdout}\n${result.stderr}`;
-      if (result.code !== 0) {
-        const kind = classifyKubeadmFailure(output);
-        const detail = kind === FailureTypes.preflight ? preflightErrors(output).join('\n') : lastLines(output);
-        throw failure(kind, `${host.name}: kubeadm init failed (exit ${result.code}):\n${detail}`, { host: host.name, exitCode: result.code });
+      for (let round = 0; round < 3; round++) {
+        const state = judgeInitHost(await readHostFacts(step, cluster, INIT_UNIT, hasStackedEtcd(cluster)));
+        switch (state.state) {
+          case 'done':
+            step.log('already initialized (its own API server is ready and kubeadm init finished)');
+            return credentials(step, cluster, started, true);
+          case 'fresh':
+          case 'running': {
+            if (state.state === 'fresh') await writeInitConfig(step, cluster);
+            const end = await followDetached(step, INIT_UNIT, kubeadmInitCommand({ config: INIT_CONFIG, ignore: cluster.preflight.ignore }));
+            if (end.code !== 0) initFailed(host.name, end.code, end.log);
+            step.log('kubeadm init finished');
+            return credentials(step, cluster, started, !end.started);
+          }
+          case 'part-done': {
+            step.log(`kubeadm init did not finish (${state.seen}): completing it with kubeadm's idempotent init phases`);
+            await writeInitConfig(step, cluster);
+            const end = await followDetached(step, FINISH_UNIT, kubeadmInitFinishCommand({ config: INIT_CONFIG }));
+            if (end.code !== 0) {
+              throw failure(FailureTypes.remoteCommand, `${host.name}: completing kubeadm init failed (exit ${end.code ?? 'none'}):\n${lastLines(end.log)}`);
+            }
+            return credentials(step, cluster, started, true);
+          }
+          case 'leftovers':
+            step.log(`leftovers of an init that failed (${state.seen}) and no etcd or API server running: kubeadm reset -f`);
+            await step.runChecked(kubeadmReset.render({ criSocket: cluster.criSocket, unit: INIT_UNIT }), { timeoutMs: 5 * 60_000 });
+            continue;
+          case 'ask-cluster':
+          case 'cant-tell':
+            throw failure(FailureTypes.hostStateUnclear, `${host.name}: cannot tell whether kubeadm init is done (${state.seen}); retrying, nothing was changed`);
+          case 'needs-attention':
+            throw failure(FailureTypes.hostNeedsAttention, `${host.name}: ${state.seen}`);
+        }
       }
-      const join = parseJoinCommand(output);
-      const key = parseCertificateKey(output);
-      if (!join || !key) {
-        // The guard found a running cluster (e.g. a retry after a lost reply): mint credentials.
-        step.log('kubeadm init printed no join command: minting fresh join credentials');
-        return { alreadyInitialized: true, certificateKey: await mintCertificateKey(deps, step, cluster), token: await mintJoinToken(deps, step, cluster) };
-      }
-      step.log('kubeadm init finished');
-      return {
-        alreadyInitialized: false,
-        token: { ...join, expiresAt: new Date(started + Math.min(KUBEADM_TOKEN_TTL_MS, cluster.joinToken.ttlMs)).toISOString() },
-        certificateKey: { key, expiresAt: certificateKeyExpiry(cluster, started) },
-      };
+      throw failure(FailureTypes.hostStateUnclear, `${host.name}: the host changed state while kubeadm init was being judged; retrying`);
     },
   };
 }
+

@@ -28,6 +28,8 @@ export interface Step {
   /** Runs a script; a non-zero exit throws RemoteCommandFailed. */
   runChecked(script: Script, options?: Omit<RunOptions, 'signal' | 'onOutput'>): Promise<RunResult>;
   writeFile(path: string, content: string, mode: number): Promise<{ changed: boolean }>;
+  /** Waits between polls; rejects with a cancellation when the activity is cancelled. */
+  wait(ms: number): Promise<void>;
   log(message: string, fields?: Record<string, unknown>): void;
 }
 
@@ -58,6 +60,7 @@ export function hostStep(deps: ActivityDeps, host: HostSpec, step: string): Step
     run: (script, options) => beating(script.name, () => deps.ssh.run(host, script, { ...options, signal, onOutput })),
     runChecked: (script, options) => beating(script.name, () => deps.ssh.runChecked(host, script, { ...options, signal, onOutput })),
     writeFile: (path, content, mode) => beating(`write ${path}`, () => deps.ssh.writeFile(host, path, content, mode, { signal })),
+    wait: (ms) => (ctx ? ctx.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms))),
     log: (message, fields) => logger.info(fields ?? {}, `${host.name}: ${message}`),
   };
 }

@@ -28,6 +28,10 @@ export const FailureTypes = {
   loadBalancerUnreachable: 'LoadBalancerUnreachable',
   etcdUnhealthy: 'EtcdUnhealthy',
   clusterNotReady: 'ClusterNotReady',
+  /** The host's state is ambiguous right now (its API or etcd did not answer): retried, never reset. */
+  hostStateUnclear: 'HostStateUnclear',
+  /** The host's evidence contradicts the cluster's (e.g. wiped but still an etcd member): a person must decide. */
+  hostNeedsAttention: 'HostNeedsAttention',
 } as const;
 
 /** Never worth retrying: the same input fails the same way. */
@@ -39,6 +43,7 @@ export const NON_RETRYABLE_FAILURE_TYPES: string[] = [
   FailureTypes.preflight,
   FailureTypes.certificateKeyExpired,
   FailureTypes.joinTokenExpired,
+  FailureTypes.hostNeedsAttention,
 ];
 
 export interface PreflightProblem {
@@ -86,6 +91,20 @@ export interface JoinCredentials {
 export interface InitResult extends JoinCredentials {
   /** True when the host was already initialized (e.g. a crash after init): only fresh credentials were minted. */
   alreadyInitialized: boolean;
+}
+
+export interface UploadCertsInput extends HostStepInput {
+  /** Re-upload with this key (renewal: joins in flight keep working); absent mints a new key (rotation). */
+  certificateKey?: CertificateKey;
+}
+
+export interface RevokeInput extends HostStepInput {
+  /** Ids (the public half) of bootstrap tokens to delete; already-gone ones are fine. */
+  tokenIds: string[];
+  /** Also delete the kubeadm-certs Secret (the uploaded control-plane certificates). */
+  certificateSecret: boolean;
+  /** Files on the host carrying secrets (kubeadm configs) to remove. */
+  files?: string[];
 }
 
 export type LoadBalancerProbe = 'refused' | 'connected';
@@ -160,8 +179,10 @@ export interface KubehaActivities {
   /** From `host`, connect to controlPlaneEndpoint. Timeout -> LoadBalancerUnreachable (retryable). */
   probeLoadBalancer(input: HostStepInput): Promise<{ result: LoadBalancerProbe }>;
   initControlPlane(input: HostStepInput): Promise<InitResult>;
-  /** `kubeadm init phase upload-certs --upload-certs` with a fresh key. */
-  uploadCerts(input: HostStepInput): Promise<CertificateKey>;
+  /** `kubeadm init phase upload-certs --upload-certs`, the key in a config file: the same key again, or a new one. */
+  uploadCerts(input: UploadCertsInput): Promise<CertificateKey>;
+  /** Deletes the bring-up's bootstrap tokens and/or the kubeadm-certs Secret, and secret-bearing files. */
+  revokeJoinCredentials(input: RevokeInput): Promise<void>;
   /** `kubeadm token create` plus the CA cert hash. */
   createJoinToken(input: HostStepInput): Promise<BootstrapToken>;
   applyCni(input: HostStepInput): Promise<{ changed: boolean }>;

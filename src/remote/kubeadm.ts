@@ -1,47 +1,70 @@
-/** Remote scripts around kubeadm. Secrets never appear in a script's text. */
-import { defineScript, q, sh } from '../ssh/quote';
+/** Remote scripts and commands around kubeadm. Secrets never appear in a script's text: they travel in 0600 config files. */
+import { defineScript, q, qAll, sh } from '../ssh/quote';
 import type { Quoted } from '../ssh/quote';
-import { ADMIN_CONF, KUBELET_CONF } from './paths';
+import { ADMIN_CONF, CA_CERT, RUNS_DIR } from './paths';
 
 const ignoreFlag = (ignore: string[]): Quoted => (ignore.length ? sh` ${q(`--ignore-preflight-errors=${ignore.join(',')}`)}` : ('' as Quoted));
 
+/** Detached run names (`RUNS_DIR/<unit>`). */
+export const INIT_UNIT = 'kubeadm-init';
+export const JOIN_UNIT = 'kubeadm-join';
+
+/** `kubeadm init` as a detached command: the config carries the bootstrap token and certificate key. */
+export function kubeadmInitCommand({ config, ignore }: { config: string; ignore: string[] }): Quoted {
+  return sh`kubeadm init --config ${q(config)} --upload-certs${ignoreFlag(ignore)}`;
+}
+
 /**
- * Prints `state=initialized` (admin.conf and the node registered), `state=leftovers` (files of
- * an earlier attempt) or `state=clean`.
+ * The phases after the control plane is up, each idempotent: what completes an init whose
+ * kubeadm died once its API server answered.
  */
-export const initState = defineScript<{ node: string }>('init-state', {
-  body: ({ node }) => sh`if [ -f ${q(ADMIN_CONF)} ] && kubectl --kubeconfig ${q(ADMIN_CONF)} get node ${q(node)} -o name >/dev/null 2>&1; then echo state=initialized
-elif [ -e ${q(ADMIN_CONF)} ] || [ -e /etc/kubernetes/manifests/kube-apiserver.yaml ] || [ -e /etc/kubernetes/pki/ca.crt ] || [ -e ${q(KUBELET_CONF)} ]; then echo state=leftovers
-else echo state=clean; fi`,
+export function kubeadmInitFinishCommand({ config }: { config: string }): Quoted {
+  const phases = ['upload-config all', 'upload-certs --upload-certs', 'mark-control-plane', 'bootstrap-token', 'kubelet-finalize all', 'addon all'];
+  return phases.map((p) => sh`kubeadm init phase ${qAll(p.split(' '))} --config ${q(config)}`).join(' && ') as Quoted;
+}
+
+export function kubeadmJoinCommand({ config, ignore }: { config: string; ignore: string[] }): Quoted {
+  return sh`kubeadm join --config ${q(config)}${ignoreFlag(ignore)}`;
+}
+
+/** Completes a control-plane join whose kubeadm died after kubelet-start: etcd member, manifests, labels and taints. */
+export function kubeadmJoinFinishCommand({ config }: { config: string }): Quoted {
+  return sh`kubeadm join phase control-plane-join all --config ${q(config)}`;
+}
+
+/** Resets leftovers and archives the run that left them, so the next run starts from a clean record. */
+export const kubeadmReset = defineScript<{ criSocket: string; unit: string }>('kubeadm-reset', {
+  body: ({ criSocket, unit }) => sh`kubeadm reset -f --cri-socket ${q(criSocket)}
+dir=${q(`${RUNS_DIR}/${unit}`)}
+if [ -e "$dir" ]; then mv -f -- "$dir" "$dir.reset.$(date +%s%N)"; fi`,
 });
 
-/** Prints `state=joined` (kubelet.conf and the node registered), `state=leftovers` or `state=clean`. */
-export const joinState = defineScript<{ node: string }>('join-state', {
-  body: ({ node }) => sh`if [ -f ${q(KUBELET_CONF)} ] && kubectl --kubeconfig ${q(KUBELET_CONF)} get node ${q(node)} -o name >/dev/null 2>&1; then echo state=joined
-elif [ -e ${q(KUBELET_CONF)} ] || [ -e /etc/kubernetes/pki/ca.crt ] || [ -e /etc/kubernetes/manifests/kube-apiserver.yaml ] || [ -e /etc/kubernetes/bootstrap-kubelet.conf ]; then echo state=leftovers
-else echo state=clean; fi`,
-});
-
-export const kubeadmReset = defineScript<{ criSocket: string }>('kubeadm-reset', {
-  body: ({ criSocket }) => sh`kubeadm reset -f --cri-socket ${q(criSocket)}`,
-});
-
-export const kubeadmInit = defineScript<{ config: string; ignore: string[] }>('kubeadm-init', {
-  guard: () => sh`[ -f ${q(ADMIN_CONF)} ] && kubectl --kubeconfig ${q(ADMIN_CONF)} get --raw=/readyz >/dev/null 2>&1`,
-  guardMessage: 'kubeadm init: admin.conf present and the API server ready',
-  body: ({ config, ignore }) => sh`trap 'rm -f -- ${q(config)}' EXIT
-kubeadm init --config ${q(config)} --upload-certs${ignoreFlag(ignore)}`,
-});
-
-export const kubeadmJoin = defineScript<{ config: string; ignore: string[] }>('kubeadm-join', {
-  body: ({ config, ignore }) => sh`trap 'rm -f -- ${q(config)}' EXIT
-kubeadm join --config ${q(config)}${ignoreFlag(ignore)}`,
-});
-
-export const uploadCerts = defineScript<Record<string, never>>('kubeadm-upload-certs', {
-  body: () => sh`kubeadm init phase upload-certs --upload-certs --kubeconfig ${q(ADMIN_CONF)}`,
+/** Re-uploads the control-plane certificates encrypted with the key in `config` (never on a command line). */
+export const uploadCertsWithConfig = defineScript<{ config: string }>('kubeadm-upload-certs', {
+  body: ({ config }) => sh`trap 'rm -f -- ${q(config)}' EXIT
+kubeadm init phase upload-certs --upload-certs --config ${q(config)} --kubeconfig ${q(ADMIN_CONF)}`,
 });
 
 export const tokenCreate = defineScript<{ ttlSeconds: number }>('kubeadm-token-create', {
   body: ({ ttlSeconds }) => sh`kubeadm token create --kubeconfig ${q(ADMIN_CONF)} --ttl ${q(`${ttlSeconds}s`)} --print-join-command`,
+});
+
+/** Deletes bootstrap tokens by id (the public half) and the uploaded-certs Secret; both idempotent. */
+export const revokeJoinCredentials = defineScript<{ tokenIds: string[]; certificateSecret: boolean; files: string[] }>('revoke-join-credentials', {
+  body: ({ tokenIds, certificateSecret, files }) => {
+    const parts: Quoted[] = [];
+    if (files.length) parts.push(sh`rm -f -- ${qAll(files)}`);
+    if (certificateSecret) parts.push(sh`kubectl --kubeconfig ${q(ADMIN_CONF)} -n kube-system delete secret kubeadm-certs --ignore-not-found`);
+    for (const id of tokenIds) {
+      parts.push(sh`out=$(kubeadm token delete --kubeconfig ${q(ADMIN_CONF)} ${q(id)} 2>&1) || case "$out" in *'not found'*) ;; *) echo "$out" >&2; exit 1;; esac`);
+    }
+    return (parts.length ? parts.join('\n') : ':') as Quoted;
+  },
+});
+
+export const readCaCert = defineScript<Record<string, never>>('read-ca-cert', { body: () => sh`cat -- ${q(CA_CERT)}` });
+
+/** The init config kubeha wrote (it carries the token and key the init used); empty when gone. */
+export const readFileIfPresent = defineScript<{ path: string }>('read-file-if-present', {
+  body: ({ path }) => sh`if [ -f ${q(path)} ]; then cat -- ${q(path)}; fi`,
 });

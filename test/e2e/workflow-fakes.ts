@@ -50,6 +50,10 @@ export interface FakeCluster {
   calls: Call[];
   joined: Set<string>;
   keysMinted: string[];
+  /** kubeadm's single kubeadm-certs Secret: the key it is encrypted with and when it expires; undefined once deleted. */
+  certsSecret(): { key: string; expiresAt: number } | undefined;
+  /** Token ids revoked by revokeJoinCredentials. */
+  revokedTokenIds: string[];
   named(name: keyof KubehaActivities, host?: string): Call[];
 }
 
@@ -59,16 +63,18 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
   const calls: Call[] = [];
   const joined = new Set<string>();
   const keysMinted: string[] = [];
-  const keyExpiry = new Map<string, number>();
+  let secret: { key: string; expiresAt: number } | undefined;
+  const revokedTokenIds: string[] = [];
   let initialized = false;
   let counter = 0;
 
-  function mintKey(expired = false): CertificateKey {
-    const key = `certkey-${++counter}-${'a'.repeat(48)}`;
+  /** Uploads the certificates with `key` (a new one when absent), replacing the one Secret. */
+  function upload(key?: string, expired = false): CertificateKey {
     const ttl = options.certificateKeyTtlMs ?? 3_600_000;
-    keyExpiry.set(key, expired ? 0 : Date.now() + ttl);
-    keysMinted.push(key);
-    return { key, expiresAt: new Date(Date.now() + ttl).toISOString() };
+    const value = key ?? `certkey-${++counter}-${'a'.repeat(48)}`;
+    if (!key) keysMinted.push(value);
+    secret = { key: value, expiresAt: expired ? 0 : Date.now() + ttl };
+    return { key: value, expiresAt: new Date(Date.now() + ttl).toISOString() };
   }
   function mintToken(): BootstrapToken {
     return { token: `abcdef.${String(++counter).padStart(16, '0')}`, caCertHash: 'sha256:' + 'b'.repeat(64), expiresAt: new Date(Date.now() + 86_400_000).toISOString() };
@@ -129,9 +135,14 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
         const alreadyInitialized = initialized;
         initialized = true;
         joined.add(host.name);
-        return { alreadyInitialized, token: mintToken(), certificateKey: mintKey(options.initialKeyExpired) };
+        return { alreadyInitialized, token: mintToken(), certificateKey: upload(undefined, options.initialKeyExpired) };
       }),
-    uploadCerts: ({ host }: HostStepInput) => record('uploadCerts', host.name, () => mintKey()),
+    uploadCerts: ({ host, certificateKey }) => record('uploadCerts', host.name, () => upload(certificateKey?.key)),
+    revokeJoinCredentials: ({ host, tokenIds, certificateSecret }) =>
+      record('revokeJoinCredentials', host.name, () => {
+        revokedTokenIds.push(...tokenIds);
+        if (certificateSecret) secret = undefined;
+      }),
     createJoinToken: ({ host }: HostStepInput) => record('createJoinToken', host.name, () => mintToken()),
     applyCni: ({ host }) => record('applyCni', host.name, () => ({ changed: true })),
     waitForNodeReady: ({ host, node }) => record('waitForNodeReady', host.name, () => ({ name: node, ready: true, roles: ['control-plane'], version: spec.kubernetesVersion })),
@@ -145,8 +156,7 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
           );
         }
         if (input.as === 'control-plane') {
-          const expiry = input.certificateKey ? keyExpiry.get(input.certificateKey.key) : undefined;
-          if (expiry === undefined || expiry <= Date.now()) {
+          if (!secret || secret.key !== input.certificateKey?.key || secret.expiresAt <= Date.now()) {
             throw ApplicationFailure.nonRetryable(
               'error downloading certs: error downloading the secret: Secret "kubeadm-certs" was not found in the "kube-system" Namespace',
               FailureTypes.certificateKeyExpired,
@@ -178,6 +188,8 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
     calls,
     joined,
     keysMinted,
+    certsSecret: () => secret,
+    revokedTokenIds,
     named: (name, host) => calls.filter((c) => c.name === name && (host === undefined || c.host === host)),
   };
 }
@@ -190,6 +202,7 @@ export interface FakeSpecOptions {
   workers?: number;
   loadBalancer?: ClusterSpec['loadBalancer']['type'];
   approvals?: ClusterSpec['approvals'];
+  approvalTimeoutsMs?: ClusterSpec['approvalTimeoutsMs'];
   controlPlaneJoins?: ClusterSpec['controlPlaneJoins'];
   maxConcurrentJoins?: number;
   certificateKey?: ClusterSpec['certificateKey'];
@@ -222,6 +235,7 @@ export function fakeSpec(opts: FakeSpecOptions): ClusterSpec {
     certificateKey: opts.certificateKey ?? { ttlMs: 7_200_000, renewBeforeMs: 900_000 },
     joinToken: { ttlMs: 86_400_000, renewBeforeMs: 3_600_000 },
     approvals: opts.approvals ?? [],
+    ...(opts.approvalTimeoutsMs ? { approvalTimeoutsMs: opts.approvalTimeoutsMs } : {}),
     controlPlaneJoins: opts.controlPlaneJoins ?? 'parallel',
     workers: { maxConcurrentJoins: opts.maxConcurrentJoins ?? 10 },
     preflight: { fix: false, ignore: [] },

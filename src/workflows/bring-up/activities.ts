@@ -34,6 +34,7 @@ export type ActivityProxies = Pick<
   | 'probeLoadBalancer'
   | 'initControlPlane'
   | 'uploadCerts'
+  | 'revokeJoinCredentials'
   | 'createJoinToken'
   | 'applyCni'
   | 'waitForNodeReady'
@@ -50,6 +51,7 @@ export function bringUpActivities(tuning: BringUpTuning): ActivityProxies {
     probeLoadBalancer: proxyActivities<KubehaActivities>(options(tuning, MINUTE, tuning.probeMaxAttempts)).probeLoadBalancer,
     initControlPlane: proxyActivities<KubehaActivities>(options(tuning, 15 * MINUTE, 3, HEARTBEAT_TIMEOUT_MS)).initControlPlane,
     uploadCerts: proxyActivities<KubehaActivities>(options(tuning, 5 * MINUTE, 5)).uploadCerts,
+    revokeJoinCredentials: proxyActivities<KubehaActivities>(options(tuning, 2 * MINUTE, 5)).revokeJoinCredentials,
     createJoinToken: proxyActivities<KubehaActivities>(options(tuning, 2 * MINUTE, 5)).createJoinToken,
     applyCni: proxyActivities<KubehaActivities>(options(tuning, 5 * MINUTE, 5)).applyCni,
     waitForNodeReady: proxyActivities<KubehaActivities>(options(tuning, tuning.nodeReadyTimeoutMs + MINUTE, 3, HEARTBEAT_TIMEOUT_MS)).waitForNodeReady,

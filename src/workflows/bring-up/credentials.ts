@@ -1,4 +1,4 @@
-import { CancellationScope, isCancellation, sleep } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, patched, sleep } from '@temporalio/workflow';
 import type { BootstrapToken, CertificateKey, HostStepInput, JoinCredentials } from '../../activities/types';
 import type { LifetimeSpec } from '../../spec/types';
 import type { ActivityProxies } from './activities';
@@ -20,13 +20,19 @@ export interface IssuedCredentials extends JoinCredentials {
   generations: Record<CredentialKind, number>;
 }
 
+/** Files on the first control plane that carry join secrets until the bring-up revokes them. */
+const SECRET_FILES = ['/etc/kubeha/kubeadm-init.yaml'];
+
 /**
  * Holds the current certificate key and bootstrap token, renews each `renewBefore` its expiry
  * while joins remain, and renews at once (deduplicated) when a join reports one expired.
+ * Renewing the certificate key re-uploads the certificates with the SAME key, so joins already
+ * holding it keep working. Every token it ever held is remembered so the bring-up can revoke them.
  */
 export class CredentialKeeper {
   private readonly held: { certificateKey: Held<CertificateKey>; joinToken: Held<BootstrapToken> };
   private readonly timers = new Map<CredentialKind, { scope: CancellationScope; done: Promise<void> }>();
+  private readonly tokenIds: string[] = [];
 
   constructor(
     initial: JoinCredentials,
@@ -40,6 +46,12 @@ export class CredentialKeeper {
       certificateKey: { value: initial.certificateKey, generation: 1, mintedAt },
       joinToken: { value: initial.token, generation: 1, mintedAt },
     };
+    this.remember(initial.token);
+  }
+
+  private remember(token: BootstrapToken): void {
+    const id = token.token.split('.')[0] ?? '';
+    if (id && !this.tokenIds.includes(id)) this.tokenIds.push(id);
   }
 
   current(): IssuedCredentials {
@@ -71,14 +83,44 @@ export class CredentialKeeper {
     // The renewal must finish even if the timer that asked for it is being cancelled.
     await CancellationScope.nonCancellable(async () => {
       if (kind === 'certificateKey') {
-        const value = await this.acts.uploadCerts.executeWithOptions({ summary: `re-upload certificates on ${host}` }, [this.on]);
+        const value = await this.acts.uploadCerts.executeWithOptions({ summary: `re-upload certificates on ${host} (same key)` }, [
+          { ...this.on, certificateKey: this.held.certificateKey.value },
+        ]);
         Object.assign(this.held.certificateKey, { value, mintedAt, generation: this.held.certificateKey.generation + 1 });
       } else {
         const value = await this.acts.createJoinToken.executeWithOptions({ summary: `new join token on ${host}` }, [this.on]);
         Object.assign(this.held.joinToken, { value, mintedAt, generation: this.held.joinToken.generation + 1 });
+        this.remember(value);
       }
     });
     this.progress.renewals[kind] += 1;
+  }
+
+  /**
+   * Deletes the kubeadm-certs Secret and the init config once no control plane will join again
+   * (success, failure or cancel: runs even in a cancelled scope). Older runs did not; patched.
+   */
+  async revokeCertificates(): Promise<void> {
+    if (!patched('revoke-join-credentials')) return;
+    const host = this.on.host.name;
+    await CancellationScope.nonCancellable(() =>
+      this.acts.revokeJoinCredentials.executeWithOptions({ summary: `delete the kubeadm-certs Secret on ${host}` }, [
+        { ...this.on, tokenIds: [], certificateSecret: true, files: SECRET_FILES },
+      ]),
+    );
+  }
+
+  /** Deletes every bootstrap token the bring-up held (init's included), but the current one when `keepCurrent`. */
+  async revokeTokens(keepCurrent: boolean): Promise<void> {
+    if (!patched('revoke-join-credentials')) return;
+    const current = this.held.joinToken.value.token.split('.')[0];
+    const tokenIds = this.tokenIds.filter((id) => !(keepCurrent && id === current));
+    const host = this.on.host.name;
+    await CancellationScope.nonCancellable(() =>
+      this.acts.revokeJoinCredentials.executeWithOptions({ summary: `delete ${tokenIds.length} bootstrap token(s) on ${host}` }, [
+        { ...this.on, tokenIds, certificateSecret: false, files: SECRET_FILES },
+      ]),
+    );
   }
 
   /** Starts the durable renewal timer for `kind`; `stop(kind)` ends it. */
