@@ -1,6 +1,7 @@
 /** `createActivities(deps)`: every activity of KubehaActivities, built on one SSH pool. */
 import { silentLogger } from '../logging';
 import { SshPool } from '../ssh/pool';
+import { createAbandonJoinActivities } from './abandon-join';
 import { createCniActivities } from './cni';
 import { createCredentialActivities } from './credentials';
 import type { ActivityDeps, CreateActivitiesInput } from './deps';
@@ -27,6 +28,7 @@ export function createActivities(input: Partial<CreateActivitiesInput> = {}): Ku
     ...createCredentialActivities(deps),
     ...createCniActivities(deps),
     ...createJoinActivities(deps),
+    ...createAbandonJoinActivities(deps),
     ...createEtcdActivities(deps),
     ...createVerifyActivities(deps),
   };

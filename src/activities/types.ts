@@ -107,6 +107,15 @@ export interface RevokeInput extends HostStepInput {
   files?: string[];
 }
 
+export interface AbandonJoinInput extends HostStepInput {
+  as: 'control-plane' | 'worker';
+}
+
+export interface AbandonJoinResult {
+  /** False when the host was unreachable: it was removed from etcd and the Node list, but not reset. */
+  reset: boolean;
+}
+
 export type LoadBalancerProbe = 'refused' | 'connected';
 
 export interface JoinInput extends HostStepInput {
@@ -189,6 +198,8 @@ export interface KubehaActivities {
   /** Runs kubectl on `host` (a control plane) until `node` is Ready. */
   waitForNodeReady(input: WaitForNodeInput): Promise<NodeStatus>;
   joinNode(input: JoinInput): Promise<JoinResult>;
+  /** Undoes a started join (cancel): stops kubeadm, removes the etcd member (learners too) and the Node, resets the host. */
+  abandonJoin(input: AbandonJoinInput): Promise<AbandonJoinResult>;
   /** Runs on a control plane; throws EtcdUnhealthy (retryable) with a table of what is wrong. */
   verifyEtcd(input: HostStepInput): Promise<EtcdReport>;
   /** Runs on a control plane; throws ClusterNotReady (retryable) naming what is not ready. */

@@ -1,7 +1,7 @@
 /** Remote scripts and commands around kubeadm. Secrets never appear in a script's text: they travel in 0600 config files. */
 import { defineScript, q, qAll, sh } from '../ssh/quote';
 import type { Quoted } from '../ssh/quote';
-import { ADMIN_CONF, CA_CERT, RUNS_DIR } from './paths';
+import { ADMIN_CONF, CA_CERT, KUBEHA_DIR, RUNS_DIR } from './paths';
 
 const ignoreFlag = (ignore: string[]): Quoted => (ignore.length ? sh` ${q(`--ignore-preflight-errors=${ignore.join(',')}`)}` : ('' as Quoted));
 
@@ -32,9 +32,10 @@ export function kubeadmJoinFinishCommand({ config }: { config: string }): Quoted
   return sh`kubeadm join phase control-plane-join all --config ${q(config)}`;
 }
 
-/** Resets leftovers and archives the run that left them, so the next run starts from a clean record. */
+/** Resets leftovers, removes kubeha's kubeadm configs (they may carry secrets) and archives the run that left them. */
 export const kubeadmReset = defineScript<{ criSocket: string; unit: string }>('kubeadm-reset', {
   body: ({ criSocket, unit }) => sh`kubeadm reset -f --cri-socket ${q(criSocket)}
+rm -f -- ${q(KUBEHA_DIR)}/kubeadm-*.yaml
 dir=${q(`${RUNS_DIR}/${unit}`)}
 if [ -e "$dir" ]; then mv -f -- "$dir" "$dir.reset.$(date +%s%N)"; fi`,
 });
@@ -67,4 +68,19 @@ export const readCaCert = defineScript<Record<string, never>>('read-ca-cert', { 
 /** The init config kubeha wrote (it carries the token and key the init used); empty when gone. */
 export const readFileIfPresent = defineScript<{ path: string }>('read-file-if-present', {
   body: ({ path }) => sh`if [ -f ${q(path)} ]; then cat -- ${q(path)}; fi`,
+});
+
+/** Removes `node`'s etcd member (started or learner, matched by name or peer URL) through a healthy member, and its Node object; both idempotent. */
+export const forgetNode = defineScript<{ node: string; peerUrl: string; server: string; etcd?: { endpoint: string; caFile: string; certFile: string; keyFile: string } }>('forget-node', {
+  body: ({ node, peerUrl, server, etcd }) => {
+    const parts: Quoted[] = [];
+    if (etcd) {
+      const etcdctl = sh`ETCDCTL_API=3 etcdctl --endpoints=${q(etcd.endpoint)} --cacert=${q(etcd.caFile)} --cert=${q(etcd.certFile)} --key=${q(etcd.keyFile)} --dial-timeout=3s --command-timeout=8s`;
+      parts.push(sh`ids=$(${etcdctl} member list -w simple | awk -F', ' -v n=${q(node)} -v p=${q(peerUrl)} '$3 == n || index($4, p) { print $1 }')
+for id in $ids; do ${etcdctl} member remove "$id"; done
+echo "etcd members removed: \${ids:-none}"`);
+    }
+    parts.push(sh`kubectl --kubeconfig ${q(ADMIN_CONF)} --server ${q(server)} --request-timeout=15s delete node ${q(node)} --ignore-not-found`);
+    return parts.join('\n') as Quoted;
+  },
 });

@@ -1,6 +1,7 @@
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { EnvironmentError } from '../client/errors';
+import { LONGEST_STEP_MS } from '../shared/timeouts';
 
 export interface CreateKubehaWorkerInput {
   connection: NativeConnection;
@@ -12,7 +13,10 @@ export interface CreateKubehaWorkerInput {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Defaults to the project's src/workflows/index. */
   workflowsPath?: string;
-  /** Seconds a graceful shutdown may wait for running activities. */
+  /**
+   * How long a graceful shutdown waits for running activities; defaults to the longest step, so a
+   * deploy never cuts one short. (kubeadm itself runs detached and would survive it anyway.)
+   */
   shutdownGraceTimeMs?: number;
 }
 
@@ -37,7 +41,7 @@ export function createKubehaWorker(input: CreateKubehaWorkerInput): Promise<Work
     taskQueue: input.taskQueue,
     activities: input.activities,
     dataConverter: input.dataConverter,
-    shutdownGraceTime: input.shutdownGraceTimeMs ?? 10_000,
+    shutdownGraceTime: input.shutdownGraceTimeMs ?? LONGEST_STEP_MS,
     ...workflows,
   });
 }

@@ -85,6 +85,9 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
       logger: options.logger,
       activities: options.activities,
       dataConverter: kubehaDataConverter(codec),
+      // Ctrl-C on a dev environment should not wait out a step: kubeadm runs detached and the
+      // next worker attaches to it, so cutting the activity short loses nothing.
+      shutdownGraceTimeMs: 10_000,
     });
     const openConnection = connection;
     let stopping: Promise<void> | undefined;

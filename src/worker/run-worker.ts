@@ -16,6 +16,8 @@ export interface StartWorkerInput {
   /** Defaults to the encrypting codec with the key from KUBEHA_CODEC_KEY(_FILE) or the default key file. */
   dataConverter?: DataConverter;
   workflowsPath?: string;
+  /** Defaults to the longest step (createKubehaWorker). */
+  shutdownGraceTimeMs?: number;
 }
 
 export interface RunningWorker {
@@ -45,6 +47,7 @@ export async function startWorker(input: StartWorkerInput): Promise<RunningWorke
       activities,
       dataConverter,
       workflowsPath: input.workflowsPath,
+      ...(input.shutdownGraceTimeMs !== undefined ? { shutdownGraceTimeMs: input.shutdownGraceTimeMs } : {}),
     });
   } catch (err) {
     await ssh?.close();

@@ -1,5 +1,5 @@
 import { RetryState } from '@temporalio/common';
-import { ActivityFailure, ApplicationFailure, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import { FailureTypes, type ClusterSettings } from '../activities/types';
 import type { BringUpTuning } from '../shared/messages';
 import type { HostSpec } from '../spec/types';
@@ -50,7 +50,8 @@ export async function joinHost(input: JoinHostInput): Promise<JoinHostResult> {
     }
     return { outcome: 'joined', alreadyJoined: result.alreadyJoined, attempts };
   } catch (err) {
-    if (!(err instanceof ActivityFailure)) throw err;
+    // A cancelled join ends cancelled (the parent undoes what it started), not as a failed join.
+    if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
     attempts = attemptsAfter(err, input.maxAttempts);
     const cause = err.cause;
     const expired = cause instanceof ApplicationFailure && cause.type ? EXPIRED[cause.type] : undefined;

@@ -167,6 +167,11 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
         joined.add(input.host.name);
         return { alreadyJoined, attempt: activityInfo().attempt };
       }, true),
+    abandonJoin: ({ host }) =>
+      record('abandonJoin', host.name, () => {
+        joined.delete(host.name);
+        return { reset: true };
+      }),
     verifyEtcd: ({ host }) => record('verifyEtcd', host.name, etcdReport),
     verifyCluster: ({ host }) =>
       record('verifyCluster', host.name, () => ({

@@ -1,6 +1,7 @@
 import { proxyActivities, type ActivityInterfaceFor, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import { NON_RETRYABLE_FAILURE_TYPES, type KubehaActivities } from '../../activities/types';
 import type { BringUpTuning } from '../../shared/messages';
+import { LONGEST_STEP_MS } from '../../shared/timeouts';
 
 function retry(tuning: BringUpTuning, maximumAttempts: number): RetryPolicy {
   return {
@@ -35,6 +36,7 @@ export type ActivityProxies = Pick<
   | 'initControlPlane'
   | 'uploadCerts'
   | 'revokeJoinCredentials'
+  | 'abandonJoin'
   | 'createJoinToken'
   | 'applyCni'
   | 'waitForNodeReady'
@@ -49,9 +51,10 @@ export function bringUpActivities(tuning: BringUpTuning): ActivityProxies {
     configureLoadBalancer: proxyActivities<KubehaActivities>(options(tuning, 5 * MINUTE, 5)).configureLoadBalancer,
     installKubeVip: proxyActivities<KubehaActivities>(options(tuning, 5 * MINUTE, 5)).installKubeVip,
     probeLoadBalancer: proxyActivities<KubehaActivities>(options(tuning, MINUTE, tuning.probeMaxAttempts)).probeLoadBalancer,
-    initControlPlane: proxyActivities<KubehaActivities>(options(tuning, 15 * MINUTE, 3, HEARTBEAT_TIMEOUT_MS)).initControlPlane,
+    initControlPlane: proxyActivities<KubehaActivities>(options(tuning, LONGEST_STEP_MS, 3, HEARTBEAT_TIMEOUT_MS)).initControlPlane,
     uploadCerts: proxyActivities<KubehaActivities>(options(tuning, 5 * MINUTE, 5)).uploadCerts,
     revokeJoinCredentials: proxyActivities<KubehaActivities>(options(tuning, 2 * MINUTE, 5)).revokeJoinCredentials,
+    abandonJoin: proxyActivities<KubehaActivities>(options(tuning, 10 * MINUTE, 5, HEARTBEAT_TIMEOUT_MS)).abandonJoin,
     createJoinToken: proxyActivities<KubehaActivities>(options(tuning, 2 * MINUTE, 5)).createJoinToken,
     applyCni: proxyActivities<KubehaActivities>(options(tuning, 5 * MINUTE, 5)).applyCni,
     waitForNodeReady: proxyActivities<KubehaActivities>(options(tuning, tuning.nodeReadyTimeoutMs + MINUTE, 3, HEARTBEAT_TIMEOUT_MS)).waitForNodeReady,
@@ -62,7 +65,7 @@ export function bringUpActivities(tuning: BringUpTuning): ActivityProxies {
 
 export function joinActivities(tuning: BringUpTuning, maximumAttempts: number): Pick<Proxies, 'joinNode' | 'installKubeVip'> {
   return {
-    joinNode: proxyActivities<KubehaActivities>(options(tuning, 15 * MINUTE, maximumAttempts, HEARTBEAT_TIMEOUT_MS)).joinNode,
+    joinNode: proxyActivities<KubehaActivities>(options(tuning, LONGEST_STEP_MS, maximumAttempts, HEARTBEAT_TIMEOUT_MS)).joinNode,
     installKubeVip: proxyActivities<KubehaActivities>(options(tuning, 5 * MINUTE, 5)).installKubeVip,
   };
 }
