@@ -1,14 +1,16 @@
 /**
- * Recorded histories of finished bring-ups must replay against today's workflow code: a change
- * that breaks determinism fails here before it breaks running bring-ups.
- * Regenerate with KUBEHA_RECORD_HISTORIES=1 (after an intended, patched change).
+ * Recorded histories of every release must replay against today's workflow code: a change that
+ * would break a bring-up in flight on an older release fails here before it reaches a worker.
+ * See docs/VERSIONING.md. Histories live in test/fixtures/histories/<release>/ and are never
+ * overwritten: `KUBEHA_RECORD_HISTORIES=1` records the scenarios a release lacks into the
+ * directory of package.json's version, and refuses to touch a file that exists.
  *
  * Fixtures are the History message as protobufjs objects (longs and enums as strings, bytes
  * base64). `historyToJSON`/`historyFromJSON` would be the canonical format, but in this install
  * @temporalio/common and @temporalio/proto load two copies of protobufjs 8.8.1 and both throw
  * "type must be a Type" (an `npm dedupe` fixes it).
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
@@ -17,10 +19,11 @@ import { bringUpWorkflowId, hostJoinWorkflowId } from '../../src/shared/workflow
 import { testEnv } from '../helpers/temporal';
 import { bundleWorkflows, FAST_TUNING, gatePending, harness, waitFor, type Harness } from './workflow-harness';
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 
 const HistoryMessage = temporal.api.history.v1.History;
-const DIR = path.join(__dirname, '..', 'fixtures', 'histories');
+const ROOT = path.join(__dirname, '..', 'fixtures', 'histories');
+const RELEASE = (JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 const RECORD = process.env.KUBEHA_RECORD_HISTORIES === '1';
 
 let env: TestWorkflowEnvironment;
@@ -29,16 +32,25 @@ let bundle: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
   env = await testEnv();
   bundle = await bundleWorkflows();
-  if (RECORD) for (const record of Object.values(scenarios)) await record();
-}, 180_000);
+  if (RECORD) {
+    mkdirSync(path.join(ROOT, RELEASE), { recursive: true });
+    for (const [name, record] of Object.entries(scenarios)) {
+      if (!existsSync(file(RELEASE, name))) await record();
+    }
+  }
+}, 600_000);
 afterAll(async () => {
   await env?.teardown();
 });
 
+const file = (release: string, name: string): string => path.join(ROOT, release, `${name}.json`);
+
 async function save(name: string, workflowId: string): Promise<void> {
+  const target = file(RELEASE, name);
+  if (existsSync(target)) throw new Error(`${target} exists: recorded histories are never overwritten (record under a new release)`);
   const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
   const json = HistoryMessage.toObject(HistoryMessage.fromObject(history), { longs: String, enums: String, bytes: String });
-  writeFileSync(path.join(DIR, `${name}.json`), `${JSON.stringify(json, null, 1)}\n`);
+  writeFileSync(target, `${JSON.stringify(json, null, 1)}\n`);
 }
 
 async function finish(h: Harness, drive: () => Promise<void> = async () => undefined): Promise<void> {
@@ -49,6 +61,7 @@ async function finish(h: Harness, drive: () => Promise<void> = async () => undef
   });
 }
 
+/** What every release records: one scenario per path through the workflow code that a change could break. */
 const scenarios: Record<string, () => Promise<void>> = {
   async 'gated-haproxy'() {
     const h = await harness(env, bundle, { name: 'replay-gated', controlPlanes: 3, workers: 2, approvals: ['before-init', 'before-workers'] });
@@ -79,20 +92,83 @@ const scenarios: Record<string, () => Promise<void>> = {
     await finish(h);
     await save('control-plane-failed', bringUpWorkflowId(h.spec.name));
   },
+  async 'timer-renewal'() {
+    // Keys live 1.5 s and are renewed 0.5 s before: slow control-plane joins outlive two keys.
+    const h = await harness(
+      env,
+      bundle,
+      { name: 'replay-timer', controlPlanes: 3, workers: 1, certificateKey: { ttlMs: 1_500, renewBeforeMs: 500 } },
+      { certificateKeyTtlMs: 1_500, delays: { joinNode: 2_500 } },
+    );
+    await finish(h);
+    await save('timer-renewal', bringUpWorkflowId(h.spec.name));
+  },
+  async 'cancelled-during-joins'() {
+    const h = await harness(env, bundle, { name: 'replay-cancel', controlPlanes: 3, workers: 2 }, { delays: { joinNode: 3_000 } });
+    await finish(h, async () => {
+      await waitFor(async () => ((await h.client.progress(h.spec.name)).phase === 'join-control-planes' ? true : undefined), 'control-plane joins');
+      await h.client.cancel(h.spec.name);
+    });
+    await save('cancelled-during-joins', bringUpWorkflowId(h.spec.name));
+  },
+  async 'verify-polling'() {
+    const h = await harness(env, bundle, { name: 'replay-verify', controlPlanes: 1, workers: 2 }, { workersNotReadyChecks: 2 });
+    await finish(h);
+    await save('verify-polling', bringUpWorkflowId(h.spec.name));
+  },
+  async 'serial-joins'() {
+    const h = await harness(env, bundle, { name: 'replay-serial', controlPlanes: 3, workers: 2, controlPlaneJoins: 'serial', maxConcurrentJoins: 1 });
+    await finish(h);
+    await save('serial-joins', bringUpWorkflowId(h.spec.name));
+  },
+  async 'external-etcd'() {
+    const h = await harness(env, bundle, {
+      name: 'replay-ext',
+      controlPlanes: 2,
+      workers: 1,
+      loadBalancer: 'external',
+      etcd: { topology: 'external', endpoints: ['https://10.9.0.1:2379'], caFile: '/etc/kubeha/etcd/ca.crt', certFile: '/etc/kubeha/etcd/client.crt', keyFile: '/etc/kubeha/etcd/client.key' },
+    });
+    await finish(h);
+    await save('external-etcd', bringUpWorkflowId(h.spec.name));
+  },
+  async 'preflight-failed'() {
+    const h = await harness(env, bundle, { name: 'replay-preflight', controlPlanes: 1, workers: 1 }, { facts: { w1: { clockOffsetMs: 60_000 } } });
+    await finish(h);
+    await save('preflight-failed', bringUpWorkflowId(h.spec.name));
+  },
 };
 
-function fixtures(): { name: string; history: temporal.api.history.v1.History }[] {
-  return readdirSync(DIR)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => ({ name: f.replace(/\.json$/, ''), history: HistoryMessage.fromObject(JSON.parse(readFileSync(path.join(DIR, f), 'utf8')) as object) }));
+interface Fixture {
+  release: string;
+  name: string;
+  history: temporal.api.history.v1.History;
 }
 
+function fixtures(): Fixture[] {
+  return readdirSync(ROOT, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((d) =>
+      readdirSync(path.join(ROOT, d.name))
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => ({
+          release: d.name,
+          name: f.replace(/\.json$/, ''),
+          history: HistoryMessage.fromObject(JSON.parse(readFileSync(path.join(ROOT, d.name, f), 'utf8')) as object),
+        })),
+    );
+}
 
-it('replays every recorded history without a determinism error', async () => {
+it('keeps every release it recorded, and this release records every scenario', () => {
+  const all = fixtures();
+  expect(all.some((f) => f.release === '0.1.0')).toBe(true);
+  expect(all.filter((f) => f.release === RELEASE).map((f) => f.name)).toEqual(expect.arrayContaining(Object.keys(scenarios)));
+});
+
+it('replays every recorded history of every release without a determinism error', async () => {
   const histories = fixtures();
-  expect(histories.map((h) => h.name)).toEqual(expect.arrayContaining(Object.keys(scenarios)));
-  const results = Worker.runReplayHistories({ workflowBundle: bundle }, histories.map((h) => ({ workflowId: h.name, history: h.history })));
+  const results = Worker.runReplayHistories({ workflowBundle: bundle }, histories.map((h) => ({ workflowId: `${h.release}/${h.name}`, history: h.history })));
   const failures: string[] = [];
   let count = 0;
   for await (const result of results) {

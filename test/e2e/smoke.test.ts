@@ -31,6 +31,8 @@ it('runs a workflow with an activity on a real worker and records its search att
     taskQueue,
     activities: createSmokeActivities(),
     workflowsPath: require.resolve('./fixtures/smoke-workflows'),
+
+    shutdownGraceTimeMs: 1_000,
   });
   const workflowId = uniqueWorkflowId('smoke');
   const result = await worker.runUntil(

@@ -85,6 +85,8 @@ async function withWorker<T>(file: string, fakeOptions: FakeOptions, fn: (flags:
     activities: fake.activities,
     workflowBundle: bundle,
     dataConverter: kubehaDataConverter(loadCodec().codec),
+
+    shutdownGraceTimeMs: 1_000,
   });
   const result = await worker.runUntil(fn({ address: testTemporalAddress(), taskQueue }));
   lastFake = fake;
@@ -220,6 +222,8 @@ it('up --follow says when no worker polls the task queue, and carries on once on
     activities: createFakeCluster(spec).activities,
     workflowBundle: bundle,
     dataConverter: kubehaDataConverter(loadCodec().codec),
+
+    shutdownGraceTimeMs: 1_000,
   });
   await worker.runUntil(up);
   expect(out.text()).toContain(`cluster ${name} is up`);

@@ -211,6 +211,7 @@ export interface FakeSpecOptions {
   controlPlaneJoins?: ClusterSpec['controlPlaneJoins'];
   maxConcurrentJoins?: number;
   certificateKey?: ClusterSpec['certificateKey'];
+  etcd?: ClusterSpec['etcd'];
 }
 
 /** A normalized spec as the loader would produce it, with 127.0.6.x addresses. */
@@ -230,7 +231,7 @@ export function fakeSpec(opts: FakeSpecOptions): ClusterSpec {
     kubernetesVersion: 'v1.30.2',
     controlPlaneEndpoint: '127.0.6.10:6443',
     loadBalancer,
-    etcd: { topology: 'stacked' },
+    etcd: opts.etcd ?? { topology: 'stacked' },
     networking: { podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12', dnsDomain: 'cluster.local', cni: 'calico' },
     imageRepository: 'registry.k8s.io',
     criSocket: 'unix:///run/containerd/containerd.sock',

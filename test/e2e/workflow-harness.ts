@@ -42,7 +42,7 @@ export async function harness(
   const fake = createFakeCluster(spec, fakeOptions);
   const taskQueue = uniqueTaskQueue('bringup');
   const newWorker = () =>
-    createKubehaWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: fake.activities, workflowBundle: bundle });
+    createKubehaWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: fake.activities, workflowBundle: bundle, shutdownGraceTimeMs: 1_000 });
   const client = new KubehaClient({ client: env.client, taskQueue });
   return { spec, fake, client, taskQueue, run: async (fn) => (await newWorker()).runUntil(fn) };
 }
