@@ -34,6 +34,7 @@ export interface EtcdMember {
   name?: string;
   peerURLs?: string[];
   clientURLs?: string[];
+  isLearner?: boolean;
 }
 
 export async function memberList(endpoints: string[]): Promise<EtcdMember[]> {

@@ -6,10 +6,11 @@ import type { ParsedArgs } from './flags';
 import { certificateKey, checkExpiration, renew } from './kubeadm/certs';
 import { printDefaults } from './kubeadm/config-print';
 import { init } from './kubeadm/init';
+import { initPhase } from './kubeadm/init-phase';
 import { join } from './kubeadm/join';
+import { joinPhase } from './kubeadm/join-phase';
 import { reset } from './kubeadm/reset';
 import { tokenCreate, tokenDelete, tokenList } from './kubeadm/token';
-import { uploadCertsPhase } from './kubeadm/upload-certs-phase';
 import { upgrade } from './kubeadm/upgrade';
 import { version } from './kubeadm/version';
 import { newToken } from './kubeadm/tokens';
@@ -24,8 +25,9 @@ const BOOLEANS = new Set([
 type Handler = (p: ParsedArgs, ctx: SimContext) => Promise<number>;
 
 const HANDLERS: Array<[string[], Handler]> = [
-  [['init', 'phase', 'upload-certs'], uploadCertsPhase],
+  [['init', 'phase'], initPhase],
   [['init'], init],
+  [['join', 'phase'], joinPhase],
   [['join'], join],
   [['reset'], reset],
   [['token', 'create'], tokenCreate],
@@ -48,6 +50,6 @@ runMain('kubeadm', async (args, ctx) => {
     throw new SimExit(`unknown command "${words.join(' ')}" for "kubeadm"\nRun 'kubeadm --help' for usage.`, 1);
   }
   const [path, handler] = match;
-  if (path[0] === 'join') p.positional = words.slice(1);
+  if (path.length === 1 && path[0] === 'join') p.positional = words.slice(1);
   return handler(p, ctx);
 });

@@ -1,4 +1,4 @@
-/** The simulated `kubectl`: nodes and pods from the lab store, CNI apply, wait, cordon/drain. */
+/** The simulated `kubectl`: nodes, pods and Secrets from the lab store, CNI apply, wait, cordon/drain. */
 import { existsSync, readFileSync } from 'node:fs';
 import type { SimContext } from './context';
 import { hostPath } from './context';
@@ -6,6 +6,7 @@ import { SimExit } from './errors';
 import { parseArgs } from './flags';
 import type { ParsedArgs } from './flags';
 import { assertServerReachable } from './kubectl/kubeconfig';
+import { deleteSecrets, getSecrets } from './kubectl/secrets';
 import { age, nodeObject, nodeReady, nodeStatusText, podNode, podObject, podRunning } from './kubectl/objects';
 import { runMain } from './main';
 import { packageGitVersion, readNodeState } from './node-state';
@@ -186,7 +187,7 @@ function version(p: ParsedArgs, ctx: SimContext): void {
   out(`Client Version: ${client}\nKustomize Version: v5.0.4-0.20230601165947-6ce0bf390ce3\n${server ? `Server Version: ${server}\n` : ''}`);
 }
 
-const BOOLEANS = new Set(['all-namespaces', 'ignore-daemonsets', 'delete-emptydir-data', 'force', 'all', 'client']);
+const BOOLEANS = new Set(['all-namespaces', 'ignore-daemonsets', 'delete-emptydir-data', 'force', 'all', 'client', 'ignore-not-found']);
 
 runMain('kubectl', async (args, ctx) => {
   const p = parseArgs(args, BOOLEANS, { o: 'output', n: 'namespace', A: 'all-namespaces', f: 'filename' });
@@ -195,7 +196,7 @@ runMain('kubectl', async (args, ctx) => {
     version(p, ctx);
     return 0;
   }
-  const api = await assertServerReachable(p.flags.get('kubeconfig'));
+  const api = await assertServerReachable(p.flags.get('kubeconfig'), p.flags.get('server'));
   const raw = p.flags.get('raw');
   if (verb === 'get' && raw !== undefined) {
     const r = await httpsGet(api.host, api.port, raw, api.ca, 10_000).catch((err: Error) => {
@@ -209,6 +210,7 @@ runMain('kubectl', async (args, ctx) => {
     case 'get':
       if (kind === 'nodes' || kind === 'node' || kind === 'no') getNodes(p, ctx);
       else if (kind === 'pods' || kind === 'pod' || kind === 'po') getPods(p, ctx);
+      else if (kind === 'secrets' || kind === 'secret') getSecrets(p, ctx);
       else throw new SimExit(`error: the server doesn't have a resource type "${kind ?? ''}"`, 1);
       return 0;
     case 'apply':
@@ -226,8 +228,9 @@ runMain('kubectl', async (args, ctx) => {
       await setUnschedulable(p, ctx, true, 'drain');
       return 0;
     case 'delete':
-      if (kind !== 'node' && kind !== 'nodes') throw new SimExit(`error: the server doesn't have a resource type "${kind ?? ''}"`, 1);
-      await deleteNode(p, ctx);
+      if (kind === 'secret' || kind === 'secrets') await deleteSecrets(p, ctx);
+      else if (kind === 'node' || kind === 'nodes') await deleteNode(p, ctx);
+      else throw new SimExit(`error: the server doesn't have a resource type "${kind ?? ''}"`, 1);
       return 0;
     case 'version':
       version(p, ctx);

@@ -1,28 +1,42 @@
 /**
  * `kubelet`: `--version`, or (as systemd would run it) the node agent daemon: static Pods from
- * /etc/kubernetes/manifests and the Node's heartbeat in the lab store.
+ * /etc/kubernetes/manifests, the TLS bootstrap and the Node's registration (kubelet/registration.ts),
+ * then the Node's heartbeat and its mirror Pods in the lab store.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostPath, loadContext } from './context';
-import { syncStaticPods } from './kubelet/static-pods';
+import { syncMirrorPods } from './kubeadm/node';
+import { registerWithApiServer, kubeletIdentity, KUBELET_CONF } from './kubelet/registration';
+import { readStaticPods, syncStaticPods } from './kubelet/static-pods';
 import { runMain } from './main';
 import { packageGitVersion, readNodeState } from './node-state';
+import { out } from './output';
 import { updateStore } from './store';
 import { heartbeatIntervalMs, sleep } from './time';
-import { out } from './output';
 
 const log = (msg: string) => out(`${new Date().toISOString()} kubelet: ${msg}\n`);
 
+/**
+ * Heartbeat and mirror Pods; a node running kube-controller-manager also offers its CA as the
+ * cluster's CSR signer (the controller-manager signs kubelet certificates with it).
+ */
 async function heartbeat(): Promise<void> {
-  if (!existsSync(hostPath('/etc/kubernetes/kubelet.conf'))) return;
+  if (!existsSync(hostPath(KUBELET_CONF))) return;
   const ctx = loadContext();
+  const me = kubeletIdentity(ctx);
   const version = packageGitVersion(readNodeState(), 'kubelet');
+  const staticPods = readStaticPods().map((p) => p.name);
+  const caKey = hostPath('/etc/kubernetes/pki/ca.key');
+  const signer = staticPods.includes('kube-controller-manager') && existsSync(caKey)
+    ? { caCert: readFileSync(hostPath('/etc/kubernetes/pki/ca.crt'), 'utf8'), caKey: readFileSync(caKey, 'utf8') }
+    : undefined;
   await updateStore(ctx.identity.labDir, (s) => {
-    for (const n of Object.values(s.nodes)) {
-      if (n.address !== ctx.identity.address) continue;
-      n.heartbeatAt = Date.now();
-      if (version) n.kubeletVersion = version;
-    }
+    const node = s.nodes[me.name];
+    if (!node || node.address !== me.address) return;
+    node.heartbeatAt = Date.now();
+    if (version) node.kubeletVersion = version;
+    syncMirrorPods(s, me.name, staticPods);
+    if (signer && !s.csrSigner) s.csrSigner = signer;
   });
 }
 
@@ -32,6 +46,7 @@ async function daemon(): Promise<never> {
   process.on('SIGTERM', () => {
     stopping = true;
   });
+  let registered = false;
   let lastBeat = 0;
   for (;;) {
     if (stopping) {
@@ -39,8 +54,13 @@ async function daemon(): Promise<never> {
       process.exit(0);
     }
     try {
-      for (const line of await syncStaticPods()) log(line);
-      if (Date.now() - lastBeat >= heartbeatIntervalMs(loadContext().config)) {
+      const changed = await syncStaticPods();
+      for (const line of changed) log(line);
+      if (!registered && (registered = await registerWithApiServer(loadContext()))) {
+        log(`registered node ${kubeletIdentity(loadContext()).name}`);
+        lastBeat = 0;
+      }
+      if (registered && (changed.length > 0 || Date.now() - lastBeat >= heartbeatIntervalMs(loadContext().config))) {
         await heartbeat();
         lastBeat = Date.now();
       }

@@ -10,6 +10,7 @@ import { labPaths } from '../layout';
 export interface StoreNode {
   name: string;
   address: string;
+  /** The control-plane label and taint (mark-control-plane), not merely running a control plane. */
   controlPlane: boolean;
   kubeletVersion: string;
   /** Epoch ms (real). */
@@ -28,28 +29,38 @@ export interface BootstrapToken {
   groups: string[];
 }
 
-/** The "kubeadm-certs" Secret: the shared CA material, AES-256-GCM with the certificate key. */
+/**
+ * The "kubeadm-certs" Secret: the shared CA material, AES-256-GCM with the certificate key. It is
+ * owned by a short-lived bootstrap token (`ownerToken`), so it goes when that token expires or is
+ * deleted, as the garbage collector deletes it in a real cluster.
+ */
 export interface CertsSecret {
   uploadedAt: number;
   /** base64(iv ‖ tag ‖ ciphertext) of a JSON map relative-path -> PEM. */
   data: string;
   expiresAt: number;
+  ownerToken?: string;
 }
 
-export interface ClusterInfo {
+/** The kubeadm-config ConfigMap (upload-config), which joins and upgrades read. */
+export interface ClusterConfig {
   clusterName: string;
   controlPlaneEndpoint: string;
   kubernetesVersion: string;
   podSubnet?: string;
   serviceSubnet: string;
-  /** The cluster-info ConfigMap's CA (PEM). */
-  caCert: string;
-  /** The CA key the controller-manager signs kubelet CSRs with (TLS bootstrap of workers). */
-  caKey: string;
   /** apiServer.certSANs, added to every control plane's apiserver certificate. */
   certSans?: string[];
   initializedAt: number;
   initHost: string;
+}
+
+/** The cluster-info ConfigMap in kube-public and the bootstrap RBAC rules (bootstrap-token phase). */
+export interface ClusterInfoMap {
+  /** https://<controlPlaneEndpoint> */
+  server: string;
+  /** The CA (PEM) discovery pins and joining kubelets trust. */
+  caCert: string;
 }
 
 export interface StorePod {
@@ -62,7 +73,15 @@ export interface StorePod {
 }
 
 export interface LabStore {
-  cluster?: ClusterInfo;
+  /** kubeadm-config. */
+  cluster?: ClusterConfig;
+  /** The kubelet-config ConfigMap (upload-config). */
+  kubeletConfig?: { uploadedAt: number };
+  clusterInfo?: ClusterInfoMap;
+  /** The CA the controller-manager signs kubelet client certificates with, once a control plane runs. */
+  csrSigner?: { caCert: string; caKey: string };
+  /** Applied essential addons ("CoreDNS", "kube-proxy"). */
+  addons?: string[];
   nodes: Record<string, StoreNode>;
   tokens: BootstrapToken[];
   certs?: CertsSecret;

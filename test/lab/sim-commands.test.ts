@@ -94,8 +94,10 @@ test('kubectl against a server nobody listens on prints kubectl\'s refusal', () 
   expect(r.stderr).toBe('The connection to the server 127.0.46.10:6443 was refused - did you specify the right host or port?\n');
 });
 
-test('kubeadm token create needs an initialized cluster; unknown commands are named', () => {
-  expect(sim('kubeadm', 'token', 'create').stderr).toContain('failed to load admin kubeconfig');
+test('kubeadm token create needs an admin kubeconfig whose API server answers; unknown commands are named', () => {
+  expect(sim('kubeadm', 'token', 'create', '--kubeconfig', '/etc/kubernetes/nope.conf').stderr).toBe('failed to load admin kubeconfig: open /etc/kubernetes/nope.conf: no such file or directory\nTo see the stack trace of this error execute with --v=5 or higher\n');
+  // admin.conf (written above) names 127.0.46.10:6443, where nothing listens.
+  expect(sim('kubeadm', 'token', 'create').stderr).toContain('dial tcp 127.0.46.10:6443: connect: connection refused');
   expect(sim('kubeadm', 'frobnicate').stderr).toContain('unknown command "frobnicate" for "kubeadm"');
   expect(sim('kubeadm', 'certs', 'certificate-key').stdout).toMatch(/^[0-9a-f]{64}\n$/);
 });

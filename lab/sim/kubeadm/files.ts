@@ -54,6 +54,8 @@ export interface ControlPlaneKubeconfigs {
   endpointUrl: string;
   localUrl: string;
   kubernetesVersion: string;
+  /** A joining control plane gets no super-admin.conf, and its kubelet.conf comes from the TLS bootstrap. */
+  joining?: boolean;
 }
 
 export function writeControlPlaneKubeconfigs(k: ControlPlaneKubeconfigs): string[] {
@@ -66,15 +68,27 @@ export function writeControlPlaneKubeconfigs(k: ControlPlaneKubeconfigs): string
     { file: 'controller-manager.conf', user: 'system:kube-controller-manager', cn: 'system:kube-controller-manager', server: k.localUrl, clusterName: k.clusterName },
     { file: 'scheduler.conf', user: 'system:kube-scheduler', cn: 'system:kube-scheduler', server: k.localUrl, clusterName: k.clusterName },
   ];
-  if (minorOf(k.kubernetesVersion) >= 29) {
+  if (k.joining) specs.splice(1, 1);
+  else if (minorOf(k.kubernetesVersion) >= 29) {
     specs.splice(1, 0, { file: 'super-admin.conf', user: 'kubernetes-super-admin', cn: 'kubernetes-super-admin', org: 'system:masters', server: k.endpointUrl, clusterName: k.clusterName });
   }
   for (const s of specs) writeKubeconfig(s);
   return specs.map((s) => s.file);
 }
 
-export function writeKubeletKubeconfig(nodeName: string, clusterName: string, endpointUrl: string): void {
-  writeKubeconfig({ file: 'kubelet.conf', user: `system:node:${nodeName}`, cn: `system:node:${nodeName}`, org: 'system:nodes', server: endpointUrl, clusterName });
+/** The token kubeconfig the kubelet's TLS bootstrap starts from (kubeadm join's kubelet-start). */
+export function writeBootstrapKubeletKubeconfig(token: string, server: string, caCert: string, clusterName: string): void {
+  const user = 'tls-bootstrap-token-user';
+  const config = {
+    apiVersion: 'v1',
+    clusters: [{ cluster: { 'certificate-authority-data': Buffer.from(caCert).toString('base64'), server }, name: clusterName }],
+    contexts: [{ context: { cluster: clusterName, user }, name: `${user}@${clusterName}` }],
+    'current-context': `${user}@${clusterName}`,
+    kind: 'Config',
+    preferences: {},
+    users: [{ name: user, user: { token } }],
+  };
+  writeFileSync(hostPath(path.posix.join(K8S_DIR, 'bootstrap-kubelet.conf')), stringify(config), { mode: 0o600 });
 }
 
 function pod(name: string, image: string, command: string[], extra: Record<string, unknown> = {}): string {
@@ -200,8 +214,11 @@ export function writeControlPlaneManifests(m: ControlPlaneManifests): void {
   writeManifest('kube-scheduler', renderSchedulerManifest(m));
 }
 
-/** /var/lib/kubelet/config.yaml and kubeadm-flags.env as kubeadm's kubelet-start phase writes them. */
-export function writeKubeletFiles(criSocket: string, nodeIp: string): void {
+/**
+ * /var/lib/kubelet/config.yaml and kubeadm-flags.env as kubeadm's kubelet-start phase writes them
+ * (--hostname-override only when the node name is not the host name).
+ */
+export function writeKubeletFiles(criSocket: string, nodeIp: string, nodeName: string, hostname: string): void {
   mkdirSync(hostPath('/var/lib/kubelet'), { recursive: true });
   writeFileSync(hostPath('/var/lib/kubelet/config.yaml'), stringify({
     apiVersion: 'kubelet.config.k8s.io/v1beta1',
@@ -211,5 +228,6 @@ export function writeKubeletFiles(criSocket: string, nodeIp: string): void {
     clusterDomain: 'cluster.local',
     staticPodPath: MANIFESTS_DIR,
   }));
-  writeFileSync(hostPath('/var/lib/kubelet/kubeadm-flags.env'), `KUBELET_KUBEADM_ARGS="--container-runtime-endpoint=${criSocket} --node-ip=${nodeIp} --pod-infra-container-image=registry.k8s.io/pause:3.9"\n`);
+  const override = nodeName === hostname ? '' : ` --hostname-override=${nodeName}`;
+  writeFileSync(hostPath('/var/lib/kubelet/kubeadm-flags.env'), `KUBELET_KUBEADM_ARGS="--container-runtime-endpoint=${criSocket}${override} --node-ip=${nodeIp} --pod-infra-container-image=registry.k8s.io/pause:3.9"\n`);
 }

@@ -1,29 +1,37 @@
-/** `kubeadm init`: preflight, PKI, kubeconfigs, static Pods, kubelet, API wait, token, upload-certs. */
+/**
+ * `kubeadm init`: kubeadm's phases in kubeadm's order, the modelled latency spread between them
+ * (pacing.ts), so a session lost in the middle leaves the host as far as a real init gets. The
+ * phases after the API server is up are the same functions `kubeadm init phase …` runs.
+ */
 import { mkdirSync } from 'node:fs';
 import type { SimContext } from '../context';
 import { hostPath } from '../context';
 import { SimExit } from '../errors';
-import { slowFactor } from '../faults-file';
 import type { ParsedArgs } from '../flags';
+import { flagBool } from '../flags';
+import { out } from '../output';
 import { caCertHash, createControlPlaneLeaves, createSharedCas, readPem } from '../pki';
 import { setEnabled, startUnit } from '../services';
-import { updateStore } from '../store';
-import { LATENCY, latencyMs, sleep } from '../time';
+import { LATENCY, latencyMs } from '../time';
 import { waitHealthy } from './api';
 import { K8S_DIR, MANIFESTS_DIR, pki, writeControlPlaneKubeconfigs, writeControlPlaneManifests, writeKubeletFiles, writeManifest, renderEtcdManifest } from './files';
 import { initSuccessText } from './join-text';
-import { registerNode } from './node';
-import { initOptions } from './options';
+import { controlPlaneEndpoint, initOptions } from './options';
+import { pacer } from './pacing';
+import { applyAddon } from './phases/addons';
+import { bootstrapToken } from './phases/bootstrap-token';
+import { kubeletFinalize } from './phases/kubelet-finalize';
+import { markControlPlane } from './phases/mark-control-plane';
+import { uploadKubeadmConfig, uploadKubeletConfig } from './phases/upload-config';
 import { runPreflight } from './preflight';
-import { makeToken, newToken, TOKEN_RE } from './tokens';
-import { uploadCerts } from './upload-certs';
 import { serviceIp } from './service-ip';
-import { out } from '../output';
+import { newToken, TOKEN_RE } from './tokens';
+import { uploadCerts } from './upload-certs';
 
 const MANIFEST_FILES = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'].map((m) => `${MANIFESTS_DIR}/${m}.yaml`);
 
 export async function init(p: ParsedArgs, ctx: SimContext): Promise<number> {
-  const started = Date.now();
+  const pace = pacer(ctx, LATENCY.init);
   const o = initOptions(p, { nodeName: ctx.identity.name, address: ctx.identity.address, kubernetesVersion: ctx.config.kubernetesVersion });
   if (o.token !== undefined && !TOKEN_RE.test(o.token)) {
     throw new SimExit(`the bootstrap token "${o.token}" was not of the form "^([a-z0-9]{6})\\.([a-z0-9]{16})$"`, 1);
@@ -39,19 +47,19 @@ export async function init(p: ParsedArgs, ctx: SimContext): Promise<number> {
   out('[preflight] Pulling images required for setting up a Kubernetes cluster\n');
   out('[preflight] This might take a minute or two, depending on the speed of your internet connection\n');
   out("[preflight] You can also perform this action in beforehand using 'kubeadm config images pull'\n");
+  await pace(0.1);
 
-  const endpoint = o.controlPlaneEndpoint
-    ? (o.controlPlaneEndpoint.includes(':') ? o.controlPlaneEndpoint : `${o.controlPlaneEndpoint}:${o.bindPort}`)
-    : `${o.advertiseAddress}:${o.bindPort}`;
-  const endpointHost = endpoint.replace(/:\d+$/, '');
+  const endpoint = controlPlaneEndpoint(o);
   out('[certs] Using certificateDir folder "/etc/kubernetes/pki"\n');
   mkdirSync(pki(), { recursive: true });
   createSharedCas(pki());
-  createControlPlaneLeaves(pki(), { nodeName: o.nodeName, address: o.advertiseAddress, endpointHost, serviceIp: serviceIp(o.serviceSubnet), extraSans: o.certSans });
+  createControlPlaneLeaves(pki(), { nodeName: o.nodeName, address: o.advertiseAddress, endpointHost: endpoint.replace(/:\d+$/, ''), serviceIp: serviceIp(o.serviceSubnet), extraSans: o.certSans });
   for (const c of ['ca', 'apiserver', 'apiserver-kubelet-client', 'front-proxy-ca', 'front-proxy-client', 'etcd/ca', 'etcd/server', 'etcd/peer', 'etcd/healthcheck-client', 'apiserver-etcd-client']) {
     out(`[certs] Generating "${c}" certificate and key\n`);
   }
   out('[certs] Generating "sa" key and public key\n');
+  await pace(0.15);
+
   out(`[kubeconfig] Using kubeconfig folder "${K8S_DIR}"\n`);
   const written = writeControlPlaneKubeconfigs({
     nodeName: o.nodeName,
@@ -61,18 +69,24 @@ export async function init(p: ParsedArgs, ctx: SimContext): Promise<number> {
     kubernetesVersion: o.kubernetesVersion,
   });
   for (const f of written) out(`[kubeconfig] Writing "${f}" kubeconfig file\n`);
+  await pace(0.18);
+
   out(`[etcd] Creating static Pod manifest for local etcd in "${MANIFESTS_DIR}"\n`);
   mkdirSync(hostPath('/var/lib/etcd'), { recursive: true, mode: 0o700 });
   writeManifest('etcd', renderEtcdManifest({ nodeName: o.nodeName, address: o.advertiseAddress, initialCluster: `${o.nodeName}=https://${o.advertiseAddress}:2380`, existing: false }));
   out(`[control-plane] Using manifest folder "${MANIFESTS_DIR}"\n`);
   writeControlPlaneManifests({ address: o.advertiseAddress, bindPort: o.bindPort, kubernetesVersion: o.kubernetesVersion, serviceSubnet: o.serviceSubnet, podSubnet: o.podSubnet, clusterName: o.clusterName });
   for (const c of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) out(`[control-plane] Creating static Pod manifest for "${c}"\n`);
+  await pace(0.22);
+
   out('[kubelet-start] Writing kubelet environment file with flags to file "/var/lib/kubelet/kubeadm-flags.env"\n');
   out('[kubelet-start] Writing kubelet configuration to file "/var/lib/kubelet/config.yaml"\n');
-  writeKubeletFiles(o.criSocket, o.advertiseAddress);
+  writeKubeletFiles(o.criSocket, o.advertiseAddress, o.nodeName, ctx.identity.name);
   out('[kubelet-start] Starting the kubelet\n');
   setEnabled('kubelet', true);
   startUnit('kubelet');
+  await pace(0.25);
+
   out(`[wait-control-plane] Waiting for the kubelet to boot up the control plane as static Pods from directory "${MANIFESTS_DIR}"\n`);
   out('[kubelet-check] Waiting for a healthy kubelet. This can take up to 4m0s\n');
   out('[kubelet-check] The kubelet is healthy after 501.2ms\n');
@@ -86,46 +100,31 @@ export async function init(p: ParsedArgs, ctx: SimContext): Promise<number> {
     );
   }
   out(`[api-check] The API server is healthy after ${(waited / 1000).toFixed(3)}s\n`);
-  out('[upload-config] Storing the configuration used in ConfigMap "kubeadm-config" in the "kube-system" Namespace\n');
-  out('[kubelet] Creating a ConfigMap "kubelet-config" in namespace kube-system with the configuration for the kubelets in the cluster\n');
+  // The longest stretch: a session lost here leaves a control plane that runs but was never configured.
+  await pace(0.7);
+
+  await uploadKubeadmConfig(ctx, o);
+  await uploadKubeletConfig(ctx);
+  await pace(0.74);
+
   let certificateKey: string | undefined;
-  if (o.uploadCerts) {
-    const up = await uploadCerts(ctx, o.certificateKey);
-    certificateKey = up.key;
-    out(up.output);
-  } else {
-    out('[upload-certs] Skipping phase. Please see --upload-certs\n');
-  }
-  out(`[mark-control-plane] Marking the node ${o.nodeName} as control-plane by adding the labels: [node-role.kubernetes.io/control-plane node.kubernetes.io/exclude-from-external-load-balancers]\n`);
-  out(`[mark-control-plane] Marking the node ${o.nodeName} as control-plane by adding the taints [node-role.kubernetes.io/control-plane:NoSchedule]\n`);
+  if (o.uploadCerts) certificateKey = await uploadCerts(ctx, o.certificateKey);
+  else out('[upload-certs] Skipping phase. Please see --upload-certs\n');
+  await pace(0.78);
+
+  await markControlPlane(ctx, o.nodeName, 'mark-control-plane');
+  await pace(0.82);
+
   const token = o.token ?? newToken();
-  out(`[bootstrap-token] Using token: ${token}\n`);
-  out('[bootstrap-token] Configuring bootstrap tokens, cluster-info ConfigMap, RBAC Roles\n');
-  out('[bootstrap-token] Creating the "cluster-info" ConfigMap in the "kube-public" namespace\n');
-  await updateStore(ctx.identity.labDir, (s) => {
-    s.cluster = {
-      clusterName: o.clusterName,
-      controlPlaneEndpoint: endpoint,
-      kubernetesVersion: o.kubernetesVersion,
-      podSubnet: o.podSubnet,
-      serviceSubnet: o.serviceSubnet,
-      caCert: ca,
-      caKey: readPem(pki(), 'ca.key'),
-      certSans: o.certSans,
-      initializedAt: Date.now(),
-      initHost: ctx.identity.name,
-    };
-    s.tokens = s.tokens.filter((t) => t.token !== token);
-    s.tokens.push({ ...makeToken(ctx.config, token, o.tokenTtlMs), description: 'The default bootstrap token generated by \'kubeadm init\'.' });
-    registerNode(s, ctx, o.nodeName, o.advertiseAddress, true);
-    s.pods = s.pods.filter((pod) => !pod.name.startsWith('coredns-'));
-    for (const suffix of ['7db6d8ff4d-4xk2p', '7db6d8ff4d-9tvkq']) s.pods.push({ namespace: 'kube-system', name: `coredns-${suffix}`, createdAt: Date.now() });
-  });
-  out('[kubelet-finalize] Updating "/etc/kubernetes/kubelet.conf" to point to a rotatable kubelet client certificate and key\n');
-  out('[addons] Applied essential addon: CoreDNS\n');
-  out('[addons] Applied essential addon: kube-proxy\n');
-  const remaining = latencyMs(ctx.config, LATENCY.init, slowFactor(ctx.identity.labDir, ctx.identity.name)) - (Date.now() - started);
-  if (remaining > 0) await sleep(remaining);
+  await bootstrapToken(ctx, o, token, { server: `https://${endpoint}`, ca }, !flagBool(p, 'skip-token-print'));
+  await pace(0.86);
+
+  kubeletFinalize();
+  await pace(0.88);
+
+  await applyAddon(ctx, 'CoreDNS');
+  await applyAddon(ctx, 'kube-proxy');
+  await pace(1);
   out(initSuccessText({ endpoint, token, caHash: caCertHash(ca), certificateKey }, o.controlPlaneEndpoint !== undefined));
   return 0;
 }

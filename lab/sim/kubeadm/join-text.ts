@@ -1,4 +1,4 @@
-/** The join commands and closing text kubeadm init prints. */
+/** The join commands and closing texts kubeadm init and join print. */
 
 export interface JoinCommandInput {
   endpoint: string;
@@ -57,4 +57,40 @@ export function initSuccessText(j: JoinCommandInput, controlPlaneEndpointSet: bo
   }
   lines.push('Then you can join any number of worker nodes by running the following on each as root:', '', workerJoinCommand(j), '');
   return lines.join('\n');
+}
+
+export function controlPlaneJoinedText(): string {
+  return [
+    '',
+    'This node has joined the cluster and a new control plane instance was created:',
+    '',
+    '* Certificate signing request was sent to apiserver and approval was received.',
+    '* The Kubelet was informed of the new secure connection details.',
+    '* Control plane label and taint were applied to the new node.',
+    '* The Kubernetes control plane instances scaled up.',
+    '* A new etcd member was added to the local/stacked etcd cluster.',
+    '',
+    'To start administering your cluster from this node, you need to run the following as a regular user:',
+    '',
+    '\tmkdir -p $HOME/.kube',
+    '\tsudo cp -i /etc/kubernetes/admin.conf $HOME/.kube/config',
+    '\tsudo chown $(id -u):$(id -g) $HOME/.kube/config',
+    '',
+    "Run 'kubectl get nodes' to see this node join the cluster.",
+    '',
+    '',
+  ].join('\n');
+}
+
+export function workerJoinedText(): string {
+  return [
+    '',
+    'This node has joined the cluster:',
+    '* Certificate signing request was sent to apiserver and a response was received.',
+    '* The Kubelet was informed of the new secure connection details.',
+    '',
+    "Run 'kubectl get nodes' on the control-plane to see this node join the cluster.",
+    '',
+    '',
+  ].join('\n');
 }

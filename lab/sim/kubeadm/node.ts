@@ -1,28 +1,48 @@
-/** Node objects and their pods in the store, as the kubelet's registration and addons create them. */
+/** Node objects and their pods in the store, as the kubelet's registration, static Pods and addons create them. */
 import type { SimContext } from '../context';
 import { readNodeState, packageGitVersion } from '../node-state';
 import type { LabStore } from '../store';
 
-export const CONTROL_PLANE_PODS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
+const podSuffix = (node: string) => node.replace(/[^a-z0-9]/g, '').slice(0, 5);
 
-export function registerNode(store: LabStore, ctx: SimContext, name: string, address: string, controlPlane: boolean): void {
-  const now = Date.now();
+/**
+ * The kubelet registering its Node: an existing Node at the same address is kept as it is (a
+ * restarted kubelet); a new one starts unlabelled, with the pods of the DaemonSets that exist.
+ */
+export function registerNode(store: LabStore, ctx: SimContext, name: string, address: string): void {
   const prev = store.nodes[name];
+  if (prev?.address === address) return;
+  const now = Date.now();
   store.nodes[name] = {
     name,
     address,
-    controlPlane,
+    controlPlane: false,
     kubeletVersion: packageGitVersion(readNodeState(), 'kubelet') || ctx.config.kubernetesVersion,
     createdAt: prev?.createdAt ?? now,
-    heartbeatAt: prev?.heartbeatAt,
   };
   store.pods = store.pods.filter((p) => p.node !== name);
-  if (controlPlane) {
-    for (const c of CONTROL_PLANE_PODS) store.pods.push({ namespace: 'kube-system', name: `${c}-${name}`, node: name, createdAt: now, static: true });
-  }
-  store.pods.push({ namespace: 'kube-system', name: `kube-proxy-${name.replace(/[^a-z0-9]/g, '').slice(0, 5)}`, node: name, createdAt: now });
+  if (store.addons?.includes('kube-proxy')) store.pods.push(kubeProxyPod(name, now));
   const cniPod = store.cni ? CNI_DAEMONSET_POD[store.cni.name] : undefined;
-  if (cniPod) store.pods.push({ namespace: cniPod.namespace, name: `${cniPod.prefix}${name.replace(/[^a-z0-9]/g, '').slice(0, 5)}`, node: name, createdAt: now });
+  if (cniPod) store.pods.push({ namespace: cniPod.namespace, name: `${cniPod.prefix}${podSuffix(name)}`, node: name, createdAt: now });
+}
+
+export function kubeProxyPod(node: string, createdAt = Date.now()) {
+  return { namespace: 'kube-system', name: `kube-proxy-${podSuffix(node)}`, node, createdAt };
+}
+
+/** The mirror Pods of a node's static Pods (`<manifest>-<node>`), as its kubelet posts them. */
+export function syncMirrorPods(store: LabStore, node: string, staticPods: string[]): void {
+  const wanted = new Set(staticPods.map((p) => `${p}-${node}`));
+  store.pods = store.pods.filter((p) => !(p.node === node && p.static && !wanted.has(p.name)));
+  const have = new Set(store.pods.filter((p) => p.node === node && p.static).map((p) => p.name));
+  for (const name of wanted) if (!have.has(name)) store.pods.push({ namespace: 'kube-system', name, node, createdAt: Date.now(), static: true });
+}
+
+/** Client URLs of the stacked etcd members, from the etcd mirror Pods as kubeadm finds them. */
+export function etcdEndpoints(store: LabStore, exceptAddress?: string): string[] {
+  return Object.values(store.nodes)
+    .filter((n) => n.address !== exceptAddress && store.pods.some((p) => p.static && p.node === n.name && p.name === `etcd-${n.name}`))
+    .map((n) => `https://${n.address}:2379`);
 }
 
 /** The per-node pod of each CNI's DaemonSet, for nodes that join after the CNI was applied. */

@@ -11,7 +11,7 @@ import { stopAllStaticPods } from '../kubelet/static-pods';
 import { setEnabled, stopUnit } from '../services';
 import { readStore, updateStore } from '../store';
 import { sleep } from '../time';
-import { removeNode } from './node';
+import { etcdEndpoints, removeNode } from './node';
 import { out } from '../output';
 
 function wipe(dir: string, keep: string[] = []): void {
@@ -29,13 +29,12 @@ export async function reset(p: ParsedArgs, ctx: SimContext): Promise<number> {
   out('[preflight] Running pre-flight checks\n');
   const address = ctx.identity.address;
   if (existsSync(hostPath('/etc/kubernetes/manifests/etcd.yaml'))) {
-    const others = Object.values(readStore(ctx.identity.labDir).nodes)
-      .filter((n) => n.controlPlane && n.address !== address)
-      .map((n) => `https://${n.address}:2379`);
-    const endpoints = [`https://${address}:2379`, ...others];
+    const endpoints = [`https://${address}:2379`, ...etcdEndpoints(readStore(ctx.identity.labDir), address)];
     try {
-      const me = (await memberList(endpoints)).find((m) => m.peerURLs?.includes(`https://${address}:2380`));
-      if (me) {
+      const members = await memberList(endpoints);
+      const me = members.find((m) => m.peerURLs?.includes(`https://${address}:2380`));
+      // Like kubeadm, the only member is left alone: etcd cannot remove its last member.
+      if (me && members.length > 1) {
         // kubeadm's etcd client retries with backoff: etcd refuses a removal while a peer has
         // been connected for less than 5 s ("unhealthy cluster").
         const deadline = Date.now() + 20_000;
@@ -67,9 +66,14 @@ export async function reset(p: ParsedArgs, ctx: SimContext): Promise<number> {
   }
   await updateStore(ctx.identity.labDir, (s) => {
     for (const n of Object.values(s.nodes)) if (n.address === address) removeNode(s, n.name);
-    if (Object.values(s.nodes).every((n) => !n.controlPlane)) {
+    // The last control plane gone: nothing is left of the cluster's API objects.
+    if (!s.pods.some((pod) => pod.static && pod.name.startsWith('kube-apiserver-'))) {
       delete s.cluster;
+      delete s.kubeletConfig;
+      delete s.clusterInfo;
+      delete s.csrSigner;
       delete s.certs;
+      delete s.addons;
       s.tokens = [];
       s.pods = s.pods.filter((pod) => pod.node !== undefined);
       delete s.cni;

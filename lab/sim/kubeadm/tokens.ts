@@ -1,7 +1,7 @@
 /** Bootstrap tokens: `[a-z0-9]{6}.[a-z0-9]{16}`, 24 h TTL (scaled). */
 import { randomInt } from 'node:crypto';
 import type { LabConfig } from '../../layout';
-import type { BootstrapToken } from '../store';
+import type { BootstrapToken, LabStore } from '../store';
 import { scaled, TTL } from '../time';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -28,6 +28,18 @@ export function makeToken(config: Pick<LabConfig, 'timeScale'>, token: string, t
   };
 }
 
-export function liveToken(tokens: BootstrapToken[], token: string, now = Date.now()): BootstrapToken | undefined {
-  return tokens.find((t) => t.token === token && t.expiresAt > now);
+/** An unexpired token with `usage` ("signing" for discovery, "authentication" for the TLS bootstrap). */
+export function liveToken(tokens: BootstrapToken[], token: string, usage: 'signing' | 'authentication', now = Date.now()): BootstrapToken | undefined {
+  return tokens.find((t) => t.token === token && t.expiresAt > now && t.usages.includes(usage));
+}
+
+/**
+ * Deletes the token with this ID (its Secret "bootstrap-token-<id>"); when it owned the
+ * kubeadm-certs Secret, the garbage collector takes that too. False when there was none.
+ */
+export function deleteToken(store: LabStore, id: string): boolean {
+  const gone = store.tokens.filter((t) => t.token.startsWith(`${id}.`));
+  store.tokens = store.tokens.filter((t) => !gone.includes(t));
+  if (gone.some((t) => t.token === store.certs?.ownerToken)) delete store.certs;
+  return gone.length > 0;
 }

@@ -5,12 +5,21 @@ import type { SimContext } from '../context';
 import { decryptCerts, encryptCerts, isCertificateKey, newCertificateKey } from '../certs-secret';
 import { SimExit } from '../errors';
 import { certificateKeyExpiredAt } from '../faults-file';
+import { out } from '../output';
 import { SHARED_CERT_FILES } from '../pki';
 import { readStore, updateStore } from '../store';
-import { scaled, TTL } from '../time';
+import type { CertsSecret, LabStore } from '../store';
+import { TTL } from '../time';
 import { pki } from './files';
+import { makeToken, newToken } from './tokens';
 
-export async function uploadCerts(ctx: SimContext, key = newCertificateKey()): Promise<{ key: string; output: string }> {
+/**
+ * Encrypts the shared CA material with `key` into the one "kubeadm-certs" Secret (replacing it),
+ * owned by a fresh 2 h bootstrap token, so every upload restarts the Secret's lifetime; the
+ * tokens of earlier uploads stay until they expire, as in a real cluster.
+ */
+export async function uploadCerts(ctx: SimContext, key = newCertificateKey()): Promise<string> {
+  out('[upload-certs] Storing the certificates in Secret "kubeadm-certs" in the "kube-system" Namespace\n');
   if (!isCertificateKey(key)) throw new SimExit(`error execution phase upload-certs: error uploading certs: error decoding certificate key: encoding/hex: invalid byte`, 1);
   const files: Record<string, string> = {};
   for (const f of SHARED_CERT_FILES) {
@@ -18,26 +27,31 @@ export async function uploadCerts(ctx: SimContext, key = newCertificateKey()): P
     if (!existsSync(full)) throw new SimExit(`error execution phase upload-certs: error uploading certs: open /etc/kubernetes/pki/${f}: no such file or directory`, 1);
     files[f] = readFileSync(full, 'utf8');
   }
-  const now = Date.now();
+  const owner = { ...makeToken(ctx.config, newToken(), TTL.certificateKey), description: 'Proxy for managing TTL for the kubeadm-certs secret', usages: [], groups: [] };
   await updateStore(ctx.identity.labDir, (s) => {
-    s.certs = { data: encryptCerts(files, key), uploadedAt: now, expiresAt: now + scaled(ctx.config, TTL.certificateKey) };
+    s.tokens.push(owner);
+    s.certs = { data: encryptCerts(files, key), uploadedAt: owner.createdAt, expiresAt: owner.expiresAt, ownerToken: owner.token };
   });
-  return {
-    key,
-    output: `[upload-certs] Storing the certificates in Secret "kubeadm-certs" in the "kube-system" Namespace\n[upload-certs] Using certificate key:\n${key}\n`,
-  };
+  out(`[upload-certs] Using certificate key:\n${key}\n`);
+  return key;
 }
 
 const EXPIRED =
   'error downloading certs: error downloading the secret: Secret "kubeadm-certs" was not found in the "kube-system" Namespace. This Secret might have expired. Please, run `kubeadm init phase upload-certs --upload-certs` on a control plane to generate a new one';
 
+/** The kubeadm-certs Secret unless it is gone: deleted, expired with its owner token, or expired by the lab fault. */
+export function currentCertsSecret(labDir: string, store: LabStore, now = Date.now()): CertsSecret | undefined {
+  const secret = store.certs;
+  const expiredByFault = certificateKeyExpiredAt(labDir);
+  if (!secret || secret.expiresAt <= now || (expiredByFault !== undefined && secret.uploadedAt <= expiredByFault)) return undefined;
+  return secret;
+}
+
 /** Writes the shared CA material into this host's PKI, or fails like kubeadm's download-certs phase. */
 export function downloadCerts(ctx: SimContext, key: string): void {
   const phase = 'control-plane-prepare/download-certs';
-  const secret = readStore(ctx.identity.labDir).certs;
-  const expiredByFault = certificateKeyExpiredAt(ctx.identity.labDir);
-  const now = Date.now();
-  if (!secret || secret.expiresAt <= now || (expiredByFault !== undefined && secret.uploadedAt <= expiredByFault)) {
+  const secret = currentCertsSecret(ctx.identity.labDir, readStore(ctx.identity.labDir));
+  if (!secret) {
     throw new SimExit(`error execution phase ${phase}: ${EXPIRED}\nTo see the stack trace of this error execute with --v=5 or higher`, 1);
   }
   if (!isCertificateKey(key)) {

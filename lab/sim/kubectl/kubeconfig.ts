@@ -1,11 +1,11 @@
 /** Which API server kubectl talks to, and the real "connection refused" failure when it is down. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parse } from 'yaml';
 import { hostPath } from '../context';
 import { SimExit } from '../errors';
 import { splitHostPort, tcpReachable } from '../kubeadm/api';
+import { readKubeconfig } from '../kubeconfig-file';
 
 export function kubeconfigPath(flag: string | undefined): string | undefined {
   const candidates = [flag, process.env.KUBECONFIG?.split(':')[0], path.join(os.homedir(), '.kube', 'config'), '/etc/kubernetes/admin.conf'];
@@ -20,17 +20,18 @@ export interface ApiTarget {
   ca?: string;
 }
 
-export async function assertServerReachable(flag: string | undefined): Promise<ApiTarget> {
+/** `serverFlag` is kubectl's --server, which overrides the kubeconfig's server. */
+export async function assertServerReachable(flag: string | undefined, serverFlag?: string): Promise<ApiTarget> {
   const file = kubeconfigPath(flag);
   let server = 'localhost:8080';
   let ca: string | undefined;
   if (file) {
-    if (!existsSync(hostPath(file))) throw new SimExit(`error: stat ${file}: no such file or directory`, 1);
-    const cfg = parse(readFileSync(hostPath(file), 'utf8')) as { clusters?: Array<{ cluster?: { server?: string; 'certificate-authority-data'?: string } }> };
-    server = (cfg.clusters?.[0]?.cluster?.server ?? 'http://localhost:8080').replace(/^https?:\/\//, '');
-    const caData = cfg.clusters?.[0]?.cluster?.['certificate-authority-data'];
-    if (caData) ca = Buffer.from(caData, 'base64').toString('utf8');
+    const view = readKubeconfig(file);
+    if (!view) throw new SimExit(`error: stat ${file}: no such file or directory`, 1);
+    server = view.server.replace(/^https?:\/\//, '');
+    ca = view.ca;
   }
+  if (serverFlag) server = serverFlag.replace(/^https?:\/\//, '');
   const { host, port } = splitHostPort(server, 443);
   const err = await tcpReachable(host, port, 2_000);
   if (err === 'connect: connection refused' || (err && !file)) {

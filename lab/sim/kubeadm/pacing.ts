@@ -1,0 +1,19 @@
+/**
+ * A command's modelled latency spread over its phases: `pace(f)` sleeps until fraction f of the
+ * latency has passed since the command started. Called after a phase's lines are written, so a
+ * session lost meanwhile leaves the host as far as the real command would have got, and the
+ * command dies at its next line (see ../output.ts). The total stays the modelled latency.
+ */
+import type { SimContext } from '../context';
+import { slowFactor } from '../faults-file';
+import { latencyMs, sleep } from '../time';
+
+export type Pace = (fraction: number) => Promise<void>;
+
+export function pacer(ctx: SimContext, modelMs: number, started = Date.now()): Pace {
+  const total = latencyMs(ctx.config, modelMs, slowFactor(ctx.identity.labDir, ctx.identity.name));
+  return async (fraction) => {
+    const wait = started + total * fraction - Date.now();
+    if (wait > 0) await sleep(wait);
+  };
+}

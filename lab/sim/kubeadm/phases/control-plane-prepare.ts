@@ -1,0 +1,33 @@
+/** kubeadm join's control-plane-prepare: download-certs, this node's certificates, kubeconfigs and control-plane manifests. */
+import type { SimContext } from '../../context';
+import { out } from '../../output';
+import { createControlPlaneLeaves } from '../../pki';
+import type { Discovered } from '../discovery';
+import { K8S_DIR, MANIFESTS_DIR, pki, writeControlPlaneKubeconfigs, writeControlPlaneManifests } from '../files';
+import type { JoinOptions } from '../options';
+import { serviceIp } from '../service-ip';
+import { downloadCerts } from '../upload-certs';
+
+export function controlPlanePrepare(ctx: SimContext, o: JoinOptions, certificateKey: string, { config }: Discovered): void {
+  out('[download-certs] Downloading the certificates in Secret "kubeadm-certs" in the "kube-system" Namespace\n');
+  downloadCerts(ctx, certificateKey);
+  out('[download-certs] Saving the certificates to the folder: "/etc/kubernetes/pki"\n');
+  out('[certs] Using certificateDir folder "/etc/kubernetes/pki"\n');
+  createControlPlaneLeaves(pki(), { nodeName: o.nodeName, address: o.advertiseAddress, endpointHost: config.controlPlaneEndpoint.replace(/:\d+$/, ''), serviceIp: serviceIp(config.serviceSubnet), extraSans: config.certSans });
+  out('[certs] Valid certificates and keys now exist in "/etc/kubernetes/pki"\n');
+  out('[certs] Using the existing "sa" key\n');
+  out(`[kubeconfig] Generating kubeconfig files\n[kubeconfig] Using kubeconfig folder "${K8S_DIR}"\n`);
+  const written = writeControlPlaneKubeconfigs({
+    nodeName: o.nodeName,
+    clusterName: config.clusterName,
+    endpointUrl: `https://${config.controlPlaneEndpoint}`,
+    localUrl: `https://${o.advertiseAddress}:${o.bindPort}`,
+    kubernetesVersion: config.kubernetesVersion,
+    joining: true,
+  });
+  for (const f of written) out(`[kubeconfig] Writing "${f}" kubeconfig file\n`);
+  out(`[control-plane] Using manifest folder "${MANIFESTS_DIR}"\n`);
+  writeControlPlaneManifests({ address: o.advertiseAddress, bindPort: o.bindPort, kubernetesVersion: config.kubernetesVersion, serviceSubnet: config.serviceSubnet, podSubnet: config.podSubnet, clusterName: config.clusterName });
+  for (const c of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) out(`[control-plane] Creating static Pod manifest for "${c}"\n`);
+  out('[check-etcd] Checking that the etcd cluster is healthy\n');
+}
