@@ -154,3 +154,13 @@ test('a command whose stdout is a closed pipe dies at its first write with 141, 
   expect(r.stderr).toBe('');
   expect(existsSync(manifest)).toBe(true);
 });
+
+test('kubeadm reset of a control plane without an etcd manifest says the etcd member it may have announced stays', () => {
+  const manifest = path.join(root, 'etc', 'kubernetes', 'manifests', 'kube-apiserver.yaml');
+  mkdirSync(path.dirname(manifest), { recursive: true });
+  writeFileSync(manifest, 'kind: Pod\n');
+  const r = sim('kubeadm', 'reset', '-f');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('[reset] No etcd config found. Assuming external etcd\n[reset] Please, manually reset etcd to prevent further issues\n');
+  expect(existsSync(manifest)).toBe(false);
+});

@@ -49,6 +49,9 @@ export async function reset(p: ParsedArgs, ctx: SimContext): Promise<number> {
     } catch (err) {
       out(`W1123 [reset] Failed to remove etcd member: ${(err as Error).message}\nPlease manually remove this etcd member using etcdctl\n`);
     }
+  } else if (existsSync(hostPath('/etc/kubernetes/manifests/kube-apiserver.yaml'))) {
+    // A control plane whose join died before its etcd manifest: an etcd member it announced stays.
+    out('[reset] No etcd config found. Assuming external etcd\n[reset] Please, manually reset etcd to prevent further issues\n');
   }
   out('[reset] Stopping the kubelet service\n');
   await stopUnit('kubelet');
