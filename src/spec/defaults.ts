@@ -15,7 +15,7 @@ export const DEFAULTS = {
   dnsDomain: 'cluster.local',
   cni: 'calico',
   certificateKey: { ttl: '2h', renewBefore: '15m' },
-  joinToken: { ttl: '24h', renewBefore: '1h' },
+  joinToken: { ttl: '24h', renewBefore: '1h', keep: false },
   controlPlaneJoins: 'parallel',
   maxConcurrentJoins: 10,
   apiServerPort: 6443,

@@ -14,3 +14,18 @@ export function formatDuration(ms: number): string {
   }
   return `${ms}ms`;
 }
+
+/** A measured duration for people, to the second: `2s`, `1m 30s`, `4h 1s`. */
+export function formatElapsed(ms: number): string {
+  const total = Math.round(ms / 1000);
+  if (total === 0) return `${ms}ms`;
+  const parts = [
+    [Math.floor(total / 3600), 'h'],
+    [Math.floor((total % 3600) / 60), 'm'],
+    [total % 60, 's'],
+  ] as const;
+  return parts
+    .filter(([n]) => n > 0)
+    .map(([n, unit]) => `${n}${unit}`)
+    .join(' ');
+}

@@ -88,6 +88,8 @@ interface Issue {
   keys?: string[];
   expected?: string;
   values?: unknown[];
+  /** invalid_union: the issues of each alternative, paths relative to the union. */
+  errors?: Issue[][];
 }
 
 function valueAt(raw: unknown, path: PropertyKey[]): unknown {
@@ -100,6 +102,13 @@ function schemaProblem(issue: Issue, raw: unknown, found: Problems): void {
   const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
     for (const key of issue.keys ?? []) found.error([...path, key], `unknown field ${JSON.stringify(key)}`, 'key');
+    return;
+  }
+  if (issue.code === 'invalid_union' && issue.errors?.length) {
+    // Report the alternative that got furthest into the value (e.g. the object form once it is an object).
+    const depth = (issues: Issue[]) => Math.max(...issues.map((i) => i.path.length));
+    const best = issue.errors.reduce((a, b) => (depth(b) > depth(a) ? b : a));
+    for (const inner of best) schemaProblem({ ...inner, path: [...path, ...inner.path] }, raw, found);
     return;
   }
   const value = valueAt(raw, path);

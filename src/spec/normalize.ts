@@ -4,7 +4,7 @@ import { parseDuration } from './duration';
 import { DEFAULTS, BUILTIN_CNIS } from './defaults';
 import { controlPlanes, joinHostPort, parseEndpoint } from './hosts';
 import type { RawSpec, RawSsh } from './schema';
-import type { ClusterSpec, HostSpec, LifetimeSpec, LoadBalancerSpec, SshSpec } from './types';
+import type { ApprovalGate, ApprovalTimeouts, ClusterSpec, HostSpec, LifetimeSpec, LoadBalancerSpec, SshSpec } from './types';
 
 export interface NormalizeOptions {
   /** Directory of the spec file: relative paths resolve against it. */
@@ -67,6 +67,9 @@ export function normalize(raw: RawSpec, opts: NormalizeOptions): ClusterSpec {
     renewBeforeMs: ms(v?.renewBefore ?? d.renewBefore),
   });
   const cni = s.networking.cni ?? DEFAULTS.cni;
+  const approvals = (s.approvals ?? []).map((a) => (typeof a === 'string' ? { gate: a } : a));
+  const approvalTimeoutsMs: ApprovalTimeouts = {};
+  for (const a of approvals) if (a.timeout) approvalTimeoutsMs[a.gate] = ms(a.timeout);
 
   return {
     name: raw.metadata.name,
@@ -90,8 +93,9 @@ export function normalize(raw: RawSpec, opts: NormalizeOptions): ClusterSpec {
       scheduler: s.extraArgs?.scheduler ?? {},
     },
     certificateKey: lifetime(s.certificateKey, DEFAULTS.certificateKey),
-    joinToken: lifetime(s.joinToken, DEFAULTS.joinToken),
-    approvals: [...new Set(s.approvals ?? [])],
+    joinToken: { ...lifetime(s.joinToken, DEFAULTS.joinToken), keep: s.joinToken?.keep ?? DEFAULTS.joinToken.keep },
+    approvals: [...new Set<ApprovalGate>(approvals.map((a) => a.gate))],
+    approvalTimeoutsMs,
     controlPlaneJoins: etcd.topology === 'external' ? 'serial' : (s.controlPlaneJoins ?? DEFAULTS.controlPlaneJoins),
     workers: { maxConcurrentJoins: s.workers?.maxConcurrentJoins ?? DEFAULTS.maxConcurrentJoins },
     preflight: { fix: s.preflight?.fix ?? false, ignore: s.preflight?.ignore ?? [] },

@@ -54,6 +54,11 @@ const endpoint = z.string().refine(
 );
 
 const lifetime = z.strictObject({ ttl: duration.optional(), renewBefore: duration.optional() });
+const joinToken = lifetime.extend({ keep: z.boolean().optional() });
+
+const approvalGate = z.enum(['before-init', 'before-workers']);
+/** `before-init`, or `{ gate: before-init, timeout: 4h }`. */
+const approval = z.union([approvalGate, z.strictObject({ gate: approvalGate, timeout: duration.optional() })]);
 
 export const sshSchema = z.strictObject({
   user: pattern(PATTERNS.user, 'a valid user name').optional(),
@@ -120,8 +125,8 @@ export const specSchema = z.strictObject({
       .strictObject({ apiServer: extraArgs.optional(), controllerManager: extraArgs.optional(), scheduler: extraArgs.optional() })
       .optional(),
     certificateKey: lifetime.optional(),
-    joinToken: lifetime.optional(),
-    approvals: z.array(z.enum(['before-init', 'before-workers'])).optional(),
+    joinToken: joinToken.optional(),
+    approvals: z.array(approval).optional(),
     controlPlaneJoins: z.enum(['parallel', 'serial']).optional(),
     workers: z.strictObject({ maxConcurrentJoins: z.number().int().min(1).optional() }).optional(),
     preflight: z

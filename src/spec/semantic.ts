@@ -41,6 +41,23 @@ export function checkSemantics(root: unknown, problems: Problems): void {
   checkEtcd(spec, problems);
   checkLifetimes(spec, problems);
   checkKubeProxyMode(spec, problems);
+  checkApprovals(spec, problems);
+}
+
+/** A gate listed twice must not ask for two different timeouts. */
+function checkApprovals(spec: Obj, problems: Problems): void {
+  if (!Array.isArray(spec.approvals)) return;
+  const seen = new Map<string, { index: number; timeout?: string }>();
+  spec.approvals.forEach((entry: unknown, index) => {
+    const gate = str(entry) ?? str(obj(entry)?.gate);
+    if (!gate) return;
+    const timeout = str(obj(entry)?.timeout);
+    const first = seen.get(gate);
+    if (!first) seen.set(gate, { index, timeout });
+    else if (first.timeout !== timeout) {
+      problems.error(['spec', 'approvals', index], `gate ${gate} is already listed at approvals[${first.index}] with ${first.timeout ? `timeout ${first.timeout}` : 'no timeout'}; list each gate once`);
+    }
+  });
 }
 
 function checkKubeProxyMode(spec: Obj, problems: Problems): void {

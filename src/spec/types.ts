@@ -59,6 +59,14 @@ export interface LifetimeSpec {
   renewBeforeMs: number;
 }
 
+export interface JoinTokenSpec extends LifetimeSpec {
+  /** Keep one bootstrap token after the bring-up; false (and absent in specs from before the field) deletes them all. */
+  keep?: boolean;
+}
+
+/** How long the bring-up waits at each gate before it fails with GateTimedOut (ms); a gate left out waits for ever. */
+export type ApprovalTimeouts = Partial<Record<ApprovalGate, number>>;
+
 export interface ClusterSpec {
   name: string;
   kubernetesVersion: string;
@@ -77,8 +85,10 @@ export interface ClusterSpec {
     scheduler: Record<string, string>;
   };
   certificateKey: LifetimeSpec;
-  joinToken: LifetimeSpec;
+  joinToken: JoinTokenSpec;
   approvals: ApprovalGate[];
+  /** Absent in specs from before gate timeouts existed. */
+  approvalTimeoutsMs?: ApprovalTimeouts;
   controlPlaneJoins: 'parallel' | 'serial';
   workers: { maxConcurrentJoins: number };
   preflight: { fix: boolean; ignore: string[] };

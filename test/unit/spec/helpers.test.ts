@@ -1,4 +1,4 @@
-import { formatDuration, parseDuration } from '../../../src/spec/duration';
+import { formatDuration, formatElapsed, parseDuration } from '../../../src/spec/duration';
 import { joinHostPort, parseEndpoint } from '../../../src/spec/hosts';
 import { kubeadmApiFor } from '../../../src/render/kubeadm-api';
 
@@ -19,6 +19,10 @@ describe('durations', () => {
 
   it('formats back to the largest whole unit', () => {
     expect([7_200_000, 900_000, 1_500, 250].map(formatDuration)).toEqual(['2h', '15m', '1500ms', '250ms']);
+  });
+
+  it('formats a measured wait to the second', () => {
+    expect([2_016, 90_000, 14_401_000, 120].map(formatElapsed)).toEqual(['2s', '1m 30s', '4h 1s', '120ms']);
   });
 });
 

@@ -38,8 +38,9 @@ describe('loadSpecFile', () => {
       connectTimeoutMs: 10_000,
     });
     expect(spec.certificateKey).toEqual({ ttlMs: 7_200_000, renewBeforeMs: 900_000 });
-    expect(spec.joinToken).toEqual({ ttlMs: 86_400_000, renewBeforeMs: 3_600_000 });
+    expect(spec.joinToken).toEqual({ ttlMs: 86_400_000, renewBeforeMs: 3_600_000, keep: false });
     expect(spec.approvals).toEqual(['before-init', 'before-workers']);
+    expect(spec.approvalTimeoutsMs).toEqual({});
     expect(spec.networking.dnsDomain).toBe('cluster.local');
     expect(spec.cgroupDriver).toBe('systemd');
     expect(spec.kubeProxyMode).toBe('iptables');
@@ -84,6 +85,48 @@ describe('loadSpecFile', () => {
     expect(spec.networking.cni).toBe('/specs/cni/my.yaml');
     expect(spec.controlPlaneEndpoint).toBe('10.0.0.1:6443');
     expect(spec.loadBalancer).toEqual({ type: 'external' });
+  });
+});
+
+describe('approvals and join token', () => {
+  const spec = (extra: string) =>
+    base(`  kubernetesVersion: v1.30.2
+  networking: { podSubnet: 10.244.0.0/16, serviceSubnet: 10.96.0.0/12 }
+${extra}
+  hosts:
+    - { name: cp1, address: 10.0.0.1, role: control-plane }
+`);
+  const parse = (extra: string) => parseSpec(spec(extra), 'c.yaml', { baseDir: '/specs', homeDir: '/home/u' }).spec;
+
+  it('takes a gate as its name or as { gate, timeout }, in order, once each', () => {
+    const parsed = parse('  approvals: [{ gate: before-init, timeout: 4h }, before-workers, before-workers]');
+    expect(parsed.approvals).toEqual(['before-init', 'before-workers']);
+    expect(parsed.approvalTimeoutsMs).toEqual({ 'before-init': 4 * 3_600_000 });
+    expect(parse('  approvals: [{ gate: before-workers }]').approvalTimeoutsMs).toEqual({});
+  });
+
+  it('keeps one bootstrap token only when asked', () => {
+    expect(parse('  joinToken: { keep: true }').joinToken).toEqual({ ttlMs: 86_400_000, renewBeforeMs: 3_600_000, keep: true });
+    expect(parse('  joinToken: { ttl: 2h }').joinToken.keep).toBe(false);
+  });
+
+  it('says what is wrong with a gate, at the entry', () => {
+    expect(
+      problemsOf(spec(`  approvals:
+    - { gate: before-lunch }
+    - { gate: before-init, timeout: soon }
+    - { gate: before-workers, timeot: 1h }
+    - 42
+    - before-init
+  joinToken: { keep: maybe }`)),
+    ).toEqual([
+      'c.yaml:9:15: spec.approvals[0].gate: "before-lunch" is not one of "before-init", "before-workers"',
+      'c.yaml:10:37: spec.approvals[1].timeout: "soon" is not a duration (use e.g. 2h, 15m, 30s, 250ms)',
+      'c.yaml:11:31: spec.approvals[2].timeot: unknown field "timeot"',
+      'c.yaml:12:7: spec.approvals[3]: 42 is not one of "before-init", "before-workers"',
+      'c.yaml:13:7: spec.approvals[4]: gate before-init is already listed at approvals[1] with timeout soon; list each gate once',
+      'c.yaml:14:22: spec.joinToken.keep: expected boolean, got string',
+    ]);
   });
 });
 
