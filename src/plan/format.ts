@@ -1,7 +1,8 @@
+import { formatDuration } from '../spec/duration';
 import type { PlanStep } from './steps';
 
 function modeText(step: PlanStep): string {
-  if (step.gate) return 'approval gate';
+  if (step.gate) return step.gateTimeoutMs !== undefined ? `approval gate, times out after ${formatDuration(step.gateTimeoutMs)}` : 'approval gate';
   if (step.mode.kind === 'serial') return step.hosts.length > 1 ? 'serial' : 'single host';
   return step.mode.limit ? `parallel, ≤${step.mode.limit} at a time` : 'parallel';
 }

@@ -18,8 +18,10 @@ export interface BringUpTuning {
   controlPlaneJoinMaxAttempts: number;
   /** Attempts of the load-balancer probe before "the LB cannot reach the control planes". */
   probeMaxAttempts: number;
-  /** How long waitForNodeReady may poll for the first control plane. */
+  /** How long waitForNodeReady may poll for the first control plane, and verify-cluster for every node. */
   nodeReadyTimeoutMs: number;
+  /** How long verify-etcd polls until etcd is healthy (a member that just joined takes a moment). */
+  etcdHealthyTimeoutMs: number;
   /** How often a join may come back for fresh credentials before it counts as failed. */
   maxCredentialRenewalsPerJoin: number;
 }
@@ -69,6 +71,8 @@ export interface StepProgress {
 export interface PendingApproval {
   gate: ApprovalGate;
   since: string;
+  /** When the gate times out (GateTimedOut), if the spec sets a timeout for it. */
+  timesOutAt?: string;
 }
 
 export interface BringUpFailure {
@@ -155,6 +159,8 @@ export interface BringUpReport {
   timings: StepTiming[];
   failedWorkers: string[];
   renewals: CredentialRenewals;
+  /** Who decided each gate, when, and why. */
+  approvals: ApprovalDecision[];
 }
 
 export type BringUpResult =
@@ -170,3 +176,21 @@ export const rejectSignal = defineSignal<[RejectInput]>('rejectSignal');
 
 /** Failure type of a bring-up that failed; its message names step, host and error. */
 export const BRING_UP_FAILED = 'BringUpFailed';
+
+/** Failure type of a bring-up nobody approved or rejected in time; details carry a `GateTimeout`. */
+export const GATE_TIMED_OUT = 'GateTimedOut';
+
+export interface GateTimeout {
+  gate: ApprovalGate;
+  /** From the moment the gate started waiting until it gave up. */
+  waitedMs: number;
+  timeoutMs: number;
+}
+
+/**
+ * Update id of a decision: the same person deciding the same gate again (a retried command, a
+ * second `kubeha approve`) is the same update, which Temporal answers once.
+ */
+export function approvalUpdateId(decision: 'approve' | 'reject', gate: ApprovalGate, by: string): string {
+  return `${decision}/${gate}/${by}`;
+}

@@ -7,11 +7,13 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import { runPlanned } from '../plan/operation';
 import { KubehaCluster, KubehaPhase } from '../shared/search-attributes';
 import {
   approveSignal,
   approveUpdate,
   BRING_UP_FAILED,
+  GATE_TIMED_OUT,
   progressQuery,
   rejectSignal,
   rejectUpdate,
@@ -21,11 +23,12 @@ import {
   type StepId,
 } from '../shared/messages';
 import { bringUpActivities } from './bring-up/activities';
-import { ApprovalGates, GateRejected } from './bring-up/approvals';
-import type { BringUpContext, Phase } from './bring-up/context';
+import { ApprovalGates, GateRejected, GateTimedOut } from './bring-up/approvals';
+import type { BringUpContext } from './bring-up/context';
 import { StepFailed, describeFailure } from './bring-up/failures';
 import { hostsWithRole, settingsOf } from './bring-up/hosts';
-import { BRING_UP_PHASES } from './bring-up/phases';
+import { gateStepId } from './bring-up/phases/approval-gate';
+import { planBringUp } from './bring-up/plan';
 import { ProgressTracker } from './bring-up/progress';
 import { buildReport } from './bring-up/report';
 import { resolveTuning } from './bring-up/tuning';
@@ -42,22 +45,6 @@ function currentStep(progress: ProgressTracker): StepId {
   return running[running.length - 1]?.id ?? 'preflight';
 }
 
-async function runPhase(ctx: BringUpContext, phase: Phase): Promise<void> {
-  if (phase.shouldRun && !phase.shouldRun(ctx)) {
-    ctx.progress.setStepStatus(phase.id, 'skipped');
-    return;
-  }
-  ctx.progress.startStep(phase.id);
-  enterPhase(ctx, phase.id);
-  try {
-    await phase.run(ctx);
-  } catch (err) {
-    ctx.progress.setStepStatus(phase.id, err instanceof GateRejected ? 'succeeded' : 'failed');
-    throw err;
-  }
-  ctx.progress.setStepStatus(phase.id, 'succeeded');
-}
-
 /** One HA cluster, brought up as the runbook does it; id `bringUpWorkflowId(spec.name)`. */
 export async function bringUpCluster(input: BringUpInput): Promise<BringUpResult> {
   const { spec } = input;
@@ -66,13 +53,15 @@ export async function bringUpCluster(input: BringUpInput): Promise<BringUpResult
   if (!firstControlPlane) throw ApplicationFailure.nonRetryable(`cluster ${spec.name} has no control-plane host`, 'InvalidSpec');
   const progress = new ProgressTracker(spec.name, spec.hosts, input.requestedBy, now);
   const gates = new ApprovalGates(progress, now);
-  for (const phase of BRING_UP_PHASES) progress.declareStep(phase.id, phase.title);
+  // Every step of this run with its hosts, pending, before any starts: the same list `kubeha plan` prints.
+  const planned = planBringUp(spec);
+  for (const { description: step } of planned) progress.declareStep(step.id, step.title, step.hosts.map((h) => h.name));
 
   setHandler(progressQuery, () => progress.snapshot());
-  setHandler(approveUpdate, (req) => gates.approve(req), { validator: (req) => gates.validate(req, undefined) });
-  setHandler(rejectUpdate, (req) => gates.reject(req), { validator: (req) => gates.validate(req, { reason: req.reason }) });
-  setHandler(approveSignal, (req) => gates.tryDecide(() => gates.approve(req), () => gates.validate(req, undefined)));
-  setHandler(rejectSignal, (req) => gates.tryDecide(() => gates.reject(req), () => gates.validate(req, { reason: req.reason })));
+  setHandler(approveUpdate, (req) => gates.approve(req), { validator: (req) => gates.validate('approved', req) });
+  setHandler(rejectUpdate, (req) => gates.reject(req), { validator: (req) => gates.validate('rejected', req) });
+  setHandler(approveSignal, (req) => gates.tryDecide(() => gates.approve(req), () => gates.validate('approved', req)));
+  setHandler(rejectSignal, (req) => gates.tryDecide(() => gates.reject(req), () => gates.validate('rejected', req)));
 
   const ctx: BringUpContext = {
     spec,
@@ -87,7 +76,14 @@ export async function bringUpCluster(input: BringUpInput): Promise<BringUpResult
   upsertSearchAttributes([{ key: KubehaCluster, value: spec.name }]);
   const startedAt = now();
   try {
-    for (const phase of BRING_UP_PHASES) await runPhase(ctx, phase);
+    await runPlanned(planned, ctx, {
+      started(step) {
+        progress.startStep(step.id);
+        enterPhase(ctx, step.id);
+      },
+      succeeded: (step) => progress.setStepStatus(step.id, 'succeeded'),
+      failed: (step, err) => progress.setStepStatus(step.id, err instanceof GateRejected ? 'succeeded' : 'failed'),
+    });
   } catch (err) {
     if (err instanceof GateRejected) {
       progress.phase = 'rejected';
@@ -103,6 +99,12 @@ export async function bringUpCluster(input: BringUpInput): Promise<BringUpResult
       progress.phase = 'cancelled';
       enterPhase(ctx, 'cancelled');
       throw err;
+    }
+    if (err instanceof GateTimedOut) {
+      progress.failure = { step: gateStepId(err.timeout.gate), message: err.message };
+      progress.phase = 'failed';
+      enterPhase(ctx, 'failed');
+      throw ApplicationFailure.create({ type: GATE_TIMED_OUT, message: err.message, nonRetryable: true, details: [err.timeout] });
     }
     const failure: BringUpFailure =
       err instanceof StepFailed ? { step: err.step, host: err.host, message: err.detail } : { step: currentStep(progress), message: describeFailure(err) };

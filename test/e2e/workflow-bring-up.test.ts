@@ -1,12 +1,15 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { OperationError } from '../../src/client/errors';
+import { planSteps } from '../../src/plan/steps';
 import { KubehaPhase } from '../../src/shared/search-attributes';
-import type { BringUpProgress } from '../../src/shared/messages';
+import { approvalUpdateId, approveUpdate, GATE_TIMED_OUT, type BringUpProgress } from '../../src/shared/messages';
 import { bringUpWorkflowId } from '../../src/shared/workflow-ids';
 import { testEnv } from '../helpers/temporal';
 import { maxOverlap, type FakeCluster, type FakeOptions, type FakeSpecOptions } from './workflow-fakes';
-import { bundleWorkflows, FAST_TUNING as TUNING, harness as makeHarness, waitFor, type Harness } from './workflow-harness';
+import { bundleWorkflows, FAST_TUNING as TUNING, gatePending, harness as makeHarness, waitFor, type Harness } from './workflow-harness';
 
 jest.setTimeout(120_000);
 
@@ -59,7 +62,9 @@ it('runs the runbook in order: preflight and LB before init, joins after init, w
   expect(report.failedWorkers).toEqual([]);
   expect(report.etcdMembers.map((m) => m.name)).toEqual(['cp1', 'cp2', 'cp3']);
   expect(report.hosts.find((x) => x.name === 'w2')).toMatchObject({ role: 'worker', state: 'succeeded', version: 'v1.30.2', attempts: 1 });
-  expect(report.timings.find((t) => t.step === 'approve-before-init')?.status).toBe('skipped');
+  expect(report.timings.map((t) => t.step)).not.toContain('approve-before-init');
+  expect(report.timings.every((t) => t.status === 'succeeded')).toBe(true);
+  expect(report.approvals).toEqual([]);
 
   const description = await env.client.workflow.getHandle(bringUpWorkflowId(h.spec.name)).describe();
   expect(description.typedSearchAttributes.get(KubehaPhase)).toBe('done');
@@ -180,7 +185,7 @@ it('fails the bring-up naming the step, the control plane and its error', async 
 it('reports all preflight problems of all hosts together, including duplicates across hosts and clock offset', async () => {
   const h = await harness(
     { controlPlanes: 2, workers: 1, loadBalancer: 'external' },
-    { facts: { cp2: { productUuid: 'uuid-cp1' }, w1: { clockOffsetMs: 250 } } },
+    { facts: { cp2: { productUuid: 'uuid-cp1' }, w1: { clockOffsetMs: 1250 }, cp1: { clockOffsetMs: -900 } } },
   );
   await h.run(async () => {
     await h.client.startBringUp(h.spec, { tuning: TUNING });
@@ -188,7 +193,7 @@ it('reports all preflight problems of all hosts together, including duplicates a
     expect(failure.message).toMatch(/preflight: 3 problem\(s\) on 3 host\(s\)/);
     expect(failure.message).toMatch(/cp1: \[unique-product-uuid\] product_uuid uuid-cp1 is also used by cp2/);
     expect(failure.message).toMatch(/cp2: \[unique-product-uuid\]/);
-    expect(failure.message).toMatch(/w1: \[clock-offset\] clock is 250 ms off/);
+    expect(failure.message).toMatch(/w1: \[clock-offset\] clock is 1250 ms off the orchestrator's \(limit 1000 ms\)/);
     expect(h.fake.named('initControlPlane')).toHaveLength(0);
   });
 });
@@ -259,4 +264,102 @@ it('waits for freshly joined nodes to become Ready before declaring the cluster 
   expect(result.outcome).toBe('succeeded');
   expect(h.fake.named('verifyCluster')).toHaveLength(2);
   expect(progress.steps.find((s) => s.id === 'verify-cluster')?.hosts[0]).toMatchObject({ status: 'succeeded', attempts: 2, lastError: 'waiting for node(s) to be Ready: w1, w2 (check 1)' });
+});
+
+/** The steps and their hosts as the progress query shows them. */
+const declared = (p: BringUpProgress) => p.steps.map((s) => ({ id: s.id, title: s.title, hosts: s.hosts.map((x) => x.host) }));
+const planned = (h: Harness) => planSteps(h.spec).map((s) => ({ id: s.id, title: s.title, hosts: s.hosts }));
+
+describe('progress declares the plan', () => {
+  it('3+2 with both gates: before init, every step of `kubeha plan` is declared with its hosts, pending; approvals end up in the report', async () => {
+    const h = await harness({ controlPlanes: 3, workers: 2, approvals: ['before-init', 'before-workers'] });
+    const result = await h.run(async () => {
+      await h.client.startBringUp(h.spec, { tuning: TUNING });
+      await waitFor(gatePending(h, 'before-init'), 'gate before-init');
+      const atGate = await h.client.progress(h.spec.name);
+      expect(declared(atGate)).toEqual(planned(h));
+      expect(declared(atGate).map((s) => s.id)).toEqual([
+        'preflight',
+        'load-balancer',
+        'probe-load-balancer',
+        'approve-before-init',
+        'init',
+        'cni',
+        'join-control-planes',
+        'verify-etcd',
+        'approve-before-workers',
+        'join-workers',
+        'verify-cluster',
+      ]);
+      expect(atGate.steps.find((s) => s.id === 'join-workers')?.hosts).toEqual([
+        { host: 'w1', status: 'pending', attempts: 0 },
+        { host: 'w2', status: 'pending', attempts: 0 },
+      ]);
+      expect(atGate.steps.filter((s) => s.status === 'pending').map((s) => s.id)).toEqual(planned(h).slice(4).map((s) => s.id));
+
+      const first = await h.client.approve(h.spec.name, 'before-init', 'alice@ops', 'window open');
+      // The same person again (a retry, or the same command run twice): the decision already made, not an error.
+      expect(await h.client.approve(h.spec.name, 'before-init', 'alice@ops', 'window open')).toEqual(first);
+      const handle = env.client.workflow.getHandle(bringUpWorkflowId(h.spec.name));
+      const viaOtherId = await handle.executeUpdate(approveUpdate, { args: [{ gate: 'before-init', by: 'alice@ops' }], updateId: 'another-id' });
+      expect(viaOtherId).toEqual(first);
+      await expect(h.client.approve(h.spec.name, 'before-init', 'mallory@ops')).rejects.toThrow(/gate before-init is not pending \(already approved by alice@ops/);
+      // A decision refused by the validator does not use up its update id.
+      await expect(h.client.approve(h.spec.name, 'before-workers', 'bob@ops')).rejects.toThrow(/gate before-workers is not pending/);
+      await waitFor(gatePending(h, 'before-workers'), 'gate before-workers');
+      await h.client.approve(h.spec.name, 'before-workers', 'bob@ops');
+      return h.client.result(h.spec.name);
+    });
+    if (result.outcome !== 'succeeded') throw new Error(`expected success, got ${JSON.stringify(result)}`);
+    expect(result.report.approvals).toEqual([
+      { decision: 'approved', gate: 'before-init', by: 'alice@ops', comment: 'window open', at: expect.any(String) },
+      { decision: 'approved', gate: 'before-workers', by: 'bob@ops', at: expect.any(String) },
+    ]);
+    expect(approvalUpdateId('approve', 'before-init', 'alice@ops')).toBe('approve/before-init/alice@ops');
+  });
+
+  it('3+0 with before-workers: the gate has nothing to hold, so neither the plan nor the run has it', async () => {
+    const h = await harness({ controlPlanes: 3, workers: 0, approvals: ['before-workers'] }, { delays: { preflight: 1_500 } });
+    const [early, result] = await h.run(async () => {
+      await h.client.startBringUp(h.spec, { tuning: TUNING });
+      const p = await waitFor(async () => {
+        const progress = await h.client.progress(h.spec.name);
+        return progress.steps.length > 0 ? progress : undefined;
+      }, 'the declared steps');
+      return [p, await h.client.result(h.spec.name)] as const;
+    });
+    expect(h.fake.named('initControlPlane')).toHaveLength(1);
+    expect(early.steps.find((s) => s.id === 'init')?.status).toBe('pending');
+    expect(declared(early)).toEqual(planned(h));
+    expect(declared(early).map((s) => s.id)).not.toContain('approve-before-workers');
+    expect(result.outcome).toBe('succeeded');
+  });
+});
+
+it('a gate nobody decides within its timeout ends the bring-up with GateTimedOut naming the gate and the wait', async () => {
+  const h = await harness({ controlPlanes: 1, workers: 1, approvals: ['before-init'], approvalTimeoutsMs: { 'before-init': 2_000 } });
+  await h.run(async () => {
+    await h.client.startBringUp(h.spec, { tuning: TUNING });
+    const atGate = await waitFor(async () => {
+      const p = await h.client.progress(h.spec.name);
+      return p.pendingApprovals.length ? p : undefined;
+    }, 'gate before-init');
+    expect(atGate.pendingApprovals[0]?.timesOutAt).toEqual(expect.any(String));
+    const failure = await env.client.workflow
+      .getHandle(bringUpWorkflowId(h.spec.name))
+      .result()
+      .catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const cause = (failure as WorkflowFailedError).cause;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect((cause as ApplicationFailure).type).toBe(GATE_TIMED_OUT);
+    expect(cause?.message).toMatch(/^gate before-init timed out: nobody approved or rejected it within 2s \(waited 2s\)/);
+    expect((cause as ApplicationFailure).details?.[0]).toEqual({ gate: 'before-init', timeoutMs: 2_000, waitedMs: expect.any(Number) });
+    expect(((cause as ApplicationFailure).details?.[0] as { waitedMs: number }).waitedMs).toBeGreaterThanOrEqual(2_000);
+    const progress = await h.client.progress(h.spec.name);
+    expect(progress).toMatchObject({ phase: 'failed', pendingApprovals: [], failure: { step: 'approve-before-init' } });
+    expect(progress.steps.find((s) => s.id === 'approve-before-init')?.status).toBe('failed');
+    await expect(h.client.result(h.spec.name)).rejects.toThrow(/bring-up of .* failed: gate before-init timed out/);
+    expect(h.fake.named('initControlPlane')).toHaveLength(0);
+  });
 });

@@ -121,8 +121,8 @@ it('up --follow prints the approval command, approve lets it finish, status --js
     expect(approveOut.text()).toContain(`gate before-init of ${name} approved by dave@ops`);
     await up;
     expect(out.text()).toContain(`gate before-init approved by dave@ops (go)`);
-    expect(out.text()).toMatch(/Join the other control planes: succeeded/);
-    expect(out.text().indexOf('approved by dave@ops')).toBeLessThan(out.text().indexOf('Initialize the first control plane: succeeded'));
+    expect(out.text()).toMatch(/Join 2 control planes in parallel, each with its kube-vip static pod: succeeded/);
+    expect(out.text().indexOf('approved by dave@ops')).toBeLessThan(out.text().indexOf('kubeadm init on cp1 (uploads certificates, mints a join token; then kube-vip moves from super-admin.conf to admin.conf): succeeded'));
     expect(out.text()).toMatch(/cp2: join-control-planes succeeded/);
     expect(out.text()).toContain(`cluster ${name} is up: 4/4 hosts, 3 etcd members`);
 

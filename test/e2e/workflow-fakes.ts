@@ -183,7 +183,9 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
             roles: h.role === 'control-plane' ? ['control-plane'] : [],
             version: spec.kubernetesVersion,
           })),
-        controlPlanePods: [],
+        controlPlanePods: spec.hosts
+          .filter((h) => h.role === 'control-plane' && joined.has(h.name))
+          .flatMap((h) => ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map((c) => ({ namespace: 'kube-system', name: `${c}-${h.name}`, node: h.name, phase: 'Running' }))),
         readyz: 'ok',
       })),
   };

@@ -1,7 +1,11 @@
-import { ApplicationFailure, condition } from '@temporalio/workflow';
-import { APPROVAL_GATES, type ApprovalDecision, type ApproveInput, type RejectInput } from '../../shared/messages';
+import { ApplicationFailure, condition, patched } from '@temporalio/workflow';
+import { APPROVAL_GATES, type ApprovalDecision, type ApproveInput, type GateTimeout, type RejectInput } from '../../shared/messages';
+import { formatDuration, formatElapsed } from '../../spec/duration';
 import type { ApprovalGate } from '../../spec/types';
 import type { ProgressTracker } from './progress';
+
+/** A gate with a timeout waits on a timer; histories from before that never had one. */
+export const GATE_TIMEOUT_PATCH = 'gate-timeout';
 
 /** Thrown out of a gate when someone rejected it; the workflow turns it into a `rejected` result. */
 export class GateRejected extends Error {
@@ -10,6 +14,19 @@ export class GateRejected extends Error {
     this.name = 'GateRejected';
   }
 }
+
+/** Thrown out of a gate nobody decided within its timeout; the workflow fails with GateTimedOut. */
+export class GateTimedOut extends Error {
+  constructor(readonly timeout: GateTimeout) {
+    super(
+      `gate ${timeout.gate} timed out: nobody approved or rejected it within ${formatDuration(timeout.timeoutMs)} ` +
+        `(waited ${formatElapsed(timeout.waitedMs)}); start the bring-up again and approve in time, or raise the gate's timeout in the spec`,
+    );
+    this.name = 'GateTimedOut';
+  }
+}
+
+type Kind = ApprovalDecision['decision'];
 
 /** Approval gates: which are pending, who decided what, and the wait itself. */
 export class ApprovalGates {
@@ -21,22 +38,28 @@ export class ApprovalGates {
   ) {}
 
   /** Synchronous: an update validator must throw before any work starts. */
-  validate(input: { gate: unknown; by?: unknown }, extra: { reason?: unknown } | undefined): void {
+  validate(kind: Kind, input: { gate: unknown; by?: unknown; reason?: unknown }): void {
     if (typeof input.gate !== 'string' || !(APPROVAL_GATES as readonly string[]).includes(input.gate)) {
       throw ApplicationFailure.nonRetryable(`unknown gate ${JSON.stringify(input.gate)}; gates are ${APPROVAL_GATES.join(', ')}`, 'UnknownGate');
     }
     if (typeof input.by !== 'string' || input.by.trim() === '') {
       throw ApplicationFailure.nonRetryable('an approval decision needs `by` (who decided)', 'InvalidApproval');
     }
-    if (extra && (typeof extra.reason !== 'string' || extra.reason.trim() === '')) {
+    if (kind === 'rejected' && (typeof input.reason !== 'string' || input.reason.trim() === '')) {
       throw ApplicationFailure.nonRetryable('a rejection needs a reason', 'InvalidApproval');
     }
-    if (!this.progress.isPending(input.gate as ApprovalGate)) {
+    const gate = input.gate as ApprovalGate;
+    const earlier = this.decided.get(gate);
+    // The same person deciding the same way again (a retry) gets the decision already made.
+    if (earlier && earlier.decision === kind && earlier.by === input.by) return;
+    if (!this.progress.isPending(gate)) {
       const pending = this.progress.pendingApprovals.map((p) => p.gate);
-      throw ApplicationFailure.nonRetryable(
-        `gate ${input.gate} is not pending${pending.length ? ` (pending: ${pending.join(', ')})` : ' (nothing is waiting for approval now)'}`,
-        'GateNotPending',
-      );
+      const why = earlier
+        ? ` (already ${earlier.decision} by ${earlier.by} at ${earlier.at})`
+        : pending.length
+          ? ` (pending: ${pending.join(', ')})`
+          : ' (nothing is waiting for approval now)';
+      throw ApplicationFailure.nonRetryable(`gate ${gate} is not pending${why}`, 'GateNotPending');
     }
   }
 
@@ -62,16 +85,34 @@ export class ApprovalGates {
     if (!this.decided.has(decision.gate)) {
       this.decided.set(decision.gate, decision);
       this.progress.approvals.push(decision);
-      const index = this.progress.pendingApprovals.findIndex((p) => p.gate === decision.gate);
-      if (index >= 0) this.progress.pendingApprovals.splice(index, 1);
+      this.dropPending(decision.gate);
     }
     return this.decided.get(decision.gate) as ApprovalDecision;
   }
 
-  /** Holds until the gate is decided; throws GateRejected on reject. */
-  async wait(gate: ApprovalGate): Promise<ApprovalDecision> {
-    this.progress.pendingApprovals.push({ gate, since: this.now() });
-    await condition(() => this.decided.has(gate));
+  private dropPending(gate: ApprovalGate): void {
+    const index = this.progress.pendingApprovals.findIndex((p) => p.gate === gate);
+    if (index >= 0) this.progress.pendingApprovals.splice(index, 1);
+  }
+
+  /**
+   * Holds until the gate is decided; throws GateRejected on reject, and GateTimedOut when
+   * `timeoutMs` is set and passes first.
+   */
+  async wait(gate: ApprovalGate, timeoutMs?: number): Promise<ApprovalDecision> {
+    const startedMs = Date.now();
+    const decided = () => this.decided.has(gate);
+    // patched() only where a timeout is asked for, so histories without one keep their commands.
+    const timeout = timeoutMs !== undefined && patched(GATE_TIMEOUT_PATCH) ? timeoutMs : undefined;
+    this.progress.pendingApprovals.push({ gate, since: this.now(), ...(timeout !== undefined ? { timesOutAt: new Date(startedMs + timeout).toISOString() } : {}) });
+    if (timeout !== undefined) {
+      if (!(await condition(decided, timeout))) {
+        this.dropPending(gate);
+        throw new GateTimedOut({ gate, timeoutMs: timeout, waitedMs: Date.now() - startedMs });
+      }
+    } else {
+      await condition(decided);
+    }
     const decision = this.decided.get(gate) as ApprovalDecision;
     if (decision.decision === 'rejected') throw new GateRejected(decision);
     return decision;

@@ -1,6 +1,7 @@
 import type { ClusterReport, ClusterSettings, EtcdReport } from '../../activities/types';
+import type { DeclaredPhase, PhaseDescription, PlannedPhase } from '../../plan/operation';
 import type { BringUpTuning, StepId } from '../../shared/messages';
-import type { ClusterSpec, HostSpec } from '../../spec/types';
+import type { ApprovalGate, ClusterSpec, HostSpec } from '../../spec/types';
 import type { ActivityProxies } from './activities';
 import type { ApprovalGates } from './approvals';
 import type { CredentialKeeper } from './credentials';
@@ -22,10 +23,10 @@ export interface BringUpContext {
   cluster?: ClusterReport;
 }
 
-/** One runbook step. `shouldRun` false marks it skipped. */
-export interface Phase {
-  id: StepId;
-  title: string;
-  shouldRun?(ctx: BringUpContext): boolean;
-  run(ctx: BringUpContext): Promise<void>;
-}
+/** What one bring-up phase does for a spec: its step id, title, hosts, mode and gate. */
+export type BringUpStep = PhaseDescription<StepId, ApprovalGate>;
+
+/** One runbook step: describes itself from the spec, and runs as described. */
+export type BringUpPhase = DeclaredPhase<ClusterSpec, BringUpContext, BringUpStep>;
+
+export type PlannedBringUpPhase = PlannedPhase<BringUpContext, BringUpStep>;

@@ -35,21 +35,31 @@ export class ProgressTracker {
     private readonly now: () => string,
   ) {}
 
-  declareStep(id: StepId, title: string): void {
-    this.steps.push({ id, title, status: 'pending', hosts: [] });
+  /** A step of this run with the hosts it will act on, all pending. */
+  declareStep(id: StepId, title: string, hosts: string[] = []): void {
+    this.steps.push({ id, title, status: 'pending', hosts: hosts.map((host) => ({ host, status: 'pending', attempts: 0 })) });
   }
 
   step(id: StepId): StepProgress {
-    const step = this.steps.find((s) => s.id === id);
+    const step = this.findStep(id);
     if (!step) throw new Error(`unknown step ${id}`);
     return step;
   }
 
-  startStep(id: StepId, hosts: string[] = []): void {
+  /** Undefined when the step is not part of this run. */
+  findStep(id: StepId): StepProgress | undefined {
+    return this.steps.find((s) => s.id === id);
+  }
+
+  /** Hosts that failed in `id`, none when the step is not part of this run. */
+  failedHosts(id: StepId): string[] {
+    return (this.findStep(id)?.hosts ?? []).filter((h) => h.status === 'failed').map((h) => h.host);
+  }
+
+  startStep(id: StepId): void {
     const step = this.step(id);
     step.status = 'running';
     step.startedAt = this.now();
-    step.hosts = hosts.map((host) => ({ host, status: 'pending', attempts: 0 }));
     this.phase = id;
   }
 

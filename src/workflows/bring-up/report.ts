@@ -33,7 +33,8 @@ export function buildReport(ctx: BringUpContext, startedAt: string, endedAt: str
     hosts,
     etcdMembers: ctx.etcd?.members ?? [],
     timings,
-    failedWorkers: ctx.progress.step('join-workers').hosts.filter((h) => h.status === 'failed').map((h) => h.host),
+    failedWorkers: ctx.progress.failedHosts('join-workers'),
     renewals: { ...ctx.progress.renewals },
+    approvals: [...ctx.progress.approvals],
   };
 }

@@ -6,6 +6,7 @@ export const DEFAULT_TUNING: BringUpTuning = {
   controlPlaneJoinMaxAttempts: 10,
   probeMaxAttempts: 6,
   nodeReadyTimeoutMs: 10 * 60_000,
+  etcdHealthyTimeoutMs: 2 * 60_000,
   maxCredentialRenewalsPerJoin: 3,
 };
 

@@ -1,5 +1,11 @@
 import type { PreflightReport } from '../../../src/activities/types';
-import { crossHostProblems, formatProblems, preflightProblems } from '../../../src/workflows/bring-up/preflight-checks';
+import {
+  clockJudgementChanged,
+  crossHostProblems,
+  formatProblems,
+  MAX_CLOCK_OFFSET_MS,
+  preflightProblems,
+} from '../../../src/workflows/bring-up/preflight-checks';
 
 function report(host: string, facts: Partial<PreflightReport['facts']> = {}, problems: PreflightReport['problems'] = []): PreflightReport {
   return {
@@ -11,7 +17,7 @@ function report(host: string, facts: Partial<PreflightReport['facts']> = {}, pro
 }
 
 it('finds no problem on distinct hosts with synced clocks', () => {
-  expect(crossHostProblems([report('a'), report('b'), report('c', { clockOffsetMs: -99 })])).toEqual([]);
+  expect(crossHostProblems([report('a'), report('b'), report('c', { clockOffsetMs: -1000 }), report('d', { clockOffsetMs: 999 })])).toEqual([]);
 });
 
 it('names every host sharing a hostname, MAC or product_uuid, and the others it collides with', () => {
@@ -24,13 +30,14 @@ it('names every host sharing a hostname, MAC or product_uuid, and the others it 
   ]);
 });
 
-it('flags clock offsets of 100 ms or more in either direction', () => {
-  const problems = crossHostProblems([report('a', { clockOffsetMs: 100 }), report('b', { clockOffsetMs: -150.4 }), report('c', { clockOffsetMs: 99.9 })]);
+it('flags clock offsets beyond the one limit (1 s, where etcd warns of clock drift) in either direction', () => {
+  expect(MAX_CLOCK_OFFSET_MS).toBe(1_000);
+  const problems = crossHostProblems([report('a', { clockOffsetMs: 1001 }), report('b', { clockOffsetMs: -1500.4 }), report('c', { clockOffsetMs: 1000 })]);
   expect(problems.map((p) => [p.host, p.check])).toEqual([
     ['a', 'clock-offset'],
     ['b', 'clock-offset'],
   ]);
-  expect(problems[1]?.message).toMatch(/clock is -150 ms off/);
+  expect(problems[1]?.message).toMatch(/clock is -1500 ms off the orchestrator's \(limit 1000 ms\)/);
 });
 
 it('aggregates unreachable hosts, per-host and cross-host problems, minus ignored checks', () => {
@@ -43,9 +50,22 @@ it('aggregates unreachable hosts, per-host and cross-host problems, minus ignore
   expect(formatProblems(problems)).toMatch(/^4 problem\(s\) on 3 host\(s\):\n {2}c: \[reachable\] connect ETIMEDOUT\n/);
 });
 
-it('does not repeat a clock problem the host check already reported, and ignores checks case-insensitively', () => {
+it("judges the clock from the facts alone: the activity's own ClockOffset problem is not repeated, and ignoring either name ignores it", () => {
   const a = report('a', { clockOffsetMs: 4000 }, [{ check: 'ClockOffset', message: 'the host clock is 4000 ms off' }]);
-  expect(crossHostProblems([a, report('b')])).toEqual([]);
+  expect(preflightProblems([a], [], []).map((p) => p.check)).toEqual(['clock-offset']);
+  expect(preflightProblems([report('b', {}, [{ check: 'ClockOffset', message: 'off' }])], [], [])).toEqual([]);
   expect(preflightProblems([a], [], ['clockoffset'])).toEqual([]);
+  expect(preflightProblems([a], [], ['Clock-Offset'])).toEqual([]);
   expect(preflightProblems([a], [{ host: 'c', check: 'reachable', message: 'refused' }], ['all']).map((p) => p.host)).toEqual(['c']);
+});
+
+it('replays bring-ups from before the one limit with their rule (100 ms, deferring to the activity)', () => {
+  const slightlyOff = report('a', { clockOffsetMs: 150 });
+  expect(clockJudgementChanged([report('b', { clockOffsetMs: 99 })])).toBe(false);
+  expect(clockJudgementChanged([slightlyOff])).toBe(true);
+  expect(preflightProblems([slightlyOff], [], [])).toEqual([]);
+  expect(preflightProblems([slightlyOff], [], [], { legacyClock: true }).map((p) => p.check)).toEqual(['clock-offset']);
+  const reported = report('c', { clockOffsetMs: 4000 }, [{ check: 'ClockOffset', message: 'off' }]);
+  expect(preflightProblems([reported], [], [], { legacyClock: true }).map((p) => p.check)).toEqual(['ClockOffset']);
+  expect(preflightProblems([reported], [], ['clock-offset'], { legacyClock: true }).map((p) => p.check)).toEqual(['ClockOffset']);
 });

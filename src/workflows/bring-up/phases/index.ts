@@ -1,4 +1,5 @@
-import type { Phase } from '../context';
+import { workers } from '../../../spec/hosts';
+import type { BringUpPhase } from '../context';
 import { approvalGate } from './approval-gate';
 import { initControlPlane } from './init-control-plane';
 import { installCni } from './install-cni';
@@ -10,8 +11,11 @@ import { probeLoadBalancer } from './probe-load-balancer';
 import { verifyCluster } from './verify-cluster';
 import { verifyEtcd } from './verify-etcd';
 
-/** The HA runbook, top to bottom. */
-export const BRING_UP_PHASES: readonly Phase[] = [
+/** Holds the workers' joins; with no workers there is nothing to hold, so it is not part of the run. */
+export const approveBeforeWorkers = approvalGate('before-workers', (spec) => workers(spec).length > 0);
+
+/** The HA runbook, top to bottom: what `kubeha plan` prints, progress declares and the workflow runs. */
+export const BRING_UP_PHASES: readonly BringUpPhase[] = [
   preflight,
   configureLoadBalancer,
   probeLoadBalancer,
@@ -20,7 +24,7 @@ export const BRING_UP_PHASES: readonly Phase[] = [
   installCni,
   joinControlPlanes,
   verifyEtcd,
-  approvalGate('before-workers'),
+  approveBeforeWorkers,
   joinWorkers,
   verifyCluster,
 ];

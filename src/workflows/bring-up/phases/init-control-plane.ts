@@ -1,20 +1,31 @@
-import type { BringUpContext, Phase } from '../context';
+import { firstControlPlane } from '../../../spec/hosts';
+import { minorOf } from '../../../spec/version';
+import type { BringUpPhase } from '../context';
 import { CredentialKeeper } from '../credentials';
 import { StepFailed } from '../failures';
-import { forEachHost } from '../fan-out';
+import { forEachHost, onlyHost } from '../fan-out';
 import { hostInput } from '../hosts';
 
 /** 4. `kubeadm init --upload-certs` on the first control plane; the activity is idempotent and the workflow runs it once. */
-export const initControlPlane: Phase = {
-  id: 'init',
-  title: 'Initialize the first control plane',
-  async run(ctx: BringUpContext) {
-    const host = ctx.firstControlPlane;
+export const initControlPlane: BringUpPhase = {
+  describe(spec) {
+    const first = firstControlPlane(spec);
+    const kubeVipSwitch =
+      spec.loadBalancer.type === 'kube-vip' && minorOf(spec.kubernetesVersion) >= 29 ? '; then kube-vip moves from super-admin.conf to admin.conf' : '';
+    return {
+      id: 'init',
+      title: `kubeadm init on ${first.name} (uploads certificates, mints a join token${kubeVipSwitch})`,
+      hosts: [first],
+      mode: { kind: 'serial' },
+    };
+  },
+  async run(ctx, self) {
+    const host = onlyHost(self);
     const mintedAt = Date.now();
-    const [outcome] = await forEachHost(ctx, 'init', [host], (h) =>
+    const [outcome] = await forEachHost(ctx, self, (h) =>
       ctx.acts.initControlPlane.executeWithOptions({ summary: `kubeadm init on ${h.name}` }, [hostInput(ctx, h)]),
     );
-    if (!outcome || !outcome.ok) throw new StepFailed('init', host.name, outcome && !outcome.ok ? outcome.error : 'no result');
+    if (!outcome || !outcome.ok) throw new StepFailed(self.id, host.name, outcome && !outcome.ok ? outcome.error : 'no result');
     ctx.credentials = new CredentialKeeper(
       outcome.value,
       mintedAt,

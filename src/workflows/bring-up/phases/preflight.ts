@@ -1,16 +1,21 @@
+import { patched } from '@temporalio/workflow';
 import type { PreflightReport } from '../../../activities/types';
-import type { BringUpContext, Phase } from '../context';
+import type { BringUpPhase } from '../context';
 import { StepFailed } from '../failures';
 import { forEachHost } from '../fan-out';
 import { hostInput } from '../hosts';
-import { formatProblems, preflightProblems, type HostProblem } from '../preflight-checks';
+import { CLOCK_LIMIT_PATCH, clockJudgementChanged, formatProblems, preflightProblems, type HostProblem } from '../preflight-checks';
 
 /** 1. Every host checked in parallel; all problems of all hosts reported together. */
-export const preflight: Phase = {
-  id: 'preflight',
-  title: 'Preflight checks',
-  async run(ctx: BringUpContext) {
-    const outcomes = await forEachHost(ctx, 'preflight', ctx.spec.hosts, (host) =>
+export const preflight: BringUpPhase = {
+  describe: (spec) => ({
+    id: 'preflight',
+    title: `Preflight checks${spec.preflight.fix ? ' (fixing what can be fixed)' : ''}`,
+    hosts: [...spec.hosts],
+    mode: { kind: 'parallel' },
+  }),
+  async run(ctx, self) {
+    const outcomes = await forEachHost(ctx, self, (host) =>
       ctx.acts.preflight.executeWithOptions({ summary: `preflight ${host.name}` }, [{ ...hostInput(ctx, host), fix: ctx.spec.preflight.fix }]),
     );
     const reports: PreflightReport[] = [];
@@ -23,12 +28,13 @@ export const preflight: Phase = {
         unreachable.push({ host: outcome.host.name, check: 'reachable', message: outcome.error });
       }
     }
-    const problems = preflightProblems(reports, unreachable, ctx.spec.preflight.ignore);
+    const legacyClock = clockJudgementChanged(reports) && !patched(CLOCK_LIMIT_PATCH);
+    const problems = preflightProblems(reports, unreachable, ctx.spec.preflight.ignore, { legacyClock });
     for (const problem of problems) {
-      const entry = ctx.progress.host('preflight', problem.host);
+      const entry = ctx.progress.host(self.id, problem.host);
       entry.status = 'failed';
       entry.lastError ??= `[${problem.check}] ${problem.message}`;
     }
-    if (problems.length > 0) throw new StepFailed('preflight', undefined, formatProblems(problems));
+    if (problems.length > 0) throw new StepFailed(self.id, undefined, formatProblems(problems));
   },
 };
