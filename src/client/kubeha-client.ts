@@ -11,6 +11,7 @@ import { KubehaCluster, KubehaPhase } from '../shared/search-attributes';
 import { DEFAULT_TASK_QUEUE } from '../shared/task-queue';
 import { bringUpWorkflowId } from '../shared/workflow-ids';
 import {
+  approvalUpdateId,
   approveUpdate,
   progressQuery,
   rejectUpdate,
@@ -117,9 +118,16 @@ export class KubehaClient {
     }
   }
 
+  /**
+   * Approves `gate` as `by`. Idempotent: the update id is derived from gate and approver, so a
+   * retry (or a second `kubeha approve` by the same person) gets the decision already made.
+   */
   async approve(cluster: string, gate: ApprovalGate, by: string, comment?: string): Promise<ApprovalDecision> {
     try {
-      return await this.handle(cluster).executeUpdate(approveUpdate, { args: [{ gate, by, ...(comment ? { comment } : {}) }] });
+      return await this.handle(cluster).executeUpdate(approveUpdate, {
+        args: [{ gate, by, ...(comment ? { comment } : {}) }],
+        updateId: approvalUpdateId('approve', gate, by),
+      });
     } catch (err) {
       throw this.explain(cluster, err);
     }
@@ -127,7 +135,7 @@ export class KubehaClient {
 
   async reject(cluster: string, gate: ApprovalGate, by: string, reason: string): Promise<ApprovalDecision> {
     try {
-      return await this.handle(cluster).executeUpdate(rejectUpdate, { args: [{ gate, by, reason }] });
+      return await this.handle(cluster).executeUpdate(rejectUpdate, { args: [{ gate, by, reason }], updateId: approvalUpdateId('reject', gate, by) });
     } catch (err) {
       throw this.explain(cluster, err);
     }

@@ -1,4 +1,4 @@
-import type { BringUpProgress, BringUpResult, HostProgress, StepProgress } from '../shared/messages';
+import type { BringUpProgress, BringUpResult, HostProgress, PendingApproval, StepProgress } from '../shared/messages';
 
 /** Text for the CLI: what changed between two progress snapshots, the status table, the approval commands. */
 
@@ -6,6 +6,10 @@ function hostLine(step: StepProgress, host: HostProgress): string {
   const attempts = host.attempts > 1 ? ` (attempt ${host.attempts})` : '';
   const error = host.status === 'failed' && host.lastError ? `: ${host.lastError}` : '';
   return `  ${host.host}: ${step.id} ${host.status}${attempts}${error}`;
+}
+
+function timesOut(pending: PendingApproval): string {
+  return pending.timesOutAt ? ` (the bring-up fails at ${pending.timesOutAt} unless someone decides)` : '';
 }
 
 export function approvalCommands(cluster: string, gate: string): string[] {
@@ -34,7 +38,7 @@ export function progressChanges(previous: BringUpProgress | undefined, next: Bri
   }
   for (const pending of next.pendingApprovals) {
     if (previous?.pendingApprovals.some((p) => p.gate === pending.gate)) continue;
-    lines.push(`waiting for approval of gate ${pending.gate}:`, ...approvalCommands(next.cluster, pending.gate));
+    lines.push(`waiting for approval of gate ${pending.gate}${timesOut(pending)}:`, ...approvalCommands(next.cluster, pending.gate));
   }
   if (next.failure && !previous?.failure) {
     lines.push(`FAILED at ${next.failure.step}${next.failure.host ? ` on ${next.failure.host}` : ''}: ${next.failure.message}`);
@@ -52,7 +56,7 @@ export function statusText(progress: BringUpProgress, workflowStatus: string): s
   if (progress.failure) {
     lines.push(`failed at ${progress.failure.step}${progress.failure.host ? ` on ${progress.failure.host}` : ''}: ${progress.failure.message}`);
   }
-  for (const p of progress.pendingApprovals) lines.push(`waiting for approval of gate ${p.gate} since ${p.since}:`, ...approvalCommands(progress.cluster, p.gate));
+  for (const p of progress.pendingApprovals) lines.push(`waiting for approval of gate ${p.gate} since ${p.since}${timesOut(p)}:`, ...approvalCommands(progress.cluster, p.gate));
   lines.push('', ...table([['HOST', 'ROLE', 'STATE', 'STEP'], ...progress.hosts.map((h) => [h.name, h.role, h.state, h.step ?? '-'])]));
   if (progress.etcdMembers?.length) {
     lines.push('', ...table([['ETCD MEMBER', 'ID', 'STARTED', 'LEARNER', 'PEER URLS'], ...progress.etcdMembers.map((m) => [m.name || '(unstarted)', m.id, String(m.started), String(m.isLearner), m.peerURLs.join(',')])]));
