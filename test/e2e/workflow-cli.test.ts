@@ -198,7 +198,9 @@ it('keeps join tokens and certificate keys out of the history in plaintext (code
     await runUp({ file, stdout: new PassThrough(), stderr: new PassThrough(), ...flags });
   });
   const minted = lastFake?.keysMinted ?? [];
-  expect(minted.length).toBeGreaterThanOrEqual(2);
+  // init's key, then re-uploaded with the same key after it expired: it went through the history twice.
+  expect(minted.length).toBeGreaterThanOrEqual(1);
+  expect(lastFake?.named('uploadCerts').length).toBeGreaterThanOrEqual(1);
   const histories = [`kubeha-bringup-${name}`, `kubeha-bringup-${name}-join-cp2`, `kubeha-bringup-${name}-join-w1`];
   for (const id of histories) {
     const text = historyText(await env.client.workflow.getHandle(id).fetchHistory());
