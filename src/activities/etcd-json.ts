@@ -2,7 +2,7 @@
  * etcdctl 3.4/3.5 `-w json` output. Member and leader IDs are uint64 JSON numbers that lose
  * precision as JS numbers, so they are quoted before parsing.
  */
-import type { EtcdEndpointStatus, EtcdMember, EtcdReport } from './types';
+import type { EtcdEndpointStatus, EtcdMember } from './types';
 
 function quoteIds(json: string): string {
   return json.replace(/"(ID|id|member_id|cluster_id|leader|memberID)"\s*:\s*(\d+)/g, '"$1":"$2"');
@@ -81,38 +81,4 @@ export function parseEndpoints(statusText: string, healthText: string): EtcdEndp
     byEndpoint.set(endpoint, entry);
   }
   return [...byEndpoint.values()].sort((a, b) => a.endpoint.localeCompare(b.endpoint));
-}
-
-/** What is wrong with a stacked etcd of `controlPlanes`; empty when healthy. */
-export function etcdProblems(report: EtcdReport, controlPlanes: string[]): string[] {
-  const problems: string[] = [];
-  for (const name of controlPlanes) {
-    const members = report.members.filter((m) => m.name === name);
-    if (members.length === 0) problems.push(`no etcd member named ${name}`);
-    else if (members.length > 1) problems.push(`${members.length} etcd members named ${name}`);
-    else if (members[0]?.isLearner) problems.push(`etcd member ${name} is still a learner`);
-  }
-  for (const m of report.members) {
-    if (!m.started) problems.push(`etcd member ${m.id} (${m.peerURLs.join(',')}) was added but never started`);
-    else if (!controlPlanes.includes(m.name)) problems.push(`etcd member ${m.name} is not a control plane of the spec`);
-  }
-  for (const e of report.endpoints) if (!e.healthy) problems.push(`${e.endpoint} is unhealthy${e.error ? `: ${e.error}` : ''}`);
-  const leaders = report.endpoints.filter((e) => e.isLeader).length;
-  if (leaders !== 1) problems.push(`${leaders} leaders, expected exactly 1`);
-  const terms = new Set(report.endpoints.filter((e) => e.raftTerm > 0).map((e) => e.raftTerm));
-  if (terms.size > 1) problems.push(`endpoints disagree on the raft term (${[...terms].join(', ')})`);
-  return problems;
-}
-
-export function etcdTable(report: EtcdReport): string {
-  const rows = [['MEMBER', 'NAME', 'STARTED', 'LEARNER', 'PEER URLS']];
-  for (const m of report.members) rows.push([m.id, m.name || '-', String(m.started), String(m.isLearner), m.peerURLs.join(',')]);
-  const rows2 = [['ENDPOINT', 'HEALTHY', 'LEADER', 'RAFT TERM', 'VERSION', 'ERROR']];
-  for (const e of report.endpoints) rows2.push([e.endpoint, String(e.healthy), String(e.isLeader), String(e.raftTerm), e.version, e.error ?? '']);
-  return `${table(rows)}\n${table(rows2)}`;
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
 }

@@ -50,12 +50,19 @@ export const tokenCreate = defineScript<{ ttlSeconds: number }>('kubeadm-token-c
   body: ({ ttlSeconds }) => sh`kubeadm token create --kubeconfig ${q(ADMIN_CONF)} --ttl ${q(`${ttlSeconds}s`)} --print-join-command`,
 });
 
+/** kubeadm's description of the token whose TTL the kubeadm-certs Secret lives by. */
+const CERTS_PROXY_TOKEN = 'Proxy for managing TTL for the kubeadm-certs secret';
+
 /** Deletes bootstrap tokens by id (the public half) and the uploaded-certs Secret; both idempotent. */
 export const revokeJoinCredentials = defineScript<{ tokenIds: string[]; certificateSecret: boolean; files: string[] }>('revoke-join-credentials', {
   body: ({ tokenIds, certificateSecret, files }) => {
     const parts: Quoted[] = [];
     if (files.length) parts.push(sh`rm -f -- ${qAll(files)}`);
-    if (certificateSecret) parts.push(sh`kubectl --kubeconfig ${q(ADMIN_CONF)} -n kube-system delete secret kubeadm-certs --ignore-not-found`);
+    if (certificateSecret) {
+      // kubeadm makes the Secret owned by a TTL "proxy" token (no usages); deleting the token deletes the Secret too.
+      parts.push(sh`kubeadm token list --kubeconfig ${q(ADMIN_CONF)} | awk ${q(`index($0, "${CERTS_PROXY_TOKEN}") { split($1, t, "."); print t[1] }`)} | while read -r id; do kubeadm token delete --kubeconfig ${q(ADMIN_CONF)} "$id" >/dev/null; done`);
+      parts.push(sh`kubectl --kubeconfig ${q(ADMIN_CONF)} -n kube-system delete secret kubeadm-certs --ignore-not-found`);
+    }
     for (const id of tokenIds) {
       parts.push(sh`out=$(kubeadm token delete --kubeconfig ${q(ADMIN_CONF)} ${q(id)} 2>&1) || case "$out" in *'not found'*) ;; *) echo "$out" >&2; exit 1;; esac`);
     }

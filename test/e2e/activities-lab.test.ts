@@ -80,7 +80,7 @@ it('installs kube-vip once', async () => {
   await expect(acts.installKubeVip(input('cp1'))).resolves.toEqual({ changed: false });
 });
 
-it('initializes the first control plane once; a second call only mints credentials', async () => {
+it('initializes the first control plane once; a second call returns the same credentials without running kubeadm init', async () => {
   const first = await acts.initControlPlane(input('cp1'));
   expect(first.alreadyInitialized).toBe(false);
   expect(first.token.token).toMatch(/^[a-z0-9]{6}\.[a-z0-9]{16}$/);
@@ -88,7 +88,10 @@ it('initializes the first control plane once; a second call only mints credentia
   expect(first.certificateKey.key).toMatch(/^[a-f0-9]{64}$/);
   const second = await acts.initControlPlane(input('cp1'));
   expect(second.alreadyInitialized).toBe(true);
-  expect(second.certificateKey.key).not.toBe(first.certificateKey.key);
+  expect(second.certificateKey.key).toBe(first.certificateKey.key);
+  expect(second.token.token).toBe(first.token.token);
+  expect((await lab.host('cp1').run('cat /var/lib/kubeha/runs/kubeadm-init/exit')).stdout.trim()).toBe('0');
+  expect((await lab.host('cp1').run('ls /var/lib/kubeha/runs')).stdout.trim()).toBe('kubeadm-init');
   token = second.token;
   certificateKey = second.certificateKey;
 });
@@ -97,7 +100,8 @@ it('applies the CNI and joins a control plane and a worker, idempotently', async
   await acts.applyCni(input('cp1'));
   // Lab time runs 600x faster (24 h token = 144 s, 2 h key = 12 s): mint both right before joining.
   token = await acts.createJoinToken(input('cp1'));
-  const key = await acts.uploadCerts(input('cp1'));
+  const key = await acts.uploadCerts({ ...input('cp1'), certificateKey });
+  expect(key.key).toBe(certificateKey.key);
   await expect(retried(() => acts.joinNode({ ...input('cp2'), as: 'control-plane', token, certificateKey: key }))).resolves.toEqual({ alreadyJoined: false });
   await expect(acts.joinNode({ ...input('w1'), as: 'worker', token })).resolves.toEqual({ alreadyJoined: false });
   await expect(acts.joinNode({ ...input('w1'), as: 'worker', token })).resolves.toEqual({ alreadyJoined: true });
@@ -105,9 +109,9 @@ it('applies the CNI and joins a control plane and a worker, idempotently', async
   expect(node).toMatchObject({ name: 'w1', ready: true });
 });
 
-it('an expired certificate key fails a control-plane join non-retryably; a fresh one succeeds', async () => {
+it('an expired certificate key fails a control-plane join non-retryably; re-uploading with the same key fixes it', async () => {
   token = await acts.createJoinToken(input('cp1'));
-  certificateKey = await acts.uploadCerts(input('cp1'));
+  certificateKey = await acts.uploadCerts({ ...input('cp1'), certificateKey });
   await lab.expireCertificateKey();
   const error = (await acts.joinNode({ ...input('cp3'), as: 'control-plane', token, certificateKey }).catch((e: unknown) => e)) as ApplicationFailure;
   expect(error).toBeInstanceOf(ApplicationFailure);
@@ -115,8 +119,9 @@ it('an expired certificate key fails a control-plane join non-retryably; a fresh
   expect(error.type).toBe('CertificateKeyExpired');
   expect(error.nonRetryable).toBe(true);
   expect(error.message).not.toContain(certificateKey.key);
-  const fresh = await acts.uploadCerts(input('cp1'));
-  await expect(retried(() => acts.joinNode({ ...input('cp3'), as: 'control-plane', token, certificateKey: fresh }))).resolves.toEqual({ alreadyJoined: false });
+  const again = await acts.uploadCerts({ ...input('cp1'), certificateKey });
+  expect(again.key).toBe(certificateKey.key);
+  await expect(retried(() => acts.joinNode({ ...input('cp3'), as: 'control-plane', token, certificateKey }))).resolves.toEqual({ alreadyJoined: false });
   await acts.waitForNodeReady({ ...input('cp1'), node: 'cp3', timeoutMs: 60_000 });
   const report = await acts.verifyCluster(input('cp2'));
   expect(report.readyz).toBe('ok');

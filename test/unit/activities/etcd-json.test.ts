@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { etcdProblems, etcdTable, parseEndpoints, parseMembers } from '../../../src/activities/etcd-json';
+import { parseEndpoints, parseMembers } from '../../../src/activities/etcd-json';
+// The one judge of etcd health (the activity only reports facts), fed here with real etcdctl output.
+import { etcdProblems, etcdTable } from '../../../src/workflows/bring-up/etcd-checks';
 
 // Captured from the real etcd 3.4.23 / etcdctl on this machine (see the fixture names).
 const fixture = (name: string): string => readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
@@ -30,12 +32,13 @@ describe('etcdctl JSON', () => {
     expect(report.endpoints[0]).toMatchObject({ healthy: false, isLeader: true, error: 'context deadline exceeded' });
     const problems = etcdProblems(report, ['cp1', 'cp2', 'cp3']);
     expect(problems).toEqual([
-      'no etcd member named cp2',
-      'no etcd member named cp3',
-      'etcd member 9b72627f6d7a3fda (http://127.0.5.201:23800) was added but never started',
-      'http://127.0.5.200:23790 is unhealthy: context deadline exceeded',
+      '2 members, expected 3',
+      'no member named cp2',
+      'no member named cp3',
+      'member 9b72627f6d7a3fda (http://127.0.5.201:23800) is not started',
+      'endpoint http://127.0.5.200:23790 is unhealthy: context deadline exceeded',
     ]);
-    expect(etcdTable(report)).toMatch(/MEMBER\s+NAME\s+STARTED/);
+    expect(etcdTable(report)).toMatch(/9b72627f6d7a3fda \(unstarted\)\s+started=false/);
   });
 
   it('flags learners, two leaders and split raft terms', () => {
@@ -48,9 +51,9 @@ describe('etcdctl JSON', () => {
       ],
     };
     expect(etcdProblems(report, ['cp1', 'cp2'])).toEqual([
-      'etcd member cp2 is still a learner',
+      'member cp2 is still a learner',
       '2 leaders, expected exactly 1',
-      'endpoints disagree on the raft term (3, 4)',
+      'endpoints disagree on the raft term: 3, 4',
     ]);
   });
 
