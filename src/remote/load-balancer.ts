@@ -8,10 +8,13 @@ export const ensureServices = defineScript<{ services: string[]; restart: boolea
   },
 });
 
-/** Exit 0: connected; `refused` on stdout: nothing listens; exit 124: timeout. */
+/**
+ * Prints `connected`, `refused` (nothing listens), `timeout` or `error <rc>: <output>`. The inner
+ * bash gets host and port as positional parameters, never as part of its script text.
+ */
 export const probeTcp = defineScript<{ host: string; port: number; timeoutSeconds: number }>('probe-load-balancer', {
   body: ({ host, port, timeoutSeconds }) => sh`set +e
-out=$(timeout ${timeoutSeconds} bash -c ${q(`</dev/tcp/${host}/${port}`)} 2>&1); rc=$?
+out=$(timeout ${timeoutSeconds} bash -c '<"/dev/tcp/$1/$2"' kubeha-probe ${q(host)} ${port} 2>&1); rc=$?
 if [ "$rc" -eq 0 ]; then echo connected; exit 0; fi
 case "$out" in *"Connection refused"*) echo refused; exit 0;; esac
 if [ "$rc" -eq 124 ]; then echo timeout; exit 0; fi

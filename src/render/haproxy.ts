@@ -1,4 +1,5 @@
 import { joinHostPort } from '../spec/hosts';
+import { assertClusterName, assertHost, assertIp, assertNodeName, assertPort } from './assert';
 import type { RenderCluster } from './cluster';
 import { apiServerBindPort } from './kubeadm-init';
 
@@ -16,10 +17,17 @@ export function haproxyLoadBalancer(cluster: RenderCluster): HaproxyLoadBalancer
  */
 export function renderHaproxyCfg(cluster: RenderCluster): string {
   const lb = haproxyLoadBalancer(cluster);
-  const backendPort = apiServerBindPort(cluster);
-  const servers = cluster.controlPlanes.map((h) => `    server ${h.name} ${joinHostPort(h.address, backendPort)} check verify none fall 3 rise 2`);
+  const name = assertClusterName('cluster name', cluster.name);
+  const vip = assertIp('loadBalancer.vip', lb.vip);
+  const port = assertPort('loadBalancer.port', lb.port);
+  const backendPort = assertPort('API server port', apiServerBindPort(cluster));
+  const servers = cluster.controlPlanes.map((h) => {
+    const server = assertNodeName('control-plane name', h.name);
+    const address = assertHost(`address of ${server}`, h.address);
+    return `    server ${server} ${joinHostPort(address, backendPort)} check verify none fall 3 rise 2`;
+  });
   return [
-    `# Rendered by kubeha for cluster ${cluster.name}. Do not edit: re-run kubeha.`,
+    `# Rendered by kubeha for cluster ${name}. Do not edit: re-run kubeha.`,
     'global',
     '    log stdout format raw local0',
     '    daemon',
@@ -37,7 +45,7 @@ export function renderHaproxyCfg(cluster: RenderCluster): string {
     '    timeout check           10s',
     '',
     'frontend apiserver',
-    `    bind ${joinHostPort(lb.vip, lb.port)}`,
+    `    bind ${joinHostPort(vip, port)}`,
     '    mode tcp',
     '    option tcplog',
     '    default_backend apiserverbackend',

@@ -1,5 +1,7 @@
+import { q } from '../ssh/quote';
 import { joinHostPort } from '../spec/hosts';
 import type { HostSpec } from '../spec/types';
+import { assertClusterName, assertInteger, assertInterface, assertIp, assertNodeName, assertOneOf, assertPort } from './assert';
 import type { RenderCluster } from './cluster';
 import { haproxyLoadBalancer } from './haproxy';
 
@@ -26,11 +28,17 @@ export function vrrpRole(loadBalancerHosts: HostSpec[], host: HostSpec): VrrpRol
 /** keepalived.conf for one load-balancer host, after kubeadm's "HA considerations". */
 export function renderKeepalivedConf(cluster: RenderCluster, host: HostSpec, role: VrrpRole): string {
   const lb = haproxyLoadBalancer(cluster);
-  const { state, priority } = role;
+  const name = assertClusterName('cluster name', cluster.name);
+  const routerId = assertNodeName('load-balancer host name', host.name);
+  const state = assertOneOf('VRRP state', role.state, ['MASTER', 'BACKUP'] as const);
+  const priority = assertInteger('VRRP priority', role.priority, 1, 254);
+  const iface = assertInterface('loadBalancer.interface', lb.interface);
+  const virtualRouterId = assertInteger('loadBalancer.virtualRouterId', lb.virtualRouterId, 1, 255);
+  const vip = assertIp('loadBalancer.vip', lb.vip);
   return [
-    `! Rendered by kubeha for cluster ${cluster.name} on ${host.name}. Do not edit: re-run kubeha.`,
+    `! Rendered by kubeha for cluster ${name} on ${routerId}. Do not edit: re-run kubeha.`,
     'global_defs {',
-    `    router_id ${host.name}`,
+    `    router_id ${routerId}`,
     '    enable_script_security',
     '    script_user root',
     '}',
@@ -44,12 +52,12 @@ export function renderKeepalivedConf(cluster: RenderCluster, host: HostSpec, rol
     '',
     'vrrp_instance VI_1 {',
     `    state ${state}`,
-    `    interface ${lb.interface}`,
-    `    virtual_router_id ${lb.virtualRouterId}`,
+    `    interface ${iface}`,
+    `    virtual_router_id ${virtualRouterId}`,
     `    priority ${priority}`,
     '    advert_int 1',
     '    virtual_ipaddress {',
-    `        ${lb.vip}`,
+    `        ${vip}`,
     '    }',
     '    track_script {',
     '        check_apiserver',
@@ -59,21 +67,30 @@ export function renderKeepalivedConf(cluster: RenderCluster, host: HostSpec, rol
   ].join('\n');
 }
 
-/** The health check keepalived runs: the API server answers through HAProxy on the VIP while this host holds it. */
+/**
+ * The health check keepalived runs as root every few seconds: the API server answers through
+ * HAProxy on the VIP while this host holds it. Values enter the script only as single-quoted
+ * assignments; the logic reads them from variables.
+ */
 export function renderCheckApiserverScript(cluster: RenderCluster): string {
   const lb = haproxyLoadBalancer(cluster);
-  const url = `https://${joinHostPort(lb.vip, lb.port)}/healthz`;
+  const name = assertClusterName('cluster name', cluster.name);
+  const vip = assertIp('loadBalancer.vip', lb.vip);
+  const port = assertPort('loadBalancer.port', lb.port);
   return [
     '#!/bin/sh',
-    `# Rendered by kubeha for cluster ${cluster.name}.`,
+    `# Rendered by kubeha for cluster ${name}.`,
+    '',
+    `vip=${q(vip)}`,
+    `url=${q(`https://${joinHostPort(vip, port)}/healthz`)}`,
     '',
     'errorExit() {',
     '    echo "*** $*" 1>&2',
     '    exit 1',
     '}',
     '',
-    `if ip addr | grep -q -F ' ${lb.vip}/'; then`,
-    `    curl -sfk --max-time 2 '${url}' -o /dev/null || errorExit 'Error GET ${url}'`,
+    'if ip addr | grep -q -F " $vip/"; then',
+    '    curl -sfk --max-time 2 "$url" -o /dev/null || errorExit "Error GET $url"',
     'fi',
     '',
   ].join('\n');

@@ -39,7 +39,8 @@ export interface SshRunner {
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 
-const writeFileScript = defineScript<{ path: string; mode: string }>('write-file', {
+/** Replaces `path` atomically with stdin, only when content or mode differ. */
+export const writeFileScript = defineScript<{ path: string; mode: string }>('write-file', {
   body: ({ path, mode }) => sh`target=${q(path)}
 dir=$(dirname -- "$target")
 mkdir -p -- "$dir"

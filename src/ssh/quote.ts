@@ -10,6 +10,8 @@ export type Quoted = string & { readonly [quotedBrand]: true };
 
 export function q(value: string | number): Quoted {
   const text = String(value);
+  // A shell word cannot hold NUL: the command line would be cut there, silently changing it.
+  if (text.includes('\0')) throw new Error('a value passed to a remote shell contains a NUL character');
   return `'${text.replace(/'/g, `'\\''`)}'` as Quoted;
 }
 

@@ -7,7 +7,7 @@ import { loadSpecFile } from '../../../src/spec/load';
 import { renderPlanFiles } from '../../../src/render/plan-files';
 import { renderKubeadmInit } from '../../../src/render/kubeadm-init';
 import { renderKubeadmJoin } from '../../../src/render/kubeadm-join';
-import { renderKubeVipManifest } from '../../../src/render/kube-vip';
+import { kubeVipNeedsSuperAdminDuringInit, renderKubeVipManifest } from '../../../src/render/kube-vip';
 import { EQUAL_BACKUP, renderCheckApiserverScript, renderKeepalivedConf, vrrpRole } from '../../../src/render/keepalived';
 import type { ClusterSpec } from '../../../src/spec/types';
 import { clusterSettings } from '../../../src/spec/hosts';
@@ -123,6 +123,17 @@ describe('kube-vip manifest', () => {
     expect(volume(renderKubeVipManifest({ ...clusterSettings(spec), kubernetesVersion: 'v1.28.9' }, k8s01!))).toBe('/etc/kubernetes/admin.conf');
     const env = Object.fromEntries(parse(renderKubeVipManifest(clusterSettings(spec), k8s02!)).spec.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value]));
     expect(env).toMatchObject({ vip_arp: 'true', cp_enable: 'true', vip_leaderelection: 'true', vip_address: '192.168.0.100', vip_interface: 'eth0', port: '6443' });
+  });
+
+  it('is re-rendered for the first control plane after init without super-admin.conf anywhere (v1.29+)', async () => {
+    const cluster = clusterSettings(await example('ha-3-masters'));
+    const [k8s01, k8s02] = cluster.controlPlanes;
+    expect(kubeVipNeedsSuperAdminDuringInit(cluster, k8s01!)).toBe(true);
+    expect(kubeVipNeedsSuperAdminDuringInit(cluster, k8s02!)).toBe(false);
+    expect(kubeVipNeedsSuperAdminDuringInit({ ...cluster, kubernetesVersion: 'v1.28.9' }, k8s01!)).toBe(false);
+    const after = renderKubeVipManifest(cluster, k8s01!, { afterInit: true });
+    expect(after).not.toContain('super-admin');
+    expect(after).toBe(renderKubeVipManifest(cluster, k8s02!).replace(/k8s02/g, 'k8s01'));
   });
 });
 

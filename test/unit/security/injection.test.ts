@@ -1,0 +1,391 @@
+/**
+ * Hostile strings ($(), backticks, quotes, newlines, spaces, unicode) go into every field of
+ * every remote script template (src/remote, src/ssh) and every renderer (src/render). Scripts
+ * are rendered and executed in bash with harmless stub commands: no injected command may run.
+ * Renderers either refuse the value or carry it only as an inert token.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { parseAllDocuments } from 'yaml';
+import type { ClusterSettings } from '../../../src/activities/types';
+import { RenderInputError } from '../../../src/render/assert';
+import { renderHaproxyCfg } from '../../../src/render/haproxy';
+import { renderCheckApiserverScript, renderKeepalivedConf } from '../../../src/render/keepalived';
+import { renderKubeVipManifest } from '../../../src/render/kube-vip';
+import { renderKubeadmInit } from '../../../src/render/kubeadm-init';
+import { renderKubeadmJoin } from '../../../src/render/kubeadm-join';
+import { kubeadmInitCommand, kubeadmInitFinishCommand, kubeadmJoinCommand, kubeadmJoinFinishCommand } from '../../../src/remote/kubeadm';
+import { section } from '../../../src/remote/sections';
+import { killCommand, wrapCommand } from '../../../src/ssh/command';
+import type { Quoted, Script, ScriptTemplate } from '../../../src/ssh/quote';
+import { defineScript, q, sh } from '../../../src/ssh/quote';
+import type { HostSpec, SshSpec } from '../../../src/spec/types';
+import { ShellSandbox, type Script as SandboxScript } from './shell-sandbox';
+
+const ROOT = path.join(__dirname, '../../..');
+const NUM_RUNS = Number(process.env.KUBEHA_FC_RUNS ?? 15);
+
+// ---------------------------------------------------------------------------------------------
+// Hostile values: every one carries an attempt to run `touch "$KUBEHA_MARKER"`.
+
+const TOUCH = 'touch "$KUBEHA_MARKER"';
+const INJECTIONS = [
+  `$(${TOUCH})`,
+  `\`${TOUCH}\``,
+  `;${TOUCH};`,
+  `'; ${TOUCH}; '`,
+  `"; ${TOUCH}; "`,
+  `'$(${TOUCH})'`,
+  `"$(${TOUCH})"`,
+  `\n${TOUCH}\n`,
+  `\r\n${TOUCH} #`,
+  `| ${TOUCH}`,
+  `&& ${TOUCH}`,
+  `\${IFS}$(${TOUCH})`,
+  `'"'"'; ${TOUCH}; '"'"'`,
+  `\\'; ${TOUCH}; #`,
+  `x/$(${TOUCH})/y`,
+  `-o ProxyCommand=${TOUCH}`,
+  `--foo=$(${TOUCH})`,
+  `$'\\x27'; ${TOUCH}`,
+];
+const FRAGMENTS = ["'", '"', '\\', ' ', '\t', '\n', '$', '`', ';', '&', '|', '<', '>', '(', ')', '{', '}', '*', '?', '[', ']', '~', '#', '!', '%', '=', '-', '--', '..', '/', 'é', 'ß', '💥', '中文', '\u202e', '\u00a0', '\u2028', '$IFS', 'EOF'];
+
+const piece = fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ unit: 'grapheme', maxLength: 3 }).filter((s) => !s.includes('\0')));
+const hostile: fc.Arbitrary<string> = fc
+  .tuple(fc.array(piece, { maxLength: 3 }), fc.constantFrom(...INJECTIONS), fc.array(piece, { maxLength: 3 }))
+  .map(([before, injection, after]) => [...before, injection, ...after].join(''));
+
+// ---------------------------------------------------------------------------------------------
+// Every script template: found by walking the modules' exports, each given bases to vary.
+
+const SCRIPT_DIRS = ['src/remote', 'src/ssh'];
+
+function isTemplate(value: unknown): value is ScriptTemplate<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as ScriptTemplate<unknown>).render === 'function' && typeof (value as ScriptTemplate<unknown>).name === 'string';
+}
+
+function exportedTemplates(): Map<string, ScriptTemplate<unknown>> {
+  const found = new Map<string, ScriptTemplate<unknown>>();
+  for (const dir of SCRIPT_DIRS) {
+    for (const file of fs.readdirSync(path.join(ROOT, dir)).filter((f) => f.endsWith('.ts'))) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mod = require(path.join(ROOT, dir, file)) as Record<string, unknown>;
+      for (const value of Object.values(mod)) if (isTemplate(value)) found.set(value.name, value);
+    }
+  }
+  return found;
+}
+
+const etcd = { endpoint: 'https://127.0.0.1:2379', caFile: '/etc/kubernetes/pki/etcd/ca.crt', certFile: '/etc/kubernetes/pki/etcd/healthcheck-client.crt', keyFile: '/etc/kubernetes/pki/etcd/healthcheck-client.key' };
+const initCommand = kubeadmInitCommand({ config: '/etc/kubeha/kubeadm-init.yaml', ignore: ['NumCPU'] });
+
+/**
+ * Inputs each template is rendered from: every string leaf (also inside arrays and nested
+ * objects) is replaced by the hostile value in turn. `fragments` names leaves that are already
+ * quoted shell (the caller builds them with sh/q), fed separately below.
+ */
+const TEMPLATE_INPUTS: Record<string, { bases: object[]; fragments?: string[] }> = {
+  'write-file': { bases: [{ path: '/etc/kubeha/x.yaml', mode: '600' }] },
+  'ensure-services': { bases: [{ services: ['haproxy', 'keepalived'], restart: true }, { services: ['haproxy'], restart: false }] },
+  'probe-load-balancer': { bases: [{ host: '10.0.0.10', port: 6443, timeoutSeconds: 1 }] },
+  'etcd-state': { bases: [etcd] },
+  'kubectl-apply-cni': { bases: [{ source: '/etc/kubeha/cni.yaml' }] },
+  'kubectl-wait-node': { bases: [{ node: 'cp1', timeoutSeconds: 5 }] },
+  'cluster-state': { bases: [{ readyzUrl: 'https://10.0.0.11:6443/readyz' }] },
+  clock: { bases: [{}] },
+  'preflight-facts': { bases: [{ criSocketPath: '/run/containerd/containerd.sock' }] },
+  'preflight-fix': { bases: [{ swap: true, modules: true, sysctl: true }] },
+  'detached-state': { bases: [{ unit: 'kubeadm-init' }] },
+  'detached-start': {
+    bases: [{ unit: 'kubeadm-init', command: initCommand, removeWhenDone: '/etc/kubeha/kubeadm-init.yaml' }, { unit: 'kubeadm-join', command: initCommand }],
+    fragments: ['command'],
+  },
+  'detached-log': { bases: [{ unit: 'kubeadm-init', lines: 20 }] },
+  'detached-stop': { bases: [{ unit: 'kubeadm-init' }] },
+  'kubeadm-host-facts': { bases: [{ unit: 'kubeadm-init', readyzUrl: 'https://10.0.0.11:6443/readyz', etcd }, { unit: 'kubeadm-init', readyzUrl: 'https://10.0.0.11:6443/readyz' }] },
+  'cluster-membership': { bases: [{ node: 'cp2', server: 'https://10.0.0.11:6443', etcd }] },
+  'kubeadm-reset': { bases: [{ criSocket: 'unix:///run/containerd/containerd.sock', unit: 'kubeadm-join' }] },
+  'kubeadm-upload-certs': { bases: [{ config: '/etc/kubeha/kubeadm-upload-certs.yaml' }] },
+  'kubeadm-token-create': { bases: [{ ttlSeconds: 3600 }] },
+  'revoke-join-credentials': { bases: [{ tokenIds: ['abcdef', 'ghijkl'], certificateSecret: true, files: ['/etc/kubeha/kubeadm-join.yaml'] }] },
+  'read-ca-cert': { bases: [{}] },
+  'read-file-if-present': { bases: [{ path: '/etc/kubeha/kubeadm-init.yaml' }] },
+  'forget-node': { bases: [{ node: 'cp2', peerUrl: 'https://10.0.0.12:2380', server: 'https://10.0.0.11:6443', etcd }, { node: 'w1', peerUrl: 'x', server: 'https://10.0.0.11:6443' }] },
+};
+
+/** Commands built outside a template (then run through `detached-start` or the SSH wrapper). */
+const COMMAND_BUILDERS: Record<string, (v: string) => Quoted[]> = {
+  kubeadmInitCommand: (v) => [kubeadmInitCommand({ config: v, ignore: [] }), kubeadmInitCommand({ config: '/c', ignore: [v, 'NumCPU'] })],
+  kubeadmInitFinishCommand: (v) => [kubeadmInitFinishCommand({ config: v })],
+  kubeadmJoinCommand: (v) => [kubeadmJoinCommand({ config: v, ignore: [v] })],
+  kubeadmJoinFinishCommand: (v) => [kubeadmJoinFinishCommand({ config: v })],
+};
+
+/** Copies of `base` with one string leaf replaced by `value`, for every leaf outside `skip`. */
+function variants(base: unknown, value: string, skip: string[] = [], at = ''): unknown[] {
+  if (typeof base === 'string') return skip.includes(at) ? [] : [value];
+  if (Array.isArray(base)) return base.flatMap((item, i) => variants(item, value, skip, at).map((v) => base.map((b, j) => (i === j ? v : b))));
+  if (typeof base === 'object' && base !== null) {
+    return Object.entries(base).flatMap(([k, child]) => variants(child, value, skip, at ? `${at}.${k}` : k).map((v) => ({ ...base, [k]: v })));
+  }
+  return [];
+}
+
+/**
+ * Templates known to paste a value one shell level too shallow, owned elsewhere and reported:
+ * checked by their own `it.failing` below, so the fix turns that test red and this entry is removed.
+ */
+const KNOWN_UNSAFE = new Set(['kubeadm-upload-certs']);
+
+function renderAll(value: string, include: (template: string) => boolean = (t) => !KNOWN_UNSAFE.has(t)): SandboxScript[] {
+  const scripts: SandboxScript[] = [];
+  const add = (id: string, script: Script | Quoted): void => {
+    scripts.push({ id: `${String(scripts.length).padStart(3, '0')}-${id.replace(/[^\w-]/g, '_')}`, text: typeof script === 'string' ? script : script.text });
+  };
+  for (const [name, template] of templates) {
+    if (!include(name)) continue;
+    const { bases, fragments } = TEMPLATE_INPUTS[name] as { bases: object[]; fragments?: string[] };
+    for (const base of bases) for (const input of variants(base, value, fragments)) add(name, template.render(input));
+  }
+  if (!include('detached-start')) return scripts;
+  const detachedStart = templates.get('detached-start') as ScriptTemplate<{ unit: string; command: Quoted }>;
+  for (const [name, build] of Object.entries(COMMAND_BUILDERS)) {
+    for (const command of build(value)) add(`detached-start-${name}`, detachedStart.render({ unit: 'kubeadm-init', command }));
+  }
+  add('section', lines(section(value, sh`true`)));
+  const echo = defineScript<{ v: string }>('echo', { body: ({ v }) => sh`echo ${q(v)}` }).render({ v: value });
+  add('wrap-command', wrapCommand(echo, false));
+  add('wrap-command-sudo', wrapCommand(echo, true));
+  add('wrap-command-hostile-name', wrapCommand({ name: value, text: echo.text }, true));
+  add('kill-command', killCommand(999_999_999, true));
+  return scripts;
+}
+
+const lines = (...parts: Quoted[]): Quoted => parts.join('\n') as Quoted;
+
+const templates = exportedTemplates();
+let sandbox: ShellSandbox;
+beforeAll(() => {
+  sandbox = new ShellSandbox();
+});
+afterAll(() => sandbox?.dispose());
+
+describe('remote script templates', () => {
+  it('are all covered: every exported template and command builder has hostile inputs here', () => {
+    expect([...templates.keys()].sort()).toEqual(Object.keys(TEMPLATE_INPUTS).sort());
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const kubeadm = require(path.join(ROOT, 'src/remote/kubeadm.ts')) as Record<string, unknown>;
+    const builders = Object.entries(kubeadm).filter(([k, v]) => typeof v === 'function' && k.endsWith('Command')).map(([k]) => k);
+    expect(builders.sort()).toEqual(Object.keys(COMMAND_BUILDERS).sort());
+  });
+
+  it('the sandbox catches an injection (a template that pastes a value one shell level too shallow)', () => {
+    const unsafe = defineScript<{ host: string }>('unsafe', { body: ({ host }) => sh`timeout 1 bash -c ${q(`</dev/tcp/${host}/1`)} || true` });
+    expect(sandbox.run([{ id: 'unsafe', text: unsafe.render({ host: `x$(${TOUCH})x` }).text }])).toEqual(['unsafe']);
+    expect(sandbox.run([{ id: 'sh-unsafe', shell: 'sh', text: `curl 'https://x' && echo "$(${TOUCH})"` }])).toEqual(['sh-unsafe']);
+  });
+
+  it('never run a command carried by a value, at any nesting level', () => {
+    fc.assert(
+      fc.property(hostile, (value) => {
+        expect(sandbox.run(renderAll(value))).toEqual([]);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  // src/remote/kubeadm.ts: `trap 'rm -f -- ${q(config)}' EXIT` nests a quoted word inside single quotes.
+  it.failing('kubeadm-upload-certs quotes its config path for the trap too (known unsafe: fixing it makes this fail; then drop KNOWN_UNSAFE)', () => {
+    for (const injection of INJECTIONS) expect(sandbox.run(renderAll(`/etc/kubeha/${injection}`, (t) => t === 'kubeadm-upload-certs'))).toEqual([]);
+  });
+
+  it('refuse a NUL byte, which no shell word can carry', () => {
+    expect(() => q('a\0b')).toThrow(/NUL/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Renderers.
+
+const ssh: SshSpec = { user: 'root', port: 22, privateKey: '/k', knownHosts: '/kh', acceptNewHostKeys: false, sudo: false, connectTimeoutMs: 5000 };
+const host = (name: string, address: string, role: HostSpec['role'] = 'control-plane'): HostSpec => ({ name, address, role, ssh });
+const CP1 = host('cp1', '10.0.0.11');
+const CP2 = host('cp2', '10.0.0.12');
+const LB1 = host('lb1', '10.0.0.5', 'load-balancer');
+
+const BASE: ClusterSettings = {
+  name: 'prod',
+  kubernetesVersion: 'v1.31.2',
+  controlPlaneEndpoint: '10.0.0.10:6443',
+  loadBalancer: { type: 'haproxy-keepalived', vip: '10.0.0.10', port: 6443, interface: 'eth0', virtualRouterId: 51 },
+  etcd: { topology: 'stacked' },
+  networking: { podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12', dnsDomain: 'cluster.local', cni: 'calico' },
+  imageRepository: 'registry.k8s.io',
+  criSocket: 'unix:///run/containerd/containerd.sock',
+  cgroupDriver: 'systemd',
+  kubeProxyMode: 'iptables',
+  extraArgs: { apiServer: { 'audit-log-maxage': '30' }, controllerManager: {}, scheduler: {} },
+  certificateKey: { ttlMs: 2 * 3600_000, renewBeforeMs: 10 * 60_000 },
+  joinToken: { ttlMs: 24 * 3600_000, renewBeforeMs: 3600_000 },
+  approvals: [],
+  controlPlaneJoins: 'serial',
+  workers: { maxConcurrentJoins: 10 },
+  preflight: { fix: false, ignore: ['NumCPU'] },
+  ssh,
+  controlPlanes: [CP1, CP2],
+};
+const KUBE_VIP: ClusterSettings = { ...BASE, loadBalancer: { type: 'kube-vip', vip: '10.0.0.10', port: 6443, interface: 'eth0', image: 'ghcr.io/kube-vip/kube-vip:v0.8.0' } };
+const EXTERNAL_ETCD: ClusterSettings = { ...BASE, etcd: { topology: 'external', endpoints: ['https://10.0.0.31:2379'], caFile: '/etc/etcd/ca.crt', certFile: '/etc/etcd/c.crt', keyFile: '/etc/etcd/c.key' } };
+const SECRETS = { token: 'abcdef.0123456789abcdef', caCertHash: `sha256:${'a'.repeat(64)}`, certificateKey: 'f'.repeat(64) };
+
+/** Where a hostile value may be put in a text renderer's input; the value must be refused. */
+type Input = { cluster: ClusterSettings; host: HostSpec };
+const set = (obj: Input, at: string, value: unknown): Input => {
+  const copy = structuredClone(obj) as unknown as Record<string, unknown>;
+  const keys = at.split('.');
+  let node = copy as Record<string, unknown>;
+  for (const k of keys.slice(0, -1)) node = node[k] as Record<string, unknown>;
+  node[keys[keys.length - 1] as string] = value;
+  return copy as unknown as Input;
+};
+
+const TEXT_RENDERERS: { name: string; base: Input; fields: string[]; render: (input: Input) => string }[] = [
+  {
+    name: 'haproxy.cfg',
+    base: { cluster: BASE, host: LB1 },
+    fields: ['cluster.name', 'cluster.loadBalancer.vip', 'cluster.loadBalancer.port', 'cluster.controlPlanes.0.name', 'cluster.controlPlanes.1.address'],
+    render: ({ cluster }) => renderHaproxyCfg(cluster),
+  },
+  {
+    name: 'keepalived.conf',
+    base: { cluster: BASE, host: LB1 },
+    fields: ['cluster.name', 'host.name', 'cluster.loadBalancer.vip', 'cluster.loadBalancer.interface', 'cluster.loadBalancer.virtualRouterId'],
+    render: ({ cluster, host: h }) => renderKeepalivedConf(cluster, h, { state: 'MASTER', priority: 101 }),
+  },
+  {
+    name: 'check_apiserver.sh',
+    base: { cluster: BASE, host: LB1 },
+    fields: ['cluster.name', 'cluster.loadBalancer.vip', 'cluster.loadBalancer.port'],
+    render: ({ cluster }) => renderCheckApiserverScript(cluster),
+  },
+  {
+    name: 'kube-vip.yaml',
+    base: { cluster: KUBE_VIP, host: CP1 },
+    fields: ['host.name', 'cluster.loadBalancer.vip', 'cluster.loadBalancer.interface', 'cluster.loadBalancer.image', 'cluster.loadBalancer.port'],
+    render: ({ cluster, host: h }) => renderKubeVipManifest(cluster, h),
+  },
+];
+
+describe('renderers that paste values into config files and scripts', () => {
+  it('refuse every hostile value in every field they paste, naming the field', () => {
+    fc.assert(
+      fc.property(hostile, (value) => {
+        for (const r of TEXT_RENDERERS) {
+          for (const field of r.fields) {
+            const attempt = () => r.render(set(r.base, field, value));
+            expect(attempt).toThrow(RenderInputError);
+          }
+        }
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it('refuse non-integer, negative and out-of-range numbers and wrong types', () => {
+    for (const bad of [Number.NaN, 1.5, -1, 0, 70_000, '6443', undefined]) {
+      expect(() => renderHaproxyCfg(set({ cluster: BASE, host: LB1 }, 'cluster.loadBalancer.port', bad).cluster)).toThrow(RenderInputError);
+      expect(() => renderCheckApiserverScript(set({ cluster: BASE, host: LB1 }, 'cluster.loadBalancer.port', bad).cluster)).toThrow(RenderInputError);
+    }
+    for (const bad of [0, 256, 1.5]) expect(() => renderKeepalivedConf(set({ cluster: BASE, host: LB1 }, 'cluster.loadBalancer.virtualRouterId', bad).cluster, LB1, { state: 'MASTER', priority: 101 })).toThrow(RenderInputError);
+    expect(() => renderKeepalivedConf(BASE, LB1, { state: 'MASTER\n}' as 'MASTER', priority: 101 })).toThrow(/VRRP state/);
+    expect(() => renderKeepalivedConf(BASE, LB1, { state: 'BACKUP', priority: 300 })).toThrow(/VRRP priority/);
+  });
+
+  it('name the field and the fix in the error', () => {
+    expect(() => renderHaproxyCfg(set({ cluster: BASE, host: LB1 }, 'cluster.controlPlanes.0.name', 'cp1\n    server evil 1.2.3.4:6443').cluster)).toThrow(
+      /cannot render control-plane name "cp1\\n {4}server evil.*": expected a node name .*no newlines or control characters/,
+    );
+    expect(() => renderKeepalivedConf(set({ cluster: BASE, host: LB1 }, 'cluster.loadBalancer.vip', '10.0.0.10 dev eth0').cluster, LB1, { state: 'MASTER', priority: 101 })).toThrow(
+      /cannot render loadBalancer.vip "10.0.0.10 dev eth0": expected an IPv4 or IPv6 address/,
+    );
+  });
+
+  it('check_apiserver.sh carries the VIP and URL only as single-quoted assignments, and runs nothing else', () => {
+    const text = renderCheckApiserverScript({ ...BASE, loadBalancer: { ...BASE.loadBalancer, vip: 'fd00::10' } as ClusterSettings['loadBalancer'] });
+    expect(text).toContain("vip='fd00::10'\nurl='https://[fd00::10]:6443/healthz'\n");
+    expect(text.split('\n').filter((l) => l.includes('fd00'))).toHaveLength(2);
+    expect(sandbox.run([{ id: 'check', shell: 'sh', text }, { id: 'check-bash', text }])).toEqual([]);
+  });
+});
+
+describe('kubeadm configuration renderers (YAML)', () => {
+  /** A field path, or a path and how the value sits in it (an endpoint's host before its port). */
+  type Field = string | [string, (v: string) => string];
+  type Case = { name: string; base: Record<string, unknown>; fields: Field[]; render: (input: Record<string, unknown>) => string };
+  const init = (input: Record<string, unknown>) =>
+    renderKubeadmInit(input.cluster as ClusterSettings, { host: input.host as HostSpec, certificateKey: input.certificateKey as string, bootstrapToken: { token: input.token as string, ttlMs: 3_600_000 } });
+  const join = (input: Record<string, unknown>) =>
+    renderKubeadmJoin({ cluster: input.cluster as ClusterSettings, host: input.host as HostSpec, as: 'control-plane', secrets: input.secrets as typeof SECRETS });
+  const CASES: Case[] = [
+    {
+      name: 'kubeadm-init.yaml',
+      base: { cluster: BASE, host: CP1, certificateKey: SECRETS.certificateKey, token: SECRETS.token },
+      fields: [
+        'cluster.name', ['cluster.controlPlaneEndpoint', (v) => `${v}:6443`], 'cluster.imageRepository', 'cluster.criSocket', 'cluster.networking.podSubnet', 'cluster.networking.dnsDomain',
+        'cluster.extraArgs.apiServer.audit-log-maxage', 'cluster.preflight.ignore.0', 'cluster.controlPlanes.1.name', 'host.name', 'host.address', 'certificateKey', 'token',
+      ],
+      render: init,
+    },
+    {
+      name: 'kubeadm-init.yaml (external etcd)',
+      base: { cluster: EXTERNAL_ETCD, host: CP1, certificateKey: SECRETS.certificateKey, token: SECRETS.token },
+      fields: ['cluster.etcd.endpoints.0', 'cluster.etcd.caFile', 'cluster.etcd.keyFile'],
+      render: init,
+    },
+    {
+      name: 'kubeadm-join.yaml',
+      base: { cluster: BASE, host: CP2, secrets: SECRETS },
+      fields: [['cluster.controlPlaneEndpoint', (v) => `${v}:6443`], 'host.name', 'host.address', 'secrets.token', 'secrets.caCertHash', 'secrets.certificateKey', 'cluster.criSocket'],
+      render: join,
+    },
+  ];
+
+  const SENTINEL = 'kubeha-sentinel-value';
+  const setAt = (obj: Record<string, unknown>, at: string, value: unknown): Record<string, unknown> => {
+    const copy = structuredClone(obj);
+    const keys = at.split('.');
+    let node = copy as Record<string, unknown>;
+    for (const k of keys.slice(0, -1)) node = node[k] as Record<string, unknown>;
+    node[keys[keys.length - 1] as string] = value;
+    return copy;
+  };
+  const documents = (text: string): unknown[] => {
+    const docs = parseAllDocuments(text);
+    for (const d of docs) expect(d.errors).toEqual([]);
+    return docs.map((d) => d.toJS());
+  };
+
+  it('carry a hostile value only as one YAML scalar: the documents are the same as with a plain value in its place', () => {
+    fc.assert(
+      fc.property(hostile, (value) => {
+        for (const c of CASES) {
+          for (const spec of c.fields) {
+            const [field, wrap] = typeof spec === 'string' ? [spec, (v: string) => v] : spec;
+            let rendered: string;
+            try {
+              rendered = c.render(setAt(c.base, field, wrap(value)));
+            } catch {
+              continue; // refused
+            }
+            const plain = JSON.stringify(documents(c.render(setAt(c.base, field, wrap(SENTINEL)))));
+            const expected = plain.split(SENTINEL).join(JSON.stringify(value).slice(1, -1));
+            expect({ field, docs: JSON.stringify(documents(rendered)) }).toEqual({ field, docs: expected });
+          }
+        }
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+});
