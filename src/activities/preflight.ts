@@ -11,7 +11,6 @@ import type { ClusterSettings, HostFacts, HostStepInput, PreflightProblem, Prefl
 const CONTROL_PLANE_PORTS = [6443, 2379, 2380, 10250, 10257, 10259];
 const WORKER_PORTS = [10250];
 /** Clock skew beyond this breaks certificates and etcd leases. */
-const MAX_CLOCK_OFFSET_MS = 2_000;
 
 export function criSocketPath(criSocket: string): string {
   return criSocket.replace(/^unix:\/\//, '');
@@ -103,10 +102,6 @@ export function evaluatePreflight(cluster: ClusterSettings, host: HostSpec, sect
 
   const ports = host.role === 'control-plane' ? CONTROL_PLANE_PORTS : host.role === 'worker' ? WORKER_PORTS : [];
   for (const port of busyPorts(get('ports').output, host.address, ports)) add(`Port-${port}`, `Port ${port} is in use`);
-
-  if (Math.abs(clockOffsetMs) > MAX_CLOCK_OFFSET_MS) {
-    add('ClockOffset', `the host clock is ${clockOffsetMs} ms off the worker's: enable NTP (e.g. systemd-timesyncd or chrony)`);
-  }
 
   const macAddresses = get('macs').output.split('\n').map((l) => l.trim().split(/\s+/)[1] ?? '').filter((m) => m !== '' && m !== '00:00:00:00:00:00');
   return {

@@ -200,8 +200,8 @@ export interface KubehaActivities {
   joinNode(input: JoinInput): Promise<JoinResult>;
   /** Undoes a started join (cancel): stops kubeadm, removes the etcd member (learners too) and the Node, resets the host. */
   abandonJoin(input: AbandonJoinInput): Promise<AbandonJoinResult>;
-  /** Runs on a control plane; throws EtcdUnhealthy (retryable) with a table of what is wrong. */
+  /** Runs on a control plane: members, endpoint status and health as etcdctl reports them; throws (retryable) only when it cannot read them. The workflow judges. */
   verifyEtcd(input: HostStepInput): Promise<EtcdReport>;
-  /** Runs on a control plane; throws ClusterNotReady (retryable) naming what is not ready. */
+  /** Runs on a control plane: nodes, control-plane pods and /readyz; throws ClusterNotReady (retryable) only when kubectl cannot read them. The workflow judges. */
   verifyCluster(input: HostStepInput): Promise<ClusterReport>;
 }

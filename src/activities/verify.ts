@@ -23,7 +23,7 @@ export function createVerifyActivities(deps: ActivityDeps) {
       const nodes = nodeStatuses(nodesOut.output);
       const controlPlanePods = podStatuses(podsOut.output).filter((p) => CONTROL_PLANE_COMPONENTS.some((c) => p.name.startsWith(`${c}-`)));
       const readyz = sections.get('readyz')?.output.trim() ?? '';
-      // Facts only: the bring-up's verify phase judges them (clusterProblems) and polls.
+      // Facts only: the bring-up's verify phase judges them (cluster-checks: notReadyNodes, controlPlaneProblems) and polls.
       const report: ClusterReport = { nodes, controlPlanePods, readyz };
       step.log(`${nodes.length} nodes, ${nodes.filter((n) => n.ready).length} Ready; /readyz ${JSON.stringify(readyz.slice(0, 40))}`);
       return report;

@@ -25,12 +25,14 @@ import {
 import { bringUpActivities } from './bring-up/activities';
 import { ApprovalGates, GateRejected, GateTimedOut } from './bring-up/approvals';
 import type { BringUpContext } from './bring-up/context';
+import { abandonUnfinishedJoins } from './bring-up/abandon-joins';
 import { StepFailed, describeFailure } from './bring-up/failures';
 import { hostsWithRole, settingsOf } from './bring-up/hosts';
 import { gateStepId } from './bring-up/phases/approval-gate';
 import { planBringUp } from './bring-up/plan';
 import { ProgressTracker } from './bring-up/progress';
 import { buildReport } from './bring-up/report';
+import { revokeJoinCredentials } from './bring-up/revoke-credentials';
 import { resolveTuning } from './bring-up/tuning';
 
 const now = (): string => new Date().toISOString();
@@ -85,20 +87,23 @@ export async function bringUpCluster(input: BringUpInput): Promise<BringUpResult
       failed: (step, err) => progress.setStepStatus(step.id, err instanceof GateRejected ? 'succeeded' : 'failed'),
     });
   } catch (err) {
-    if (err instanceof GateRejected) {
-      progress.phase = 'rejected';
-      enterPhase(ctx, 'rejected');
-      await condition(allHandlersFinished);
-      const { gate, by, reason } = err.decision;
-      return { outcome: 'rejected', gate, by, reason };
-    }
     if (isCancellation(err)) {
       const running = progress.steps.find((s) => s.status === 'running' || s.status === 'waiting');
       if (running) progress.setStepStatus(running.id, 'failed');
       progress.pendingApprovals.splice(0);
       progress.phase = 'cancelled';
       enterPhase(ctx, 'cancelled');
+      await abandonUnfinishedJoins(ctx);
+      setCurrentDetails(ctx.progress.markdown());
       throw err;
+    }
+    await revokeJoinCredentials(ctx);
+    if (err instanceof GateRejected) {
+      progress.phase = 'rejected';
+      enterPhase(ctx, 'rejected');
+      await condition(allHandlersFinished);
+      const { gate, by, reason } = err.decision;
+      return { outcome: 'rejected', gate, by, reason };
     }
     if (err instanceof GateTimedOut) {
       progress.failure = { step: gateStepId(err.timeout.gate), message: err.message };
@@ -116,6 +121,7 @@ export async function bringUpCluster(input: BringUpInput): Promise<BringUpResult
     }
     throw err;
   }
+  await revokeJoinCredentials(ctx);
   progress.phase = 'done';
   enterPhase(ctx, 'done');
   await condition(allHandlersFinished);

@@ -1,10 +1,10 @@
 import { CancellationScope, patched } from '@temporalio/workflow';
 import type { StepId } from '../../shared/messages';
-import type { HostSpec } from '../../spec/types';
 import { mapWithConcurrency } from './concurrency';
 import type { BringUpContext } from './context';
 import { describeFailure } from './failures';
 import { hostInput } from './hosts';
+import { revokeJoinCredentials } from './revoke-credentials';
 
 const JOIN_STEPS: { step: StepId; as: 'control-plane' | 'worker' }[] = [
   { step: 'join-control-planes', as: 'control-plane' },
@@ -22,7 +22,7 @@ export async function abandonUnfinishedJoins(ctx: BringUpContext): Promise<void>
   await CancellationScope.nonCancellable(async () => {
     for (const { step, as } of JOIN_STEPS) {
       const started = ctx.progress.steps.find((s) => s.id === step)?.hosts.filter((h) => h.status === 'running').map((h) => h.host) ?? [];
-      const hosts = ctx.spec.hosts.filter((h): h is HostSpec => started.includes(h.name));
+      const hosts = ctx.spec.hosts.filter((h) => started.includes(h.name));
       await mapWithConcurrency(hosts, as === 'control-plane' ? 1 : hosts.length, async (host) => {
         const entry = ctx.progress.host(step, host.name);
         try {
@@ -35,7 +35,6 @@ export async function abandonUnfinishedJoins(ctx: BringUpContext): Promise<void>
         entry.endedAt = new Date().toISOString();
       });
     }
-    await ctx.credentials?.revokeCertificates();
-    await ctx.credentials?.revokeTokens(ctx.spec.joinToken.keep ?? false);
+    await revokeJoinCredentials(ctx);
   });
 }

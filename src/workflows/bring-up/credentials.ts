@@ -110,15 +110,19 @@ export class CredentialKeeper {
     );
   }
 
-  /** Deletes every bootstrap token the bring-up held (init's included), but the current one when `keepCurrent`. */
-  async revokeTokens(keepCurrent: boolean): Promise<void> {
+  /**
+   * At the end of the bring-up (success, failure or cancel): deletes every bootstrap token it held
+   * (init's included) but the current one when the spec keeps one, the kubeadm-certs Secret and the
+   * init config. Patched like revokeCertificates.
+   */
+  async revokeAll(keepCurrentToken: boolean): Promise<void> {
     if (!patched('revoke-join-credentials')) return;
     const current = this.held.joinToken.value.token.split('.')[0];
-    const tokenIds = this.tokenIds.filter((id) => !(keepCurrent && id === current));
+    const tokenIds = this.tokenIds.filter((id) => !(keepCurrentToken && id === current));
     const host = this.on.host.name;
     await CancellationScope.nonCancellable(() =>
-      this.acts.revokeJoinCredentials.executeWithOptions({ summary: `delete ${tokenIds.length} bootstrap token(s) on ${host}` }, [
-        { ...this.on, tokenIds, certificateSecret: false, files: SECRET_FILES },
+      this.acts.revokeJoinCredentials.executeWithOptions({ summary: `delete ${tokenIds.length} bootstrap token(s) and the kubeadm-certs Secret on ${host}` }, [
+        { ...this.on, tokenIds, certificateSecret: true, files: SECRET_FILES },
       ]),
     );
   }

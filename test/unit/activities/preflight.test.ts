@@ -73,7 +73,6 @@ describe('preflight evaluation', () => {
       'Port-2379',
       'Port-10250',
       'Port-10259',
-      'ClockOffset',
     ]);
     expect(result.fixes).toEqual({ swap: true, modules: true, sysctl: true });
   });

@@ -30,6 +30,8 @@ export const joinControlPlanes: BringUpPhase = {
       failedAttempts: reportedAttempts,
     });
     await keeper?.stop('certificateKey');
+    // No control plane joins after this: the uploaded certificates go now, not at the end.
+    await keeper?.revokeCertificates();
     if (workers(ctx.spec).length === 0) await keeper?.stop('joinToken');
     const failed = outcomes.filter((o) => !o.ok);
     if (failed.length > 0) {

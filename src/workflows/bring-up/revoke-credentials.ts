@@ -1,0 +1,14 @@
+import { describeFailure } from './failures';
+import type { BringUpContext } from './context';
+
+/**
+ * Deletes the bring-up's join credentials on every way out (success, failure, rejection, cancel).
+ * A failure to do so is reported in progress, not thrown: it must not hide why the bring-up ended.
+ */
+export async function revokeJoinCredentials(ctx: BringUpContext): Promise<void> {
+  try {
+    await ctx.credentials?.revokeAll(ctx.spec.joinToken.keep ?? false);
+  } catch (err) {
+    ctx.progress.renewalFailures.push({ credential: 'joinToken', at: new Date().toISOString(), error: `revoking the join credentials failed: ${describeFailure(err)}` });
+  }
+}
