@@ -12,7 +12,7 @@ import {
   SshTimeoutError,
 } from './errors';
 import type { HostKeyVerdict } from './known-hosts';
-import { appendKnownHost, knownHostName, readKnownHosts, verifyHostKey } from './known-hosts';
+import { HostKeyConflictError, knownHostName, readKnownHosts, recordKnownHost, verifyHostKey } from './known-hosts';
 
 export interface ConnectInput {
   /** Name used in errors and logs. */
@@ -44,9 +44,10 @@ export async function connectClient(input: ConnectInput): Promise<Client> {
   const client = new Client();
   let verdict: HostKeyVerdict | undefined;
   let presentedKey: Buffer | undefined;
-  let appendFailure: Error | undefined;
+  /** A new host key accepted for this handshake: recorded only once authentication succeeded. */
+  let toRecord: Buffer | undefined;
 
-  const hostVerifier = (key: Buffer, verify: (ok: boolean) => void): void => {
+  const hostVerifier = (key: Buffer): boolean => {
     presentedKey = key;
     verdict = verifyHostKey({
       host: input.address,
@@ -56,18 +57,12 @@ export async function connectClient(input: ConnectInput): Promise<Client> {
       knownHostsPath: input.knownHostsPath,
       pinnedFingerprints: input.pinnedFingerprints,
     });
-    if (verdict.kind === 'trusted') return verify(true);
+    if (verdict.kind === 'trusted') return true;
     if (verdict.kind === 'unknown' && input.acceptNewHostKeys && !input.pinnedFingerprints?.length) {
-      appendKnownHost(input.knownHostsPath, input.address, input.port, key).then(
-        () => verify(true),
-        (e: Error) => {
-          appendFailure = e;
-          verify(false);
-        },
-      );
-      return;
+      toRecord = key;
+      return true;
     }
-    verify(false);
+    return false;
   };
 
   const config: ConnectConfig = {
@@ -82,11 +77,12 @@ export async function connectClient(input: ConnectInput): Promise<Client> {
     sock: input.sock,
   };
 
-  return new Promise<Client>((resolve, reject) => {
+  const ready = new Promise<Client>((resolve, reject) => {
     const onError = (err: Error & { level?: string; code?: string }): void => {
       client.removeListener('ready', onReady);
       client.end();
-      reject(toConnectError(input, err, verdict, presentedKey, appendFailure));
+      // A key accepted on first use is not why the connection failed (auth, timeout, ...).
+      reject(toConnectError(input, err, toRecord ? undefined : verdict, presentedKey));
     };
     const onReady = (): void => {
       client.removeListener('error', onError);
@@ -96,6 +92,27 @@ export async function connectClient(input: ConnectInput): Promise<Client> {
     client.once('error', onError);
     client.connect(config);
   });
+  const connected = await ready;
+  if (toRecord) await recordAcceptedKey(input, connected, toRecord);
+  return connected;
+}
+
+/** Trust on first use, after the host proved it accepts our key: a refused login records nothing. */
+async function recordAcceptedKey(input: ConnectInput, client: Client, key: Buffer): Promise<void> {
+  // The caller attaches its own error listener once we return; until then a dropped connection must not crash the process.
+  const ignore = (): void => undefined;
+  client.on('error', ignore);
+  try {
+    await recordKnownHost(input.knownHostsPath, input.address, input.port, key);
+  } catch (e) {
+    client.end();
+    if (e instanceof HostKeyConflictError) {
+      throw toConnectError(input, new Error('host key changed while connecting'), e.verdict, key);
+    }
+    throw new SshError(`cannot record the new host key in ${input.knownHostsPath}: ${(e as Error).message}`, { host: input.name, op: 'host-key' });
+  } finally {
+    client.removeListener('error', ignore);
+  }
 }
 
 function toConnectError(
@@ -103,13 +120,9 @@ function toConnectError(
   err: Error & { level?: string; code?: string },
   verdict: HostKeyVerdict | undefined,
   presentedKey: Buffer | undefined,
-  appendFailure: Error | undefined,
 ): SshError {
   const host = input.name;
   const where = `${input.user}@${input.address}:${input.port}`;
-  if (appendFailure) {
-    return new SshError(`cannot record the new host key in ${input.knownHostsPath}: ${appendFailure.message}`, { host, op: 'host-key' });
-  }
   if (verdict?.kind === 'mismatch') {
     return new HostKeyMismatchError(
       `host key mismatch for ${where}: expected ${verdict.expected.join(' or ')}, presented ${verdict.presented}`,

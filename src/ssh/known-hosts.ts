@@ -1,10 +1,11 @@
 /**
  * OpenSSH known_hosts: parse, match (plain, hashed `|1|salt|hash`, `[host]:port`, comma
- * lists), verify the key a server presents, and append trust-on-first-use entries.
+ * lists), verify the key a server presents, and record trust-on-first-use entries (hashed, as
+ * with HashKnownHosts, and atomically).
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as lockfile from 'proper-lockfile';
 
@@ -109,13 +110,14 @@ export function verifyHostKey(input: VerifyHostKeyInput): HostKeyVerdict {
   // @cert-authority lines vouch for host certificates, which we do not accept: they never trust a plain key.
   const plain = matching.filter((e) => e.marker === undefined);
   if (plain.some((e) => e.keyBase64 === presentedB64)) return { kind: 'trusted', via: 'known_hosts' };
-  const sameType = plain.filter((e) => e.keyType === keyType);
-  if (sameType.length === 0) return { kind: 'unknown', presented, keyType };
+  // Any recorded key makes the host known: a host recorded with ed25519 that now offers only
+  // RSA is as suspect as one offering another ed25519 key (a downgrade is how an attacker hides).
+  if (plain.length === 0) return { kind: 'unknown', presented, keyType };
   return {
     kind: 'mismatch',
     presented,
-    expected: sameType.map((e) => fingerprint(Buffer.from(e.keyBase64, 'base64'))),
-    lines: sameType.map((e) => `${input.knownHostsPath}:${e.line}`),
+    expected: plain.map((e) => `${e.keyType === keyType ? '' : `${e.keyType} `}${fingerprint(Buffer.from(e.keyBase64, 'base64'))}`),
+    lines: plain.map((e) => `${input.knownHostsPath}:${e.line}`),
   };
 }
 
@@ -123,19 +125,53 @@ export function readKnownHosts(file: string): KnownHostEntry[] {
   return existsSync(file) ? parseKnownHosts(readFileSync(file, 'utf8')) : [];
 }
 
-/** Appends `name keytype base64` under a file lock, unless an identical entry appeared meanwhile. */
-export async function appendKnownHost(file: string, host: string, port: number, key: Buffer): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+/** `|1|base64(salt)|base64(HMAC-SHA1(salt, name))`, as OpenSSH writes with HashKnownHosts yes. */
+export function hashKnownHostName(name: string, salt: Buffer = randomBytes(20)): string {
+  return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
+}
+
+export type RecordHostKeyResult = 'recorded' | 'already-recorded';
+
+/**
+ * Records a host key accepted on first use: hashed, under a file lock, by writing a temporary
+ * file next to known_hosts and renaming it over (a crash never leaves a half-written file).
+ * Throws HostKeyConflictError when, meanwhile, another key was recorded for the host.
+ */
+export async function recordKnownHost(file: string, host: string, port: number, key: Buffer): Promise<RecordHostKeyResult> {
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   if (!existsSync(file)) await writeFile(file, '', { mode: 0o600, flag: 'a' });
-  const release = await lockfile.lock(file, { realpath: false, retries: { retries: 20, minTimeout: 20, maxTimeout: 200 } });
+  const target = await realpath(file);
+  const release = await lockfile.lock(target, { realpath: false, retries: { retries: 20, minTimeout: 20, maxTimeout: 200 } });
   try {
-    const name = knownHostName(host, port);
-    const current = await readFile(file, 'utf8');
-    const b64 = key.toString('base64');
-    if (parseKnownHosts(current).some((e) => e.keyBase64 === b64 && entryMatches(e, name))) return;
+    const current = await readFile(target, 'utf8');
+    const verdict = verifyHostKey({ host, port, key, entries: parseKnownHosts(current), knownHostsPath: file });
+    if (verdict.kind === 'trusted') return 'already-recorded';
+    if (verdict.kind !== 'unknown') throw new HostKeyConflictError(file, verdict);
     const prefix = current === '' || current.endsWith('\n') ? '' : '\n';
-    await appendFile(file, `${prefix}${name} ${keyTypeOf(key)} ${b64}\n`);
+    const entry = `${hashKnownHostName(knownHostName(host, port))} ${keyTypeOf(key)} ${key.toString('base64')}\n`;
+    const mode = (await stat(target)).mode & 0o777;
+    const temp = path.join(path.dirname(target), `.${path.basename(target)}.kubeha-${process.pid}-${randomBytes(4).toString('hex')}`);
+    try {
+      await writeFile(temp, `${current}${prefix}${entry}`, { mode: 0o600, flag: 'wx' });
+      await chmod(temp, mode & 0o644);
+      await rename(temp, target);
+    } catch (e) {
+      await rm(temp, { force: true });
+      throw e;
+    }
+    return 'recorded';
   } finally {
     await release();
+  }
+}
+
+/** Between accepting a new host key and recording it, another key was recorded for that host. */
+export class HostKeyConflictError extends Error {
+  constructor(
+    readonly file: string,
+    readonly verdict: Exclude<HostKeyVerdict, { kind: 'trusted' } | { kind: 'unknown' }>,
+  ) {
+    super(`another key was recorded for this host in ${file} meanwhile`);
+    this.name = 'HostKeyConflictError';
   }
 }

@@ -66,7 +66,16 @@ it('refuses an unknown host (non-retryable) and accepts it with acceptNewHostKey
     expect((error as HostKeyUnknownError).retryable).toBe(false);
     const ok = await fresh.run(target('w1', { knownHosts: kh, acceptNewHostKeys: true }), echo.render({ text: 'tofu' }));
     expect(ok.stdout).toBe('tofu');
-    expect(readFileSync(kh, 'utf8')).toMatch(new RegExp(`^${lab.config.hosts.find((h) => h.name === 'w1')?.address.replace(/\./g, '\\.')} ssh-ed25519 `));
+    const recorded = readFileSync(kh, 'utf8');
+    expect(recorded).toMatch(/^\|1\|\S+ ssh-ed25519 \S+\n$/);
+    expect(recorded).not.toContain(target('w1').address);
+    await fresh.close();
+    const again = new SshPool();
+    try {
+      expect((await again.run(target('w1', { knownHosts: kh }), echo.render({ text: 'known' }))).stdout).toBe('known');
+    } finally {
+      await again.close();
+    }
   } finally {
     await fresh.close();
   }

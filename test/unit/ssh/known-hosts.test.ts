@@ -1,12 +1,13 @@
+import { spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { utils } from 'ssh2';
-import { appendKnownHost, fingerprint, parseKnownHosts, readKnownHosts, verifyHostKey } from '../../../src/ssh/known-hosts';
+import { fingerprint, hashKnownHostName, HostKeyConflictError, parseKnownHosts, readKnownHosts, recordKnownHost, verifyHostKey } from '../../../src/ssh/known-hosts';
 
-function newKey(): Buffer {
-  const pub = utils.generateKeyPairSync('ed25519').public;
+function newKey(type: 'ed25519' | 'ecdsa' = 'ed25519'): Buffer {
+  const pub = type === 'ecdsa' ? utils.generateKeyPairSync('ecdsa', { bits: 256 }).public : utils.generateKeyPairSync('ed25519').public;
   return Buffer.from(pub.split(' ')[1] ?? '', 'base64');
 }
 
@@ -62,14 +63,66 @@ describe('known_hosts', () => {
     expect(fingerprint(keyA)).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
   });
 
-  it('appends once, under a lock, even when called concurrently', async () => {
+  it('treats a key of another type as a mismatch when the host has any recorded key (no downgrade to "unknown")', () => {
+    const ecdsa = newKey('ecdsa');
+    const entries = parseKnownHosts(`${line('10.0.0.1', keyA)}\n${line(hashed('10.0.0.2'), keyA)}`);
+    const verdict = verifyHostKey({ host: '10.0.0.1', port: 22, key: ecdsa, entries, knownHostsPath: file });
+    expect(verdict).toEqual({ kind: 'mismatch', presented: fingerprint(ecdsa), expected: [`ssh-ed25519 ${fingerprint(keyA)}`], lines: [`${file}:1`] });
+    expect(verifyHostKey({ host: '10.0.0.2', port: 22, key: ecdsa, entries, knownHostsPath: file }).kind).toBe('mismatch');
+    expect(verifyHostKey({ host: '10.0.0.3', port: 22, key: ecdsa, entries, knownHostsPath: file }).kind).toBe('unknown');
+  });
+
+  it('hashes names as OpenSSH does (HMAC-SHA1 with a fresh 20-byte salt)', () => {
+    const salt = Buffer.alloc(20, 7);
+    expect(hashKnownHostName('[h]:2222', salt)).toBe(`|1|${salt.toString('base64')}|${createHmac('sha1', salt).update('[h]:2222').digest('base64')}`);
+    expect(hashKnownHostName('h')).not.toBe(hashKnownHostName('h'));
+  });
+
+  it('records a new key hashed, keeps what was there, and writes the file once even when called concurrently', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'kubeha-kh-'));
     const kh = path.join(dir, 'sub', 'known_hosts');
-    await Promise.all([appendKnownHost(kh, '10.0.0.5', 22, keyA), appendKnownHost(kh, '10.0.0.5', 22, keyA), appendKnownHost(kh, '10.0.0.6', 2222, keyB)]);
+    mkdirSync(path.dirname(kh));
+    writeFileSync(kh, `# mine\n${line('10.9.9.9', keyB)}`, { mode: 0o644 });
+    const results = await Promise.all([recordKnownHost(kh, '10.0.0.5', 22, keyA), recordKnownHost(kh, '10.0.0.5', 22, keyA), recordKnownHost(kh, '10.0.0.6', 2222, keyB)]);
+    expect(results.sort()).toEqual(['already-recorded', 'recorded', 'recorded']);
     const text = readFileSync(kh, 'utf8');
-    expect(text.trim().split('\n')).toHaveLength(2);
-    expect(text).toContain('[10.0.0.6]:2222 ssh-ed25519 ');
-    expect(verifyHostKey({ host: '10.0.0.5', port: 22, key: keyA, entries: readKnownHosts(kh), knownHostsPath: kh }).kind).toBe('trusted');
-    writeFileSync(kh, text);
+    const lines = text.trim().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines.slice(0, 2)).toEqual(['# mine', line('10.9.9.9', keyB)]);
+    for (const l of lines.slice(2)) expect(l).toMatch(/^\|1\|[A-Za-z0-9+/]{27}=\|[A-Za-z0-9+/]{27}= ssh-ed25519 [A-Za-z0-9+/=]+$/);
+    expect(text).not.toContain('10.0.0.5');
+    expect(text).not.toContain('10.0.0.6');
+    const entries = readKnownHosts(kh);
+    expect(verifyHostKey({ host: '10.0.0.5', port: 22, key: keyA, entries, knownHostsPath: kh }).kind).toBe('trusted');
+    expect(verifyHostKey({ host: '10.0.0.6', port: 2222, key: keyB, entries, knownHostsPath: kh }).kind).toBe('trusted');
+    expect(verifyHostKey({ host: '10.0.0.6', port: 22, key: keyB, entries, knownHostsPath: kh }).kind).toBe('unknown');
+    expect(statSync(kh).mode & 0o777).toBe(0o644);
+    expect(readdirSync(path.dirname(kh))).toEqual(['known_hosts']);
+    const sshKeygen = spawnSync('ssh-keygen', ['-F', '[10.0.0.6]:2222', '-f', kh], { encoding: 'utf8' });
+    if (!sshKeygen.error) expect(sshKeygen.stdout).toContain('found: line 4');
+
+  });
+
+  it('creates known_hosts 0600 and writes through a symlink to it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kubeha-kh-'));
+    const fresh = path.join(dir, 'new', 'known_hosts');
+    await recordKnownHost(fresh, 'h', 22, keyA);
+    expect(statSync(fresh).mode & 0o777).toBe(0o600);
+    const link = path.join(dir, 'link');
+    symlinkSync(fresh, link);
+    await recordKnownHost(link, 'g', 22, keyB);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readKnownHosts(fresh)).toHaveLength(2);
+  });
+
+  it('refuses to record when another key was recorded for the host meanwhile', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kubeha-kh-'));
+    const kh = path.join(dir, 'known_hosts');
+    const before = `${line(hashed('10.0.0.7'), keyA)}\n`;
+    writeFileSync(kh, before);
+    const error = await recordKnownHost(kh, '10.0.0.7', 22, keyB).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HostKeyConflictError);
+    expect((error as HostKeyConflictError).verdict).toMatchObject({ kind: 'mismatch', expected: [fingerprint(keyA)] });
+    expect(readFileSync(kh, 'utf8')).toBe(before);
   });
 });
