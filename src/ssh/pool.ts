@@ -2,6 +2,7 @@
  * One pooled ssh2 Client per host: reconnects when closed, runs scripts with a per-command
  * timeout and AbortSignal, writes files atomically only when their content changed.
  */
+import { StringDecoder } from 'node:string_decoder';
 import type { Client, ClientChannel } from 'ssh2';
 import { killCommand, PID_MARKER, wrapCommand } from './command';
 import { connectClient } from './connect';
@@ -9,15 +10,20 @@ import type { SshError} from './errors';
 import { RemoteCommandError, SshAbortedError, SshConnectError, SshTimeoutError } from './errors';
 import type { Script } from './quote';
 import { defineScript, q, sh } from './quote';
-import { redact } from './redact';
+import { LineRedactor, redact, tailLines } from './redact';
 import type { SshTarget } from './target';
 import { needsSudo, poolKey } from './target';
 
 export interface RunOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
-  /** Redacted output as it arrives. */
+  /**
+   * Redacted output as it arrives, in whole lines (each chunk ends with a newline, except the
+   * last one of a stream when the command's output did not).
+   */
   onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+  /** Values to redact wherever this command's output is shown (onOutput, errors): e.g. a token or key it handles. */
+  secrets?: readonly string[];
   /** Sent on the command's stdin (e.g. file content or secrets), then stdin is closed. */
   stdin?: string | Buffer;
 }
@@ -125,6 +131,16 @@ export class SshPool implements SshRunner {
 
   private collect(client: Client, target: SshTarget, script: Script, channel: ClientChannel, sudo: boolean, options: RunOptions): Promise<RunResult> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const secrets = options.secrets ?? [];
+    const shown = (text: string): string => tailLines(redact(text, secrets));
+    const onOutput = options.onOutput;
+    const streams = {
+      stdout: { decoder: new StringDecoder('utf8'), redactor: onOutput ? new LineRedactor((t) => onOutput(t, 'stdout'), secrets) : undefined },
+      stderr: { decoder: new StringDecoder('utf8'), redactor: onOutput ? new LineRedactor((t) => onOutput(t, 'stderr'), secrets) : undefined },
+    };
+    const flush = (): void => {
+      for (const stream of Object.values(streams)) stream.redactor?.end();
+    };
     return new Promise<RunResult>((resolve, reject) => {
       let stdout = '';
       let stderr = '';
@@ -138,6 +154,7 @@ export class SshPool implements SshRunner {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        flush();
         options.signal?.removeEventListener('abort', onAbort);
         if (result instanceof Error) reject(result);
         else resolve(result);
@@ -160,15 +177,15 @@ export class SshPool implements SshRunner {
         finish(error);
       };
       const onAbort = (): void =>
-        stop(new SshAbortedError(`${script.name} cancelled`, { host: target.name, op: 'exec', command: script.name, stderr: redact(tail(stderr)) }));
+        stop(new SshAbortedError(`${script.name} cancelled`, { host: target.name, op: 'exec', command: script.name, stderr: shown(stderr) }));
       const timer = setTimeout(
-        () => stop(new SshTimeoutError(`${script.name} did not finish within ${timeoutMs} ms`, { host: target.name, op: 'exec', command: script.name, stderr: redact(tail(stderr)), stdout: redact(tail(stdout)) })),
+        () => stop(new SshTimeoutError(`${script.name} did not finish within ${timeoutMs} ms`, { host: target.name, op: 'exec', command: script.name, stderr: shown(stderr), stdout: shown(stdout) })),
         timeoutMs,
       );
       options.signal?.addEventListener('abort', onAbort, { once: true });
 
       channel.on('data', (data: Buffer) => {
-        let text = data.toString('utf8');
+        let text = streams.stdout.decoder.write(data);
         if (pid === undefined) {
           pending += text;
           const nl = pending.indexOf('\n');
@@ -180,12 +197,12 @@ export class SshPool implements SshRunner {
           else text = `${first}\n${text}`;
         }
         stdout += text;
-        if (text) options.onOutput?.(redact(text), 'stdout');
+        if (text) streams.stdout.redactor?.push(text);
       });
       channel.stderr.on('data', (data: Buffer) => {
-        const text = data.toString('utf8');
+        const text = streams.stderr.decoder.write(data);
         stderr += text;
-        options.onOutput?.(redact(text), 'stderr');
+        streams.stderr.redactor?.push(text);
       });
       channel.on('exit', (code: number | null, signal?: string) => {
         exitCode = code ?? undefined;
@@ -193,10 +210,14 @@ export class SshPool implements SshRunner {
       });
       channel.on('close', () => {
         if (exitCode === undefined && exitSignal === undefined) {
-          finish(new SshConnectError(`connection lost while running ${script.name}`, { host: target.name, op: 'exec', command: script.name, stderr: redact(tail(stderr)) }));
+          finish(new SshConnectError(`connection lost while running ${script.name}`, { host: target.name, op: 'exec', command: script.name, stderr: shown(stderr) }));
           return;
         }
-        finish({ code: exitCode ?? 128, stdout: stdout + pending, stderr });
+        const restOut = pending + streams.stdout.decoder.end();
+        const restErr = streams.stderr.decoder.end();
+        streams.stdout.redactor?.push(restOut);
+        streams.stderr.redactor?.push(restErr);
+        finish({ code: exitCode ?? 128, stdout: stdout + restOut, stderr: stderr + restErr });
       });
       if (options.stdin !== undefined) channel.end(options.stdin);
       else channel.end();
@@ -206,13 +227,14 @@ export class SshPool implements SshRunner {
   async runChecked(target: SshTarget, script: Script, options: RunOptions = {}): Promise<RunResult> {
     const result = await this.run(target, script, options);
     if (result.code !== 0) {
-      throw new RemoteCommandError(`${script.name} exited with code ${result.code}: ${lastLine(redact(result.stderr || result.stdout))}`, {
+      const secrets = options.secrets ?? [];
+      throw new RemoteCommandError(`${script.name} exited with code ${result.code}: ${lastLine(redact(result.stderr || result.stdout, secrets))}`, {
         host: target.name,
         op: 'exec',
         command: script.name,
         exitCode: result.code,
-        stderr: redact(tail(result.stderr)),
-        stdout: redact(tail(result.stdout)),
+        stderr: tailLines(redact(result.stderr, secrets)),
+        stdout: tailLines(redact(result.stdout, secrets)),
       });
     }
     return result;
@@ -230,10 +252,6 @@ export class SshPool implements SshRunner {
     this.clients.clear();
     await Promise.all(clients.map((p) => p.then((c) => c.end(), () => undefined)));
   }
-}
-
-function tail(text: string, max = 4000): string {
-  return text.length > max ? `...${text.slice(-max)}` : text;
 }
 
 function lastLine(text: string): string {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { utils } from 'ssh2';
-import { HostKeyMismatchError, HostKeyUnknownError, SshAbortedError, SshAuthError, SshConnectError, SshTimeoutError } from '../../src/ssh/errors';
+import { HostKeyMismatchError, HostKeyUnknownError, type RemoteCommandError, SshAbortedError, SshAuthError, SshConnectError, SshTimeoutError } from '../../src/ssh/errors';
 import { SshPool } from '../../src/ssh/pool';
 import { defineScript, q, sh } from '../../src/ssh/quote';
 import type { SshTarget } from '../../src/ssh/target';
@@ -135,6 +135,26 @@ it('cancels a command through its AbortSignal and kills the remote process', asy
   });
   await expect(run).rejects.toBeInstanceOf(SshAbortedError);
   await expectGone(marker);
+});
+
+it('streams output as redacted whole lines: a secret split across packets, a PEM block, an explicit secret and a 4,000-char cut never leak', async () => {
+  const token = 'abcdef.0123456789abcdef';
+  const dribble = defineScript<{ secret: string }>('dribble', {
+    body: ({ secret }) => sh`for part in 'join --token abc' 'def.01234' '56789abcdef' ' ok'; do printf '%s' "$part"; sleep 0.05; done; echo
+printf '%s\\n' '-----BEGIN EC PRIVATE KEY-----'; sleep 0.05; printf '%s\\n' 'MHcCAQEEIsecretbody' '-----END EC PRIVATE KEY-----'
+printf 'minted %s\\n' ${q(secret)}
+printf '%s\\n' '-----BEGIN RSA PRIVATE KEY-----' >&2; head -c 6000 /dev/zero | tr '\\0' 'A' >&2; printf '\\n%s\\n' '-----END RSA PRIVATE KEY-----' 'failed' >&2; exit 3`,
+  });
+  const chunks: string[] = [];
+  const error = await pool
+    .runChecked(target('cp1'), dribble.render({ secret: 'explicit-secret-value' }), { secrets: ['explicit-secret-value'], onOutput: (chunk) => chunks.push(chunk) })
+    .catch((e: unknown) => e);
+  expect(error).toMatchObject({ name: 'RemoteCommandError' });
+  const shown = [chunks.join(''), (error as Error).message, (error as RemoteCommandError).stderr ?? '', (error as RemoteCommandError).stdout ?? ''].join('\n');
+  for (const leak of [token, 'abcdef.01234', 'secretbody', 'explicit-secret-value', 'AAAAAAAA']) expect(shown).not.toContain(leak);
+  expect(chunks.join('')).toContain('join --token [REDACTED TOKEN] ok\n[REDACTED PRIVATE KEY]\nminted [REDACTED]\n');
+  expect((error as RemoteCommandError).stderr).toMatch(/^\[REDACTED PRIVATE KEY\]\n+failed\n$/);
+  for (const c of chunks) expect(c.endsWith('\n')).toBe(true);
 });
 
 it('writes a file atomically, only when the content or mode changed', async () => {
