@@ -22,16 +22,9 @@ export function certificateKeyExpiry(cluster: ClusterSettings, now: number): str
   return new Date(now + Math.min(cluster.certificateKey.ttlMs, KUBEADM_CERT_KEY_TTL_MS)).toISOString();
 }
 
-/** kubeadm's default bootstrap-token TTL. */
-export const KUBEADM_TOKEN_TTL_MS = 24 * 3600_000;
-
-/**
- * The token lives kubeadm's default 24 h unless the spec asks for longer; the spec's TTL sets
- * `expiresAt`, which the workflow renews before. Never passing a shorter --ttl keeps the token
- * valid for at least the spec's TTL even where the spec's durations are scaled (the lab).
- */
+/** The spec's token TTL as kubeadm takes it: whole seconds, at least one (kubeadm reads 0 as "never expires"). */
 export function tokenTtlSeconds(cluster: ClusterSettings): number {
-  return Math.round(Math.max(KUBEADM_TOKEN_TTL_MS, cluster.joinToken.ttlMs) / 1000);
+  return Math.max(1, Math.ceil(cluster.joinToken.ttlMs / 1000));
 }
 
 const TOKEN_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';

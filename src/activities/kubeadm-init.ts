@@ -8,7 +8,7 @@ import { parseAllDocuments } from 'yaml';
 import { INIT_UNIT, kubeadmInitCommand, kubeadmInitFinishCommand, kubeadmReset, readFileIfPresent } from '../remote/kubeadm';
 import { INIT_CONFIG } from '../remote/paths';
 import { renderKubeadmInit } from '../render';
-import { certificateKeyExpiry, KUBEADM_TOKEN_TTL_MS, mintJoinToken, newBootstrapToken, newCertificateKey, readCaCertHash, tokenTtlSeconds, uploadCertificates } from './credentials';
+import { certificateKeyExpiry, mintJoinToken, newBootstrapToken, newCertificateKey, readCaCertHash, tokenTtlSeconds, uploadCertificates } from './credentials';
 import type { ActivityDeps } from './deps';
 import { followDetached } from './detached-run';
 import { failure, lastLines } from './failures';
@@ -67,7 +67,7 @@ export function createInitActivities(deps: ActivityDeps) {
       const caHash = await readCaCertHash(step);
       return {
         alreadyInitialized,
-        token: { token: secrets.token, caCertHash: caHash, expiresAt: new Date(started + Math.min(KUBEADM_TOKEN_TTL_MS, cluster.joinToken.ttlMs)).toISOString() },
+        token: { token: secrets.token, caCertHash: caHash, expiresAt: new Date(started + cluster.joinToken.ttlMs).toISOString() },
         certificateKey: { key: secrets.certificateKey, expiresAt: certificateKeyExpiry(cluster, started) },
       };
     }

@@ -6,7 +6,7 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { TemporalFailure } from '@temporalio/common';
+import { CancelledFailure, TemporalFailure } from '@temporalio/common';
 import { KubehaCluster, KubehaPhase } from '../shared/search-attributes';
 import { DEFAULT_TASK_QUEUE } from '../shared/task-queue';
 import { bringUpWorkflowId } from '../shared/workflow-ids';
@@ -154,6 +154,9 @@ export class KubehaClient {
     try {
       return await this.handle(cluster).result();
     } catch (err) {
+      if (err instanceof WorkflowFailedError && err.cause instanceof CancelledFailure) {
+        throw new OperationError(`bring-up of ${cluster} was cancelled; joins that had started were undone`, `see kubeha status ${cluster}`);
+      }
       if (err instanceof WorkflowFailedError) {
         throw new OperationError(`bring-up of ${cluster} failed: ${innermostMessage(err)}`, `see kubeha status ${cluster}`);
       }

@@ -150,6 +150,63 @@ it('re-uploads the certificates on a durable timer while control-plane joins las
   expect(uploads[0]?.start).toBeGreaterThanOrEqual(lastEnd(h.fake, 'waitForNodeReady'));
   expect(Math.max(...uploads.map((u) => u.start))).toBeLessThanOrEqual(join?.end ?? 0);
   expect(lastEnd(h.fake, 'uploadCerts')).toBeLessThanOrEqual(firstStart(h.fake, 'verifyEtcd'));
+  // One certificate key per bring-up: renewals re-upload with the key init chose, so no join in flight fails.
+  expect(h.fake.keysMinted).toHaveLength(1);
+  expect(h.fake.named('joinNode').every((c) => c.ok && c.attempt === 1)).toBe(true);
+});
+
+it('revokes its join credentials: the kubeadm-certs Secret when the control planes have joined, every token it held at the end', async () => {
+  const h = await harness({ controlPlanes: 3, workers: 2, joinTokenTtlMs: 1_500 }, { delays: { joinNode: 600 } });
+  const result = await h.run(async () => {
+    await h.client.startBringUp(h.spec, { tuning: TUNING });
+    return h.client.result(h.spec.name);
+  });
+  expect(result.outcome).toBe('succeeded');
+  const revokes = h.fake.named('revokeJoinCredentials');
+  expect(revokes).toHaveLength(2);
+  expect(revokes[0]?.start).toBeGreaterThanOrEqual(lastEnd(h.fake, 'joinNode') - 600 * 3);
+  expect(revokes[0]?.end).toBeLessThanOrEqual(firstStart(h.fake, 'joinNode', ['w1', 'w2']));
+  expect(h.fake.certsSecret()).toBeUndefined();
+  const minted = h.fake.tokensMinted.map((t) => t.split('.')[0]);
+  expect(minted.length).toBeGreaterThanOrEqual(2);
+  expect([...new Set(h.fake.revokedTokenIds)].sort()).toEqual([...new Set(minted)].sort());
+});
+
+it('keeps the current token when the spec says joinToken.keep', async () => {
+  const h = await harness({ controlPlanes: 1, workers: 1, keepJoinToken: true });
+  await h.run(async () => {
+    await h.client.startBringUp(h.spec, { tuning: TUNING });
+    return h.client.result(h.spec.name);
+  });
+  const minted = h.fake.tokensMinted.map((t) => t.split('.')[0]);
+  expect(minted).toHaveLength(1);
+  expect(h.fake.revokedTokenIds).toEqual([]);
+  expect(h.fake.certsSecret()).toBeUndefined();
+});
+
+it('a cancel during control-plane joins ends cancelled and undoes exactly the joins that had started, then revokes', async () => {
+  const h = await harness({ controlPlanes: 3, workers: 2 }, { delays: { joinNode: 4_000 } });
+  const { outcome, progress } = await h.run(async () => {
+    await h.client.startBringUp(h.spec, { tuning: TUNING });
+    await waitFor(async () => ((await h.client.progress(h.spec.name)).steps.find((s) => s.id === 'join-control-planes')?.hosts.filter((x) => x.status === 'running').length === 2 ? true : undefined), 'both control-plane joins running');
+    await h.client.cancel(h.spec.name);
+    const ended = await h.client.result(h.spec.name).then(
+      () => 'completed',
+      (err: unknown) => String(err),
+    );
+    return { outcome: ended, progress: await h.client.progress(h.spec.name) };
+  });
+  expect(outcome).toContain('was cancelled');
+  expect(h.fake.named('abandonJoin').map((c) => c.host).sort()).toEqual(['cp2', 'cp3']);
+  expect(h.fake.named('joinNode').filter((c) => c.host.startsWith('w'))).toHaveLength(0);
+  expect(h.fake.certsSecret()).toBeUndefined();
+  expect(progress.phase).toBe('cancelled');
+  const cps = progress.steps.find((x) => x.id === 'join-control-planes')?.hosts ?? [];
+  expect(cps.map((x) => [x.host, x.status, x.lastError?.startsWith('cancelled: join undone')])).toEqual([
+    ['cp2', 'failed', true],
+    ['cp3', 'failed', true],
+  ]);
+  expect((await env.client.workflow.getHandle(`${bringUpWorkflowId(h.spec.name)}-join-cp2`).describe()).status.name).toBe('CANCELLED');
 });
 
 it('reports a worker that keeps failing and still brings the cluster up', async () => {

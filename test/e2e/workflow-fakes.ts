@@ -54,6 +54,8 @@ export interface FakeCluster {
   certsSecret(): { key: string; expiresAt: number } | undefined;
   /** Token ids revoked by revokeJoinCredentials. */
   revokedTokenIds: string[];
+  /** Every bootstrap token handed out (init's and renewals'). */
+  tokensMinted: string[];
   named(name: keyof KubehaActivities, host?: string): Call[];
 }
 
@@ -65,6 +67,7 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
   const keysMinted: string[] = [];
   let secret: { key: string; expiresAt: number } | undefined;
   const revokedTokenIds: string[] = [];
+  const tokensMinted: string[] = [];
   let initialized = false;
   let counter = 0;
 
@@ -77,7 +80,9 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
     return { key: value, expiresAt: new Date(Date.now() + ttl).toISOString() };
   }
   function mintToken(): BootstrapToken {
-    return { token: `abcdef.${String(++counter).padStart(16, '0')}`, caCertHash: 'sha256:' + 'b'.repeat(64), expiresAt: new Date(Date.now() + 86_400_000).toISOString() };
+    const token = `t${String(++counter).padStart(5, '0')}.${String(counter).padStart(16, '0')}`;
+    tokensMinted.push(token);
+    return { token, caCertHash: 'sha256:' + 'b'.repeat(64), expiresAt: new Date(Date.now() + 86_400_000).toISOString() };
   }
 
   /** `checkFirst`: the work's checks happen at the start (a join downloads the certs first), then it takes its time. */
@@ -197,6 +202,7 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
     keysMinted,
     certsSecret: () => secret,
     revokedTokenIds,
+    tokensMinted,
     named: (name, host) => calls.filter((c) => c.name === name && (host === undefined || c.host === host)),
   };
 }
@@ -214,6 +220,8 @@ export interface FakeSpecOptions {
   maxConcurrentJoins?: number;
   certificateKey?: ClusterSpec['certificateKey'];
   etcd?: ClusterSpec['etcd'];
+  joinTokenTtlMs?: number;
+  keepJoinToken?: boolean;
 }
 
 /** A normalized spec as the loader would produce it, with 127.0.6.x addresses. */
@@ -241,7 +249,9 @@ export function fakeSpec(opts: FakeSpecOptions): ClusterSpec {
     kubeProxyMode: 'iptables',
     extraArgs: { apiServer: {}, controllerManager: {}, scheduler: {} },
     certificateKey: opts.certificateKey ?? { ttlMs: 7_200_000, renewBeforeMs: 900_000 },
-    joinToken: { ttlMs: 86_400_000, renewBeforeMs: 3_600_000 },
+    joinToken: opts.joinTokenTtlMs
+      ? { ttlMs: opts.joinTokenTtlMs, renewBeforeMs: opts.joinTokenTtlMs / 2, ...(opts.keepJoinToken ? { keep: true } : {}) }
+      : { ttlMs: 86_400_000, renewBeforeMs: 3_600_000, ...(opts.keepJoinToken ? { keep: true } : {}) },
     approvals: opts.approvals ?? [],
     ...(opts.approvalTimeoutsMs ? { approvalTimeoutsMs: opts.approvalTimeoutsMs } : {}),
     controlPlaneJoins: opts.controlPlaneJoins ?? 'parallel',

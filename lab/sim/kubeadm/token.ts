@@ -6,7 +6,7 @@ import { flagBool } from '../flags';
 import { out } from '../output';
 import { caCertHash } from '../pki';
 import { readStore, updateStore } from '../store';
-import { modelElapsed } from '../time';
+import { modelElapsed, TTL } from '../time';
 import { adminClient } from './admin-client';
 import { parseDuration } from './duration';
 import { workerJoinCommand } from './join-text';
@@ -23,12 +23,12 @@ const SECRETS = '/api/v1/namespaces/kube-system/secrets';
 export async function tokenCreate(p: ParsedArgs, ctx: SimContext): Promise<number> {
   const token = p.positional[2] ?? newToken();
   if (!TOKEN_RE.test(token)) throw new SimExit(`token "${token}" was not of the form "^([a-z0-9]{6})\\.([a-z0-9]{16})$"`, 1);
-  const ttl = parseDuration(p.flags.get('ttl') ?? '24h0m0s');
+  const ttl = p.flags.has('ttl') ? parseDuration(p.flags.get('ttl') ?? '') : TTL.bootstrapToken;
   if (ttl === undefined) throw new SimExit(`invalid argument "${p.flags.get('ttl')}" for "--ttl" flag: time: invalid duration "${p.flags.get('ttl')}"`, 1);
   const client = await adminClient(p.flags.get('kubeconfig'), fail, `${SECRETS}/bootstrap-token-${token.slice(0, 6)}?timeout=10s`);
   await updateStore(ctx.identity.labDir, (s) => {
     s.tokens = s.tokens.filter((t) => t.token !== token);
-    s.tokens.push({ ...makeToken(ctx.config, token, ttl), description: p.flags.get('description') ?? '' });
+    s.tokens.push({ ...makeToken(ctx.config, token, p.flags.has('ttl') ? { explicitMs: ttl } : { modelMs: ttl }), description: p.flags.get('description') ?? '' });
   });
   if (flagBool(p, 'print-join-command')) {
     const endpoint = client.server.replace(/^https:\/\//, '');

@@ -17,15 +17,26 @@ export function newToken(): string {
   return `${randomString(6)}.${randomString(16)}`;
 }
 
-export function makeToken(config: Pick<LabConfig, 'timeScale'>, token: string, ttlModelMs: number = TTL.bootstrapToken, now = Date.now()): BootstrapToken {
+/**
+ * A token living `ttl`: kubeadm's defaults are model durations (scaled by the lab's time scale);
+ * a TTL the caller gave explicitly (`--ttl`, `bootstrapTokens[].ttl`) is taken as real time, since
+ * the orchestrator computes it from a spec whose lifetimes the lab already scaled.
+ */
+export function makeToken(config: Pick<LabConfig, 'timeScale'>, token: string, ttl: { explicitMs: number } | { modelMs: number } = { modelMs: TTL.bootstrapToken }, now = Date.now()): BootstrapToken {
+  const ms = 'explicitMs' in ttl ? ttl.explicitMs : ttl.modelMs;
   return {
     token,
     createdAt: now,
-    expiresAt: ttlModelMs === 0 ? Number.MAX_SAFE_INTEGER : now + scaled(config, ttlModelMs),
+    expiresAt: ms === 0 ? Number.MAX_SAFE_INTEGER : now + ('explicitMs' in ttl ? ms : scaled(config, ms)),
     description: '',
     usages: ['authentication', 'signing'],
     groups: ['system:bootstrappers:kubeadm:default-node-token'],
   };
+}
+
+/** The TTL of a token: explicit when the caller gave one, else kubeadm's 24 h default (model time). */
+export function tokenTtl(explicitMs: number | undefined): { explicitMs: number } | { modelMs: number } {
+  return explicitMs === undefined ? { modelMs: TTL.bootstrapToken } : { explicitMs };
 }
 
 /** An unexpired token with `usage` ("signing" for discovery, "authentication" for the TLS bootstrap). */

@@ -27,7 +27,7 @@ export async function uploadCerts(ctx: SimContext, key = newCertificateKey()): P
     if (!existsSync(full)) throw new SimExit(`error execution phase upload-certs: error uploading certs: open /etc/kubernetes/pki/${f}: no such file or directory`, 1);
     files[f] = readFileSync(full, 'utf8');
   }
-  const owner = { ...makeToken(ctx.config, newToken(), TTL.certificateKey), description: 'Proxy for managing TTL for the kubeadm-certs secret', usages: [], groups: [] };
+  const owner = { ...makeToken(ctx.config, newToken(), { modelMs: TTL.certificateKey }), description: 'Proxy for managing TTL for the kubeadm-certs secret', usages: [], groups: [] };
   await updateStore(ctx.identity.labDir, (s) => {
     s.tokens.push(owner);
     s.certs = { data: encryptCerts(files, key), uploadedAt: owner.createdAt, expiresAt: owner.expiresAt, ownerToken: owner.token };

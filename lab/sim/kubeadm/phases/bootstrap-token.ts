@@ -8,14 +8,14 @@ import { out } from '../../output';
 import { updateStore } from '../../store';
 import type { AdminClient } from '../admin-client';
 import type { InitOptions } from '../options';
-import { makeToken } from '../tokens';
+import { makeToken, tokenTtl } from '../tokens';
 
 export async function bootstrapToken(ctx: SimContext, o: InitOptions, token: string, client: AdminClient, printToken: boolean): Promise<void> {
   if (printToken) out(`[bootstrap-token] Using token: ${token}\n`);
   out('[bootstrap-token] Configuring bootstrap tokens, cluster-info ConfigMap, RBAC Roles\n');
   await updateStore(ctx.identity.labDir, (s) => {
     s.tokens = s.tokens.filter((t) => t.token !== token);
-    s.tokens.push({ ...makeToken(ctx.config, token, o.tokenTtlMs), description: o.tokenDescription });
+    s.tokens.push({ ...makeToken(ctx.config, token, tokenTtl(o.tokenTtlMs)), description: o.tokenDescription });
   });
   out('[bootstrap-token] Configured RBAC rules to allow Node Bootstrap tokens to get nodes\n');
   out('[bootstrap-token] Configured RBAC rules to allow Node Bootstrap tokens to post CSRs in order for nodes to get long term certificate credentials\n');
