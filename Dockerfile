@@ -14,6 +14,7 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
+# Only dist/src: the test and demo infrastructure stays out of the image (src/ requires it only for those commands).
+COPY --from=build /app/dist/src ./dist/src
 USER node
 CMD ["node", "dist/src/client/cli.js", "worker"]

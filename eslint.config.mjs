@@ -1,6 +1,10 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** src/ knows the lab only as types, and the lab and demo commands load it lazily (the worker image has none). */
+const LAB_ONLY_LAZILY = { regex: '^(\\.\\./)+lab(/|$)', message: 'src/ never imports the lab (type imports aside; lab/demo commands require() it lazily).', allowTypeImports: true };
+const NOT_THE_CLI = { regex: '^(\\.\\./)+client(/|$)', message: 'Nothing below the CLI imports from src/client (errors live in src/errors.ts).' };
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', '.kubeha/', '.lab/', 'test/golden/'] },
   js.configs.recommended,
@@ -11,11 +15,19 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  // Import boundaries, at any folder depth (module paths point with the flow: the contract and
+  // errors sit below everything that uses them; nothing low imports from the CLI).
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/client/commands/lab*.ts', 'src/client/commands/demo*.ts'],
+    ignores: ['src/client/commands/demo-run.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/lab/**', '../../lab/*'], message: 'src/ never imports the lab (only the CLI lab commands may).' }] }],
+      'no-restricted-imports': ['error', { patterns: [LAB_ONLY_LAZILY] }],
+    },
+  },
+  {
+    files: ['src/{activities,codec,plan,remote,render,shared,spec,ssh}/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [LAB_ONLY_LAZILY, NOT_THE_CLI] }],
     },
   },
   {
@@ -25,9 +37,11 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['fs', 'node:*', 'child_process', 'net', 'os', 'crypto', 'http', 'https', 'ssh2'], message: 'Workflows are deterministic: side effects belong in activities.' },
-            { group: ['../activities/*', '!../activities/types'], message: 'Workflows import activity types only.', allowTypeImports: true },
-            { group: ['../../lab/*', '../lab/*'], message: 'Workflows never know about the lab.' },
+            LAB_ONLY_LAZILY,
+            NOT_THE_CLI,
+            { group: ['fs', 'node:*', 'child_process', 'net', 'os', 'crypto', 'http', 'https', 'ssh2', 'pino'], message: 'Workflows are deterministic: side effects belong in activities.' },
+            { regex: '^(\\.\\./)+(activities)(/(?!types$)[^/]+)?$', message: 'Workflows import activity types (the contract) only, never an implementation.', allowTypeImports: true },
+            { regex: '^(\\.\\./)+(ssh|codec|worker|temporal|remote|render)(/|$)', message: 'Workflows never reach I/O modules.' },
           ],
         },
       ],

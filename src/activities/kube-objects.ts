@@ -37,4 +37,4 @@ export function podStatuses(json: string): PodStatus[] {
   }));
 }
 
-export const CONTROL_PLANE_COMPONENTS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
+export { CONTROL_PLANE_COMPONENTS } from './types';

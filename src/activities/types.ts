@@ -168,6 +168,9 @@ export interface PodStatus {
   phase: string;
 }
 
+/** The static pods of a control plane, as `<component>-<node>` mirror pods in kube-system. */
+export const CONTROL_PLANE_COMPONENTS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
+
 export interface ClusterReport {
   nodes: NodeStatus[];
   controlPlanePods: PodStatus[];

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
-import { InputError } from '../client/errors';
+import { InputError } from '../errors';
 import { normalize } from './normalize';
 import { formatPath, locate } from './positions';
 import { Problems } from './problems';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { EnvironmentError } from '../client/errors';
+import { EnvironmentError } from '../errors';
 import { ensureSearchAttributes } from './ensure-search-attributes';
 import { forgetServerPid, leftoverServerPid, recordServerPid } from './leftover-server';
 import { isPortFree } from './port-check';

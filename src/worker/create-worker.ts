@@ -1,6 +1,6 @@
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { EnvironmentError } from '../client/errors';
+import { EnvironmentError } from '../errors';
 import { LONGEST_STEP_MS } from '../shared/timeouts';
 
 export interface CreateKubehaWorkerInput {

@@ -1,6 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { EnvironmentError } from '../client/errors';
+import { EnvironmentError } from '../errors';
 import { kubehaDataConverter, loadCodec } from '../codec';
 import { startCodecServer, type CodecServer } from '../temporal/codec-server';
 import { freePort } from '../temporal/port-check';

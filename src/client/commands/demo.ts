@@ -3,8 +3,8 @@ import { Option } from 'commander';
 import * as path from 'node:path';
 import pc from 'picocolors';
 import type { LabLoadBalancer } from '../../../lab/layout';
+import type * as DemoRun from './demo-run';
 import { positiveNumber, wholeNumber } from '../number-options';
-import { runDemo } from './demo-run';
 
 export interface DemoOptions {
   controlPlanes: string;
@@ -40,6 +40,9 @@ export function registerDemo(program: Command): void {
     .option('--manual-approvals', 'wait for `kubeha approve` from another terminal instead of approving the gates itself')
     .option('--keep', 'leave the dev server, worker and lab running afterwards (Ctrl-C stops them)')
     .action(async (opts: DemoOptions) => {
+      // The demo drives the lab: loaded only when it runs (the worker image has no lab).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runDemo } = require('./demo-run') as typeof DemoRun;
       await runDemo({
         controlPlanes: wholeNumber('--control-planes', opts.controlPlanes, 1),
         workers: wholeNumber('--workers', opts.workers, 0),

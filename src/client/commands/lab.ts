@@ -2,11 +2,25 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import * as path from 'node:path';
 import pc from 'picocolors';
+import type * as LabModule from '../../../lab';
 import type { HostState, LabHandle } from '../../../lab';
-import { externalLbPid, labPids, openLab, startLab, stopLab } from '../../../lab';
+import type * as LayoutModule from '../../../lab/layout';
 import type { LabLoadBalancer } from '../../../lab/layout';
-import { labPaths } from '../../../lab/layout';
+import { EnvironmentError } from '../../errors';
 import { positiveNumber, wholeNumber } from '../number-options';
+
+/** The lab is test and demo infrastructure: loaded only when a lab command runs, and absent from the worker image. */
+async function loadLab(): Promise<typeof LabModule & Pick<typeof LayoutModule, 'labPaths'>> {
+  try {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const lab = require('../../../lab') as typeof LabModule;
+    const layout = require('../../../lab/layout') as typeof LayoutModule;
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    return { ...lab, labPaths: layout.labPaths };
+  } catch (err) {
+    throw new EnvironmentError(`the kubeha lab is not part of this installation (${(err as Error).message})`, 'run lab commands from a source checkout (npm ci && npm run build), not from the worker image');
+  }
+}
 
 const DEFAULT_DIR = '.kubeha/lab';
 
@@ -28,8 +42,7 @@ interface DirOptions {
 
 
 
-function hostsTable(lab: LabHandle): string {
-  const byHost = labPids(lab.dir);
+function hostsTable(lab: LabHandle, byHost: Map<string, number[]>): string {
   const rows = lab.config.hosts.map((h) => {
     const pids = byHost.get(h.name) ?? [];
     const state: HostState = pids.length === 0 ? 'stopped' : lab.host(h.name).state();
@@ -41,6 +54,7 @@ function hostsTable(lab: LabHandle): string {
 }
 
 async function up(options: UpOptions): Promise<void> {
+  const { startLab, labPaths, labPids } = await loadLab();
   const timeScaleText = options.timeScale ?? process.env.KUBEHA_LAB_TIME_SCALE ?? '1';
   const started = Date.now();
   const lab = await startLab({
@@ -59,7 +73,7 @@ async function up(options: UpOptions): Promise<void> {
   const out = [
     `${pc.green('lab up')} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${lab.config.hosts.length} hosts, VIP ${lab.config.vip}, load balancer ${lab.config.loadBalancer}, time scale ${lab.config.timeScale}`,
     '',
-    hostsTable(lab),
+    hostsTable(lab, labPids(lab.dir)),
     '',
     'Wrote:',
     `  ${rel(paths.clusterSpec)}   cluster spec for these hosts`,
@@ -75,11 +89,13 @@ async function up(options: UpOptions): Promise<void> {
 
 async function down(options: DirOptions): Promise<void> {
   const dir = path.resolve(options.dir);
+  const { stopLab } = await loadLab();
   await stopLab(dir);
   process.stdout.write(`lab in ${dir} is down (no process left)\n`);
 }
 
-function status(options: DirOptions & { json?: boolean }): void {
+async function status(options: DirOptions & { json?: boolean }): Promise<void> {
+  const { openLab, labPids, externalLbPid } = await loadLab();
   const lab = openLab(options.dir);
   const byHost = labPids(lab.dir);
   const externalLb = lab.config.loadBalancer === 'external' ? (externalLbPid(lab.dir) ?? null) : undefined;
@@ -92,7 +108,7 @@ function status(options: DirOptions & { json?: boolean }): void {
     return;
   }
   const lbLine = externalLb === undefined ? '' : `external HAProxy on ${lab.config.vip}:${lab.config.apiServerPort}: ${externalLb === null ? 'not running' : `pid ${externalLb}`}\n`;
-  process.stdout.write(`lab ${lab.dir}: VIP ${lab.config.vip}, load balancer ${lab.config.loadBalancer}\n${lbLine}\n${hostsTable(lab)}\n`);
+  process.stdout.write(`lab ${lab.dir}: VIP ${lab.config.vip}, load balancer ${lab.config.loadBalancer}\n${lbLine}\n${hostsTable(lab, byHost)}\n`);
 }
 
 function registerFaults(lab: Command): void {
@@ -100,7 +116,7 @@ function registerFaults(lab: Command): void {
   const withDir = (cmd: Command) => cmd.option('--dir <dir>', 'lab directory', DEFAULT_DIR);
   const hostAction = (name: string, description: string, act: (lab: LabHandle, host: string) => Promise<string> | string) =>
     withDir(fault.command(`${name} <host>`).description(description)).action(async (host: string, options: DirOptions) => {
-      const lab = openLab(options.dir);
+      const lab = (await loadLab()).openLab(options.dir);
       process.stdout.write(`${host}: ${await act(lab, host)}\n`);
     });
   hostAction('stop', 'kill every process of the host (connections are refused)', async (l, h) => {
@@ -122,7 +138,7 @@ function registerFaults(lab: Command): void {
   hostAction('drop-ssh', 'kill the SSH connections being served (not the listener)', (l, h) => `dropped ${l.host(h).dropConnections()} connection process(es)`);
   withDir(fault.command('slow <host> <factor>').description('multiply the host\'s command latencies (1 = normal)')).action(
     async (host: string, factor: string, options: DirOptions) => {
-      await openLab(options.dir).host(host).slow(positiveNumber('factor', factor));
+      await (await loadLab()).openLab(options.dir).host(host).slow(positiveNumber('factor', factor));
       process.stdout.write(`${host}: latencies x${factor}\n`);
     },
   );
@@ -136,7 +152,7 @@ function registerFaults(lab: Command): void {
       .option('--exit-code <n>', 'exit code', '1'),
   ).action(async (host: string, options: DirOptions & { command: string; count: string; message: string; exitCode: string }) => {
     const count = wholeNumber('--count', options.count, 1);
-    await openLab(options.dir).host(host).failNext({
+    await (await loadLab()).openLab(options.dir).host(host).failNext({
       command: options.command,
       count,
       message: options.message,
@@ -146,7 +162,7 @@ function registerFaults(lab: Command): void {
   });
   withDir(fault.command('expire-cert-key').description('expire the uploaded certificate key (kubeadm-certs Secret) now')).action(
     async (options: DirOptions) => {
-      await openLab(options.dir).expireCertificateKey();
+      await (await loadLab()).openLab(options.dir).expireCertificateKey();
       process.stdout.write('certificate key expired\n');
     },
   );

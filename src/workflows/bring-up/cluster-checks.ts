@@ -1,4 +1,4 @@
-import { CONTROL_PLANE_COMPONENTS } from '../../activities/kube-objects';
+import { CONTROL_PLANE_COMPONENTS } from '../../activities/types';
 import type { ClusterReport, NodeStatus } from '../../activities/types';
 
 /** The judge of node readiness: which of the `expected` nodes are missing or not Ready, in the order expected. */

@@ -93,4 +93,8 @@ it('runs the worker from the Dockerfile against the compose server, with SSH key
   const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
   expect(dockerfile).toMatch(/RUN npm ci/);
   expect(dockerfile).toMatch(/CMD \["node", "dist\/src\/client\/cli\.js", "worker"\]/);
+  // The worker image carries no lab: only dist/src reaches the final stage.
+  const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+  expect(finalStage).toContain('COPY --from=build /app/dist/src ./dist/src');
+  expect(finalStage).not.toMatch(/\/app\/dist\s|\/app\/dist$|lab/m);
 });
