@@ -14,15 +14,18 @@ jest.setTimeout(420_000);
 
 let rig: Rig;
 let cancelRig: Rig;
+let lbRig: Rig;
 
 beforeAll(async () => {
   rig = await startRig({ addressPrefix: '127.0.49', name: 'bu-safety', controlPlanes: 3, workers: 1, loadBalancer: 'external' });
   cancelRig = await startRig({ addressPrefix: '127.0.50', name: 'bu-cancel', controlPlanes: 3, workers: 1, loadBalancer: 'external' });
-}, 240_000);
+  lbRig = await startRig({ addressPrefix: '127.0.53', name: 'bu-lb-down', controlPlanes: 3, workers: 1, loadBalancer: 'haproxy' });
+}, 300_000);
 
 afterAll(async () => {
   await rig?.dispose();
   await cancelRig?.dispose();
+  await lbRig?.dispose();
 });
 
 /** Archived runs that a `kubeadm reset` left behind (kubeha renames the run record when it resets). */
@@ -38,6 +41,8 @@ async function nodeNames(r: Rig): Promise<string[]> {
 it('a worker SIGKILLed during kubeadm init: the bring-up completes, with the CA of the first attempt and no reset on cp1', async () => {
   const { spec } = await loadSpecFile(rig.specFile((doc) => void (doc.metadata.name = `${rig.name}-kill`)));
   await rig.lab.host('cp1').slow(40);
+  // Joins outlast the (scaled, 12 s) certificate key, so its timer re-uploads while they run.
+  await Promise.all(['cp2', 'cp3'].map((h) => rig.lab.host(h).slow(200)));
   const first = await rig.startChildWorker();
   const kubeha = rig.opened.kubeha;
   await kubeha.startBringUp(spec, { requestedBy: 'e2e@lab', tuning: { retryInitialIntervalMs: 500 } });
@@ -48,8 +53,14 @@ it('a worker SIGKILLed during kubeadm init: the bring-up completes, with the CA 
   await rig.startChildWorker();
 
   const result = await kubeha.result(spec.name);
-  expect(result.outcome).toBe('succeeded');
+  if (result.outcome !== 'succeeded') throw new Error(`expected success, got ${JSON.stringify(result)}`);
   expect((await rig.ok('cp1', 'sha256sum /etc/kubernetes/pki/ca.crt')).trim()).toBe(ca);
+  // A renewal during in-flight joins fails no join: one key, re-uploaded, every control-plane join on attempt 1.
+  expect(result.report.renewals.certificateKey).toBeGreaterThanOrEqual(1);
+  expect(result.report.hosts.filter((h) => h.name === 'cp2' || h.name === 'cp3').map((h) => [h.name, h.state, h.attempts])).toEqual([
+    ['cp2', 'succeeded', 1],
+    ['cp3', 'succeeded', 1],
+  ]);
   expect(await resets('cp1')).toBe('');
   expect((await rig.ok('cp1', 'cat /var/lib/kubeha/runs/kubeadm-init/exit')).trim()).toBe('0');
   expect(startedMemberNames(await etcdMembers(rig, 'cp1'))).toEqual(['cp1', 'cp2', 'cp3']);
@@ -93,9 +104,39 @@ it('cancel during control-plane joins: cancelled, etcd has only started members,
     else expect(seen).toEqual({ host, reportedJoined, member: false, node: false, ready: false });
     if (!reportedJoined) {
       expect((await r.ok(host, 'ls /etc/kubernetes/kubelet.conf /etc/kubernetes/manifests/etcd.yaml 2>/dev/null || true')).trim()).toBe('');
-      expect((await r.ok(host, 'pgrep -f "kubeadm join" || true')).trim()).toBe('');
+      // No kubeadm run of kubeha is still alive on the host (pid namespaces are shared in the lab, so ask by run record).
+      expect((await r.ok(host, 'for f in /var/lib/kubeha/runs/*/pid; do [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && echo "alive: $f"; done; true')).trim()).toBe('');
     }
   }
   expect(joinedSteps.flatMap((s) => s.hosts).filter((h) => h.status !== 'succeeded' && h.status !== 'pending').length).toBeGreaterThan(0);
   expect(await r.ok('cp1', 'kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system get secret kubeadm-certs 2>&1 || true')).toContain('NotFound');
+});
+
+it('the load balancer down while retried joins check their hosts: no reset on any healthy host, and the bring-up completes once it is back', async () => {
+  const r = lbRig;
+  const { spec } = await loadSpecFile(r.specFile());
+  await Promise.all(['cp2', 'cp3'].map((h) => r.lab.host(h).slow(150)));
+  const first = await r.startChildWorker();
+  const kubeha = r.opened.kubeha;
+  await kubeha.startBringUp(spec, { requestedBy: 'e2e@lab', tuning: { retryInitialIntervalMs: 500 } });
+  // cp2 is past kubelet-start: a joined-looking host whose join is still going.
+  await eventually(async () => ((await r.ok('cp2', 'test -f /etc/kubernetes/kubelet.conf && echo yes || true')).trim() === 'yes' ? true : undefined), 'cp2 past kubelet-start', 180_000);
+  const caBefore = await r.ok('cp2', 'sha256sum /etc/kubernetes/pki/ca.crt');
+  await first.kill();
+  await r.lab.host('lb1').stop();
+  await r.startChildWorker();
+  // The join activities' heartbeat timeout is 30 s: their retries judge cp2 and cp3 while the VIP is dead.
+  await new Promise((resolve) => setTimeout(resolve, 45_000));
+  const during = await kubeha.progress(spec.name);
+  expect(during.phase).not.toBe('failed');
+  await r.lab.host('lb1').restart();
+
+  const result = await kubeha.result(spec.name);
+  if (result.outcome !== 'succeeded') throw new Error(`expected success, got ${JSON.stringify(result)}`);
+  for (const host of ['cp1', 'cp2', 'cp3', 'w1']) {
+    expect({ host, resets: (await r.ok(host, 'ls /var/lib/kubeha/runs 2>/dev/null | grep -F .reset. || true')).trim() }).toEqual({ host, resets: '' });
+  }
+  expect(await r.ok('cp2', 'sha256sum /etc/kubernetes/pki/ca.crt')).toBe(caBefore);
+  expect(startedMemberNames(await etcdMembers(r, 'cp1'))).toEqual(['cp1', 'cp2', 'cp3']);
+  expect(await readyNodes(r, 'cp1')).toEqual(['cp1', 'cp2', 'cp3', 'w1']);
 });
