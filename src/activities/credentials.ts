@@ -8,6 +8,7 @@ import { readCaCert, revokeJoinCredentials, tokenCreate, uploadCertsWithConfig }
 import { KUBEHA_DIR } from '../remote/paths';
 import { renderKubeadmInit } from '../render';
 import type { ActivityDeps } from './deps';
+import { localApiUrl } from './kubeadm-state';
 import { failure } from './failures';
 import { parseJoinCommand } from './kubeadm-output';
 import { hostStep } from './step';
@@ -55,7 +56,7 @@ export async function readCaCertHash(step: Step): Promise<string> {
 
 export async function mintJoinToken(deps: ActivityDeps, step: Step, cluster: ClusterSettings): Promise<BootstrapToken> {
   const started = deps.clock();
-  const result = await step.runChecked(tokenCreate.render({ ttlSeconds: tokenTtlSeconds(cluster) }), { timeoutMs: 2 * 60_000 });
+  const result = await step.runChecked(tokenCreate.render({ ttlSeconds: tokenTtlSeconds(cluster), server: localApiUrl(cluster, step.host) }), { timeoutMs: 2 * 60_000 });
   const parsed = parseJoinCommand(result.stdout);
   if (!parsed) throw failure(FailureTypes.remoteCommand, `${step.host.name}: kubeadm token create --print-join-command printed no join command`);
   step.log('created a bootstrap token');
@@ -68,7 +69,7 @@ const UPLOAD_CONFIG = `${KUBEHA_DIR}/kubeadm-upload-certs.yaml`;
 export async function uploadCertificates(deps: ActivityDeps, step: Step, cluster: ClusterSettings, key: string): Promise<CertificateKey> {
   const started = deps.clock();
   await step.writeFile(UPLOAD_CONFIG, renderKubeadmInit(cluster, { host: step.host, certificateKey: key }), 0o600);
-  await step.runChecked(uploadCertsWithConfig.render({ config: UPLOAD_CONFIG }), { timeoutMs: 3 * 60_000 });
+  await step.runChecked(uploadCertsWithConfig.render({ config: UPLOAD_CONFIG, server: localApiUrl(cluster, step.host) }), { timeoutMs: 3 * 60_000 });
   return { key, expiresAt: certificateKeyExpiry(cluster, started) };
 }
 
@@ -83,9 +84,10 @@ export function createCredentialActivities(deps: ActivityDeps) {
     async createJoinToken(input: HostStepInput): Promise<BootstrapToken> {
       return mintJoinToken(deps, hostStep(deps, input.host, 'create-join-token'), input.cluster);
     },
-    async revokeJoinCredentials({ host, tokenIds, certificateSecret, files }: RevokeInput): Promise<void> {
+    async revokeJoinCredentials({ cluster, host, tokenIds, certificateSecret, files }: RevokeInput): Promise<void> {
       const step = hostStep(deps, host, 'revoke-join-credentials');
-      await step.runChecked(revokeJoinCredentials.render({ tokenIds, certificateSecret, files: files ?? [] }), { timeoutMs: 2 * 60_000 });
+      const script = revokeJoinCredentials.render({ tokenIds, certificateSecret, files: files ?? [], server: localApiUrl(cluster, host) });
+      await step.runChecked(script, { timeoutMs: 2 * 60_000 });
       step.log(`revoked ${tokenIds.length} bootstrap token(s)${certificateSecret ? ' and the kubeadm-certs Secret' : ''}`);
     },
   };

@@ -5,6 +5,18 @@ import { ADMIN_CONF, CA_CERT, KUBEHA_DIR, RUNS_DIR } from './paths';
 
 const ignoreFlag = (ignore: string[]): Quoted => (ignore.length ? sh` ${q(`--ignore-preflight-errors=${ignore.join(',')}`)}` : ('' as Quoted));
 
+/**
+ * A copy of admin.conf pointed at this control plane's own API server (`$kc`, removed on exit):
+ * cluster-level steps run from a control plane must not depend on the endpoint (a load balancer
+ * blip or a VIP moving would fail them). The apiserver certificate carries the host's address.
+ */
+function withLocalKubeconfig(server: string, body: Quoted): Quoted {
+  return sh`kc=$(mktemp ${q(`${KUBEHA_DIR}/admin-local.XXXXXX`)})
+trap 'rm -f -- "$kc"' EXIT
+awk -v s=${q(server)} '/^ *server: /{ sub(/server: .*/, "server: " s) } 1' ${q(ADMIN_CONF)} > "$kc"
+${body}`;
+}
+
 /** Detached run names (`RUNS_DIR/<unit>`). */
 export const INIT_UNIT = 'kubeadm-init';
 export const JOIN_UNIT = 'kubeadm-join';
@@ -41,32 +53,33 @@ if [ -e "$dir" ]; then mv -f -- "$dir" "$dir.reset.$(date +%s%N)"; fi`,
 });
 
 /** Re-uploads the control-plane certificates encrypted with the key in `config` (never on a command line). */
-export const uploadCertsWithConfig = defineScript<{ config: string }>('kubeadm-upload-certs', {
-  body: ({ config }) => sh`trap 'rm -f -- ${q(config)}' EXIT
-kubeadm init phase upload-certs --upload-certs --config ${q(config)} --kubeconfig ${q(ADMIN_CONF)}`,
+export const uploadCertsWithConfig = defineScript<{ config: string; server: string }>('kubeadm-upload-certs', {
+  body: ({ config, server }) =>
+    withLocalKubeconfig(server, sh`trap 'rm -f -- "$kc" ${q(config)}' EXIT
+kubeadm init phase upload-certs --upload-certs --config ${q(config)} --kubeconfig "$kc"`),
 });
 
-export const tokenCreate = defineScript<{ ttlSeconds: number }>('kubeadm-token-create', {
-  body: ({ ttlSeconds }) => sh`kubeadm token create --kubeconfig ${q(ADMIN_CONF)} --ttl ${q(`${ttlSeconds}s`)} --print-join-command`,
+export const tokenCreate = defineScript<{ ttlSeconds: number; server: string }>('kubeadm-token-create', {
+  body: ({ ttlSeconds, server }) => withLocalKubeconfig(server, sh`kubeadm token create --kubeconfig "$kc" --ttl ${q(`${ttlSeconds}s`)} --print-join-command`),
 });
 
 /** kubeadm's description of the token whose TTL the kubeadm-certs Secret lives by. */
 const CERTS_PROXY_TOKEN = 'Proxy for managing TTL for the kubeadm-certs secret';
 
 /** Deletes bootstrap tokens by id (the public half) and the uploaded-certs Secret; both idempotent. */
-export const revokeJoinCredentials = defineScript<{ tokenIds: string[]; certificateSecret: boolean; files: string[] }>('revoke-join-credentials', {
-  body: ({ tokenIds, certificateSecret, files }) => {
+export const revokeJoinCredentials = defineScript<{ tokenIds: string[]; certificateSecret: boolean; files: string[]; server: string }>('revoke-join-credentials', {
+  body: ({ tokenIds, certificateSecret, files, server }) => {
     const parts: Quoted[] = [];
     if (files.length) parts.push(sh`rm -f -- ${qAll(files)}`);
     if (certificateSecret) {
       // kubeadm makes the Secret owned by a TTL "proxy" token (no usages); deleting the token deletes the Secret too.
-      parts.push(sh`kubeadm token list --kubeconfig ${q(ADMIN_CONF)} | awk ${q(`index($0, "${CERTS_PROXY_TOKEN}") { split($1, t, "."); print t[1] }`)} | while read -r id; do kubeadm token delete --kubeconfig ${q(ADMIN_CONF)} "$id" >/dev/null; done`);
-      parts.push(sh`kubectl --kubeconfig ${q(ADMIN_CONF)} -n kube-system delete secret kubeadm-certs --ignore-not-found`);
+      parts.push(sh`kubeadm token list --kubeconfig "$kc" | awk ${q(`index($0, "${CERTS_PROXY_TOKEN}") { split($1, t, "."); print t[1] }`)} | while read -r id; do kubeadm token delete --kubeconfig "$kc" "$id" >/dev/null; done`);
+      parts.push(sh`kubectl --kubeconfig "$kc" -n kube-system delete secret kubeadm-certs --ignore-not-found`);
     }
     for (const id of tokenIds) {
-      parts.push(sh`out=$(kubeadm token delete --kubeconfig ${q(ADMIN_CONF)} ${q(id)} 2>&1) || case "$out" in *'not found'*) ;; *) echo "$out" >&2; exit 1;; esac`);
+      parts.push(sh`out=$(kubeadm token delete --kubeconfig "$kc" ${q(id)} 2>&1) || case "$out" in *'not found'*) ;; *) echo "$out" >&2; exit 1;; esac`);
     }
-    return (parts.length ? parts.join('\n') : ':') as Quoted;
+    return withLocalKubeconfig(server, (parts.length ? parts.join('\n') : ':') as Quoted);
   },
 });
 

@@ -2,6 +2,7 @@ import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { EnvironmentError } from '../errors';
 import { LONGEST_STEP_MS } from '../shared/timeouts';
+import { validateActivityInputs } from './validate-activity-input';
 
 export interface CreateKubehaWorkerInput {
   connection: NativeConnection;
@@ -42,6 +43,7 @@ export function createKubehaWorker(input: CreateKubehaWorkerInput): Promise<Work
     activities: input.activities,
     dataConverter: input.dataConverter,
     shutdownGraceTime: input.shutdownGraceTimeMs ?? LONGEST_STEP_MS,
+    interceptors: { activity: [validateActivityInputs] },
     ...workflows,
   });
 }

@@ -34,6 +34,7 @@ import { ProgressTracker } from './bring-up/progress';
 import { buildReport } from './bring-up/report';
 import { revokeJoinCredentials } from './bring-up/revoke-credentials';
 import { resolveTuning } from './bring-up/tuning';
+import { assertValidSpec } from './validate-input';
 
 const now = (): string => new Date().toISOString();
 
@@ -49,6 +50,7 @@ function currentStep(progress: ProgressTracker): StepId {
 
 /** One HA cluster, brought up as the runbook does it; id `bringUpWorkflowId(spec.name)`. */
 export async function bringUpCluster(input: BringUpInput): Promise<BringUpResult> {
+  assertValidSpec(input.spec);
   const { spec } = input;
   const tuning = resolveTuning(input.tuning);
   const firstControlPlane = hostsWithRole(spec, 'control-plane')[0];

@@ -6,6 +6,7 @@ import type { HostSpec } from '../spec/types';
 import { joinActivities } from './bring-up/activities';
 import type { CredentialKind, IssuedCredentials } from './bring-up/credentials';
 import { describeFailure } from './bring-up/failures';
+import { assertValidSettings } from './validate-input';
 
 export interface JoinHostInput {
   cluster: ClusterSettings;
@@ -35,6 +36,7 @@ function attemptsAfter(err: ActivityFailure, maxAttempts: number): number {
 
 /** One host's `kubeadm join` (plus kube-vip on a control plane), as a child of the bring-up. */
 export async function joinHost(input: JoinHostInput): Promise<JoinHostResult> {
+  assertValidSettings(input.cluster, input.host);
   const { cluster, host, as, credentials } = input;
   const acts = joinActivities(input.tuning, input.maxAttempts);
   const on = { cluster, host };

@@ -53,7 +53,7 @@ export function bringUpActivities(tuning: BringUpTuning): ActivityProxies {
     probeLoadBalancer: proxyActivities<KubehaActivities>(options(tuning, MINUTE, tuning.probeMaxAttempts)).probeLoadBalancer,
     initControlPlane: proxyActivities<KubehaActivities>(options(tuning, LONGEST_STEP_MS, 3, HEARTBEAT_TIMEOUT_MS)).initControlPlane,
     uploadCerts: proxyActivities<KubehaActivities>(options(tuning, 5 * MINUTE, 5)).uploadCerts,
-    revokeJoinCredentials: proxyActivities<KubehaActivities>(options(tuning, 2 * MINUTE, 5)).revokeJoinCredentials,
+    revokeJoinCredentials: proxyActivities<KubehaActivities>(options(tuning, 2 * MINUTE, 10)).revokeJoinCredentials,
     abandonJoin: proxyActivities<KubehaActivities>(options(tuning, 10 * MINUTE, 5, HEARTBEAT_TIMEOUT_MS)).abandonJoin,
     createJoinToken: proxyActivities<KubehaActivities>(options(tuning, 2 * MINUTE, 5)).createJoinToken,
     applyCni: proxyActivities<KubehaActivities>(options(tuning, 5 * MINUTE, 5)).applyCni,

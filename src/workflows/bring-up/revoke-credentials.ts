@@ -12,3 +12,12 @@ export async function revokeJoinCredentials(ctx: BringUpContext): Promise<void> 
     ctx.progress.renewalFailures.push({ credential: 'joinToken', at: new Date().toISOString(), error: `revoking the join credentials failed: ${describeFailure(err)}` });
   }
 }
+
+/** The kubeadm-certs Secret once no control plane joins any more; the end of the bring-up tries again if this fails. */
+export async function revokeUploadedCertificates(ctx: BringUpContext): Promise<void> {
+  try {
+    await ctx.credentials?.revokeCertificates();
+  } catch (err) {
+    ctx.progress.renewalFailures.push({ credential: 'certificateKey', at: new Date().toISOString(), error: `deleting the kubeadm-certs Secret failed: ${describeFailure(err)}` });
+  }
+}

@@ -2,6 +2,7 @@ import { controlPlanes, workers } from '../../../spec/hosts';
 import type { BringUpPhase } from '../context';
 import { StepFailed, reportedAttempts } from '../failures';
 import { forEachHost } from '../fan-out';
+import { revokeUploadedCertificates } from '../revoke-credentials';
 import { runJoin } from '../run-join';
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
@@ -31,7 +32,7 @@ export const joinControlPlanes: BringUpPhase = {
     });
     await keeper?.stop('certificateKey');
     // No control plane joins after this: the uploaded certificates go now, not at the end.
-    await keeper?.revokeCertificates();
+    await revokeUploadedCertificates(ctx);
     if (workers(ctx.spec).length === 0) await keeper?.stop('joinToken');
     const failed = outcomes.filter((o) => !o.ok);
     if (failed.length > 0) {

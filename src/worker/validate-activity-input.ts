@@ -1,0 +1,51 @@
+/**
+ * Every activity input is checked on the worker before the activity runs: the cluster settings
+ * and host against the same allow-lists as the spec, the credentials and names against their
+ * formats. Activities may be scheduled by any workflow on the task queue, not only kubeha's.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type { ActivityInboundCallsInterceptor, ActivityInterceptorsFactory } from '@temporalio/worker';
+import { FailureTypes } from '../activities/types';
+import { PATTERNS } from '../spec/patterns';
+import { clusterSettingsWireSchema, hostWireSchema, wireProblems } from '../spec/wire';
+
+const TOKEN = /^[a-z0-9]{6}\.[a-z0-9]{16}$/;
+const CA_HASH = /^sha256:[a-f0-9]{64}$/;
+const CERTIFICATE_KEY = /^[a-f0-9]{64}$/;
+const TOKEN_ID = /^[a-z0-9]{6}$/;
+const KUBEHA_FILE = /^\/etc\/kubeha\/[A-Za-z0-9._-]+$/;
+
+type Input = Record<string, unknown>;
+
+export function activityInputProblems(input: unknown): string[] {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return ['the input is not an object'];
+  const i = input as Input;
+  const problems: string[] = [];
+  if ('cluster' in i) problems.push(...wireProblems(clusterSettingsWireSchema, i.cluster).map((p) => `cluster.${p}`));
+  if ('host' in i) problems.push(...wireProblems(hostWireSchema, i.host).map((p) => `host.${p}`));
+  const token = i.token as Input | undefined;
+  if (token !== undefined && (typeof token?.token !== 'string' || !TOKEN.test(token.token) || typeof token.caCertHash !== 'string' || !CA_HASH.test(token.caCertHash))) {
+    problems.push('token: not a bootstrap token with a sha256 CA hash');
+  }
+  const key = i.certificateKey as Input | undefined;
+  if (key !== undefined && (typeof key?.key !== 'string' || !CERTIFICATE_KEY.test(key.key))) problems.push('certificateKey: not 64 hex digits');
+  if ('tokenIds' in i && !(Array.isArray(i.tokenIds) && i.tokenIds.every((t) => typeof t === 'string' && TOKEN_ID.test(t)))) problems.push('tokenIds: not token ids');
+  if ('files' in i && i.files !== undefined && !(Array.isArray(i.files) && i.files.every((f) => typeof f === 'string' && KUBEHA_FILE.test(f)))) {
+    problems.push('files: only files directly in /etc/kubeha may be removed');
+  }
+  if ('node' in i && !(typeof i.node === 'string' && PATTERNS.nodeName.test(i.node))) problems.push('node: not a node name');
+  if ('as' in i && i.as !== 'control-plane' && i.as !== 'worker') problems.push('as: neither control-plane nor worker');
+  return problems;
+}
+
+class ValidatingInbound implements ActivityInboundCallsInterceptor {
+  async execute(input: Parameters<NonNullable<ActivityInboundCallsInterceptor['execute']>>[0], next: Parameters<NonNullable<ActivityInboundCallsInterceptor['execute']>>[1]): Promise<unknown> {
+    const problems = input.args.flatMap((arg) => activityInputProblems(arg));
+    if (problems.length) {
+      throw ApplicationFailure.nonRetryable(`activity input refused by the worker, nothing was run: ${problems.slice(0, 10).join('; ')}`, FailureTypes.invalidSpec);
+    }
+    return next(input);
+  }
+}
+
+export const validateActivityInputs: ActivityInterceptorsFactory = () => ({ inbound: new ValidatingInbound() });
