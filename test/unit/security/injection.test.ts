@@ -24,7 +24,9 @@ import type { HostSpec, SshSpec } from '../../../src/spec/types';
 import { ShellSandbox, type Script as SandboxScript } from './shell-sandbox';
 
 const ROOT = path.join(__dirname, '../../..');
+/** Property runs; KUBEHA_FC_RUNS=500 for a long soak. Each shell run executes ~60 scripts. */
 const NUM_RUNS = Number(process.env.KUBEHA_FC_RUNS ?? 15);
+const SHELL_RUNS = Number(process.env.KUBEHA_FC_RUNS ?? 10);
 
 // ---------------------------------------------------------------------------------------------
 // Hostile values: every one carries an attempt to run `touch "$KUBEHA_MARKER"`.
@@ -107,9 +109,9 @@ const TEMPLATE_INPUTS: Record<string, { bases: object[]; fragments?: string[] }>
   'kubeadm-host-facts': { bases: [{ unit: 'kubeadm-init', readyzUrl: 'https://10.0.0.11:6443/readyz', etcd }, { unit: 'kubeadm-init', readyzUrl: 'https://10.0.0.11:6443/readyz' }] },
   'cluster-membership': { bases: [{ node: 'cp2', server: 'https://10.0.0.11:6443', etcd }] },
   'kubeadm-reset': { bases: [{ criSocket: 'unix:///run/containerd/containerd.sock', unit: 'kubeadm-join' }] },
-  'kubeadm-upload-certs': { bases: [{ config: '/etc/kubeha/kubeadm-upload-certs.yaml' }] },
-  'kubeadm-token-create': { bases: [{ ttlSeconds: 3600 }] },
-  'revoke-join-credentials': { bases: [{ tokenIds: ['abcdef', 'ghijkl'], certificateSecret: true, files: ['/etc/kubeha/kubeadm-join.yaml'] }] },
+  'kubeadm-upload-certs': { bases: [{ config: '/etc/kubeha/kubeadm-upload-certs.yaml', server: 'https://10.0.0.11:6443' }] },
+  'kubeadm-token-create': { bases: [{ ttlSeconds: 3600, server: 'https://10.0.0.11:6443' }] },
+  'revoke-join-credentials': { bases: [{ tokenIds: ['abcdef', 'ghijkl'], certificateSecret: true, files: ['/etc/kubeha/kubeadm-join.yaml'], server: 'https://10.0.0.11:6443' }] },
   'read-ca-cert': { bases: [{}] },
   'read-file-if-present': { bases: [{ path: '/etc/kubeha/kubeadm-init.yaml' }] },
   'forget-node': { bases: [{ node: 'cp2', peerUrl: 'https://10.0.0.12:2380', server: 'https://10.0.0.11:6443', etcd }, { node: 'w1', peerUrl: 'x', server: 'https://10.0.0.11:6443' }] },
@@ -138,6 +140,15 @@ function variants(base: unknown, value: string, skip: string[] = [], at = ''): u
  * checked by their own `it.failing` below, so the fix turns that test red and this entry is removed.
  */
 const KNOWN_UNSAFE = new Set(['kubeadm-upload-certs']);
+
+/** Every template rendered from its bases, unchanged: what the hostile variants are compared against. */
+function renderBases(): SandboxScript[] {
+  const scripts: SandboxScript[] = [];
+  for (const [name, template] of templates) {
+    for (const [i, base] of (TEMPLATE_INPUTS[name]?.bases ?? []).entries()) scripts.push({ id: `${name}-${i}`, text: template.render(base).text });
+  }
+  return scripts;
+}
 
 function renderAll(value: string, include: (template: string) => boolean = (t) => !KNOWN_UNSAFE.has(t)): SandboxScript[] {
   const scripts: SandboxScript[] = [];
@@ -187,12 +198,21 @@ describe('remote script templates', () => {
     expect(sandbox.run([{ id: 'sh-unsafe', shell: 'sh', text: `curl 'https://x' && echo "$(${TOUCH})"` }])).toEqual(['sh-unsafe']);
   });
 
+  it('run to their end (exit 0) from their base inputs, so the hostile variants reach every line', () => {
+    const { injected, exitCodes } = sandbox.runWithExitCodes(renderBases());
+    expect(injected).toEqual([]);
+    expect(sandbox.isolated || process.getuid?.() !== 0).toBe(true);
+    expect(exitCodes.size).toBe(Object.values(TEMPLATE_INPUTS).reduce((n, t) => n + t.bases.length, 0));
+    // Only isolated do the scripts find the host's directories they write to (see shell-sandbox.ts).
+    if (sandbox.isolated) expect([...exitCodes].filter(([, code]) => code !== 0)).toEqual([]);
+  });
+
   it('never run a command carried by a value, at any nesting level', () => {
     fc.assert(
       fc.property(hostile, (value) => {
         expect(sandbox.run(renderAll(value))).toEqual([]);
       }),
-      { numRuns: NUM_RUNS },
+      { numRuns: SHELL_RUNS },
     );
   });
 
