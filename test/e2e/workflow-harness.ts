@@ -2,6 +2,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { KubehaClient } from '../../src/client/kubeha-client';
+import { FAILURE_CONVERTER_PATH } from '../../src/codec';
 import type { BringUpTuning } from '../../src/shared/messages';
 import type { ClusterSpec } from '../../src/spec/types';
 import { createKubehaWorker } from '../../src/worker/create-worker';
@@ -19,6 +20,8 @@ export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   const nop = () => undefined;
   return bundleWorkflowCode({
     workflowsPath: require.resolve('../../src/workflows'),
+    // As the worker bundles them: workflow failures carry message and stack encrypted.
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: { log: nop, trace: nop, debug: nop, info: nop, warn: nop, error: nop },
   });
 }

@@ -14,7 +14,7 @@ import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } fro
 import { parse, stringify } from 'yaml';
 import type { LabHandle, StartLabOptions } from '../../lab';
 import { labPaths } from '../../lab/layout';
-import { kubehaDataConverter, loadCodec } from '../../src/codec';
+import { FAILURE_CONVERTER_PATH, kubehaDataConverter, loadCodec } from '../../src/codec';
 import { openKubehaClient, type OpenedClient } from '../../src/client/temporal-options';
 import { createActivities } from '../../src/activities';
 import { createLogger } from '../../src/logging';
@@ -41,6 +41,8 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   const nop = () => undefined;
   bundlePromise ??= bundleWorkflowCode({
     workflowsPath: require.resolve('../../src/workflows'),
+    // As the worker bundles them: workflow failures carry message and stack encrypted.
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: { log: nop, trace: nop, debug: nop, info: nop, warn: nop, error: nop },
   });
   return bundlePromise;

@@ -9,6 +9,7 @@ import { registerUp } from './up';
 import { registerStatus } from './status';
 import { registerApproval } from './approval';
 import { registerCancel } from './cancel';
+import { registerCodec } from './codec';
 
 /** Every command lives in its own module and only loads its heavy dependencies when it runs. */
 export function registerCommands(program: Command): void {
@@ -19,6 +20,7 @@ export function registerCommands(program: Command): void {
     registerStatus,
     registerApproval,
     registerCancel,
+    registerCodec,
     registerDev,
     registerWorker,
     registerDemo,
