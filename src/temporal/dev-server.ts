@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { EnvironmentError } from '../errors';
@@ -137,9 +137,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       `stop what listens there (another kubeha dev? see: ss -ltnp 'sport = :${p}') or pick other ports with --port/--ui-port`,
     );
   }
-  mkdirSync(options.stateDir, { recursive: true });
+  // The database holds every workflow's history and the log its activity: this user only.
+  mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
+  chmodSync(options.stateDir, 0o700);
   const args = devServerArgs({ ip, port, uiPort, namespace, logLevel: options.logLevel ?? 'warn', dbFile, headless, uiCodecEndpoint: options.uiCodecEndpoint });
-  const log = openSync(logFile, 'a');
+  const log = openSync(logFile, 'a', 0o600);
   let child: ChildProcess;
   try {
     child = spawn(options.cliPath, args, { stdio: ['ignore', log, log], detached: true });

@@ -57,6 +57,9 @@ it('kubeha dev serves the UI, polls the kubeha task queue, and Ctrl-C stops work
   expect(codecUrl).toBeDefined();
   const preflight = await fetch(`${codecUrl}/decode`, { method: 'OPTIONS', headers: { Origin: `http://localhost:${uiPort}` } });
   expect(preflight.headers.get('access-control-allow-origin')).toBe(`http://localhost:${uiPort}`);
+  // The token the Web UI was given is not printed, and the codec server decrypts nothing without it.
+  expect(banner).toMatch(/UI codec server:\s+http:\/\/127\.0\.0\.1:\d+\/<token> /);
+  expect((await fetch(`${codecUrl}/decode`, { method: 'POST', body: '{"payloads":[]}' })).status).toBe(401);
 
   const connection = await Connection.connect({ address: `127.0.0.1:${port}` });
   try {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +43,8 @@ it('serves gRPC and the Web UI, and a stopped server leaves no process behind', 
   const uiPort = await freePort();
   server = await startDevServer({ cliPath: cliPath!, stateDir, port, uiPort });
   expect(server.address).toBe(`127.0.0.1:${port}`);
+  expect(statSync(stateDir).mode & 0o777).toBe(0o700);
+  expect(statSync(server.logFile).mode & 0o077).toBe(0);
   const ui = await fetch(server.uiUrl!);
   expect(ui.status).toBe(200);
   const pid = server.pid;

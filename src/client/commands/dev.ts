@@ -17,7 +17,32 @@ function parsePort(value: string): number {
   return port;
 }
 
+/** True for addresses only this machine can reach. */
+export function isLoopback(address: string): boolean {
+  const a = address.replace(/^\[|\]$/g, '').toLowerCase();
+  return a === 'localhost' || a === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a) || a === '::ffff:127.0.0.1';
+}
+
+/** The dev server has no TLS and no authentication: say so when it listens beyond this machine. */
+export function exposureWarning(ip: string, port: number, uiPort: number): string | undefined {
+  if (isLoopback(ip)) return undefined;
+  return [
+    `warning: --ip ${ip} exposes the Temporal dev server (gRPC :${port}) and its Web UI (:${uiPort}) beyond this machine,`,
+    '  with no TLS and no authentication: anyone who reaches them can start, signal, approve and cancel bring-ups',
+    '  and read histories (payloads stay encrypted). Use the default 127.0.0.1, or firewall the ports;',
+    '  for shared use run a real Temporal cluster with mTLS (docker-compose.yml, docs/SECURITY.md).',
+  ].join('\n');
+}
+
+/** The codec endpoint with its token path segment hidden (the Web UI already has it). */
+function withoutToken(url: string): string {
+  const u = new URL(url);
+  return u.pathname.length > 1 ? `${u.origin}/<token>` : u.origin;
+}
+
 async function runDev(options: DevOptions): Promise<void> {
+  const warning = exposureWarning(options.ip, options.port, options.uiPort);
+  if (warning) process.stderr.write(`${warning}\n`);
   const { startDevEnvironment, defaultDevStateDir, createLogger, installRuntimeLogging, untilShutdown } = loadWorkerModules();
   installRuntimeLogging();
   const logger = createLogger();
@@ -37,7 +62,7 @@ async function runDev(options: DevOptions): Promise<void> {
       `Temporal dev server: ${env.address} (namespace ${env.namespace})`,
       `Web UI:              ${env.uiUrl}`,
       `Worker:              polling task queue ${env.taskQueue}`,
-      `UI codec server:     ${env.codecUrl} (payloads are encrypted; the UI decrypts them through it)`,
+      `UI codec server:     ${withoutToken(env.codecUrl)} (payloads are encrypted; the UI decrypts them through it, with a token)`,
       `State:               ${env.server.dbFile} (log ${env.server.logFile})`,
       'Press Ctrl-C to stop.',
       '',
