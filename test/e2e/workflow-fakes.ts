@@ -74,7 +74,7 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
   /** Uploads the certificates with `key` (a new one when absent), replacing the one Secret. */
   function upload(key?: string, expired = false): CertificateKey {
     const ttl = options.certificateKeyTtlMs ?? 3_600_000;
-    const value = key ?? `certkey-${++counter}-${'a'.repeat(48)}`;
+    const value = key ?? `${(++counter).toString(16).padStart(8, '0')}${'a'.repeat(56)}`;
     if (!key) keysMinted.push(value);
     secret = { key: value, expiresAt: expired ? 0 : Date.now() + ttl };
     return { key: value, expiresAt: new Date(Date.now() + ttl).toISOString() };
@@ -105,6 +105,14 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
   }
 
   const etcdReport = (): EtcdReport => {
+    if (spec.etcd.topology === 'external') {
+      // An external etcd cluster: its own members, one per endpoint, whatever joins.
+      const endpoints = spec.etcd.endpoints;
+      return {
+        members: endpoints.map((e, i) => ({ id: `e${i}`, name: `etcd-${i}`, peerURLs: [e.replace(':2379', ':2380')], clientURLs: [e], isLearner: false, started: true })),
+        endpoints: endpoints.map((e, i) => ({ endpoint: e, healthy: true, isLeader: i === 0, raftTerm: 2, version: '3.5.12' })),
+      };
+    }
     const cps = spec.hosts.filter((h) => h.role === 'control-plane' && joined.has(h.name));
     return {
       members: cps.map((h, i) => ({ id: `m${i}`, name: h.name, peerURLs: [`https://${h.address}:2380`], clientURLs: [`https://${h.address}:2379`], isLearner: false, started: true })),
