@@ -5,6 +5,7 @@ import type { ActivityDeps } from './deps';
 import { failure, lastLines } from './failures';
 import { nodeStatuses } from './kube-objects';
 import { hostStep } from './step';
+import { workerManifest } from './worker-files';
 import type { HostStepInput, NodeStatus, WaitForNodeInput } from './types';
 import { FailureTypes } from './types';
 
@@ -19,9 +20,11 @@ export function createCniActivities(deps: ActivityDeps) {
       const step = hostStep(deps, host, 'cni');
       let source = CNI_MANIFEST_URLS[cluster.networking.cni];
       if (!source) {
+        // Only a file in the worker's manifest directory; unconfined (tests with their own SSH runner) reads the path as given.
+        const file = deps.files ? workerManifest(deps.files, cluster.networking.cni) : cluster.networking.cni;
         let manifest: string;
         try {
-          manifest = await readFile(cluster.networking.cni, 'utf8');
+          manifest = await readFile(file, 'utf8');
         } catch (e) {
           throw failure(FailureTypes.invalidSpec, `networking.cni: cannot read the manifest ${cluster.networking.cni} on the worker: ${(e as Error).message}; use calico, flannel or a readable file`);
         }

@@ -20,6 +20,7 @@ export function createActivities(input: Partial<CreateActivitiesInput> = {}): Ku
     ssh: input.ssh ?? new SshPool(),
     logger: input.logger ?? silentLogger(),
     clock: input.clock ?? Date.now,
+    ...(input.files ? { files: input.files } : {}),
   };
   return {
     ...createPreflightActivities(deps),

@@ -8,6 +8,7 @@ import type { RunOptions, RunResult } from '../ssh/pool';
 import type { Script } from '../ssh/quote';
 import type { ActivityDeps } from './deps';
 import { toFailure } from './failures';
+import { workerSsh } from './worker-files';
 
 const HEARTBEAT_MS = 5_000;
 
@@ -33,7 +34,9 @@ export interface Step {
   log(message: string, fields?: Record<string, unknown>): void;
 }
 
-export function hostStep(deps: ActivityDeps, host: HostSpec, step: string): Step {
+export function hostStep(deps: ActivityDeps, spec: HostSpec, step: string): Step {
+  // SSH with the worker's key, known_hosts and host-key policy, not the spec's (see worker-files.ts).
+  const host: HostSpec = deps.files ? { ...spec, ssh: workerSsh(deps.files, spec.ssh) } : spec;
   const ctx = currentContext();
   const logger = deps.logger.child({ host: host.name, step });
   const signal = ctx?.cancellationSignal;

@@ -7,6 +7,7 @@ import { freePort } from '../temporal/port-check';
 import { DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../shared/task-queue';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { ensureTemporalCli, findDownloadedCli } from '../temporal/ensure-cli';
+import type { WorkerFiles } from '../activities/worker-files';
 import { startWorker } from './run-worker';
 
 export interface DevEnvironmentOptions {
@@ -18,6 +19,8 @@ export interface DevEnvironmentOptions {
   taskQueue?: string;
   /** Activities for the worker; the real ones are loaded when omitted. */
   activities?: object;
+  /** The worker's SSH keys, known_hosts and manifest directory, for the real activities. */
+  files?: WorkerFiles;
   /** Overrides the CLI lookup. */
   cliPath?: string;
   /** Progress lines (CLI lookup or build); default: the logger at info. */
@@ -84,7 +87,9 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
       taskQueue,
       logger: options.logger,
       activities: options.activities,
-      dataConverter: kubehaDataConverter(codec),
+      ...(options.files ? { files: options.files } : {}),
+      // The worker refuses plaintext input; the UI's codec server above still passes it through.
+      dataConverter: kubehaDataConverter(loadCodec({ requireEncryption: true }).codec),
       // Ctrl-C on a dev environment should not wait out a step: kubeadm runs detached and the
       // next worker attaches to it, so cutting the activity short loses nothing.
       shutdownGraceTimeMs: 10_000,

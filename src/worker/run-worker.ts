@@ -2,6 +2,7 @@ import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
+import type { WorkerFiles } from '../activities/worker-files';
 import { kubehaDataConverter, loadCodec } from '../codec';
 import { SshPool } from '../ssh/pool';
 import { createKubehaWorker } from './create-worker';
@@ -18,6 +19,8 @@ export interface StartWorkerInput {
   workflowsPath?: string;
   /** Defaults to the longest step (createKubehaWorker). */
   shutdownGraceTimeMs?: number;
+  /** The worker's SSH keys, known_hosts and manifest directory (required with the real activities). */
+  files?: WorkerFiles;
 }
 
 export interface RunningWorker {
@@ -28,7 +31,8 @@ export interface RunningWorker {
 }
 
 function defaultDataConverter(logger: Logger): DataConverter {
-  const { codec, keyId, source } = loadCodec();
+  // A worker decodes only what a holder of the key encrypted: a plaintext input from any Temporal client is refused.
+  const { codec, keyId, source } = loadCodec({ requireEncryption: true });
   logger.info({ keyId, source }, 'payloads encrypted with the kubeha codec key');
   return kubehaDataConverter(codec);
 }
@@ -36,7 +40,8 @@ function defaultDataConverter(logger: Logger): DataConverter {
 /** Creates the kubeha worker and starts polling; `stop()` drains it, then closes its SSH pool. */
 export async function startWorker(input: StartWorkerInput): Promise<RunningWorker> {
   const ssh = input.activities ? undefined : new SshPool();
-  const activities = input.activities ?? createActivities({ ssh, logger: input.logger });
+  if (!input.activities && !input.files) throw new Error('startWorker: the real activities need the worker files (SSH key dir, known_hosts)');
+  const activities = input.activities ?? createActivities({ ssh, logger: input.logger, ...(input.files ? { files: input.files } : {}) });
   const dataConverter = input.dataConverter ?? defaultDataConverter(input.logger);
   let worker: Worker;
   try {

@@ -17,6 +17,7 @@ import { labPaths } from '../../lab/layout';
 import { FAILURE_CONVERTER_PATH, kubehaDataConverter, loadCodec } from '../../src/codec';
 import { openKubehaClient, type OpenedClient } from '../../src/client/temporal-options';
 import { createActivities } from '../../src/activities';
+import type { WorkerFiles } from '../../src/activities/worker-files';
 import { createLogger } from '../../src/logging';
 import { SshPool } from '../../src/ssh/pool';
 import type { ClusterSpec } from '../../src/spec/types';
@@ -49,10 +50,15 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 }
 
 /** The real activities on their own SSH pool (close it when the worker is gone). */
-export function realActivities(): { activities: object; ssh: SshPool } {
+/** The worker's files for a lab: its key and known_hosts live in the lab directory (whatever a spec says). */
+export function labWorkerFiles(labDir: string): WorkerFiles {
+  return { sshKeyDir: labDir, knownHosts: labPaths(labDir).knownHosts, acceptNewHostKeys: false };
+}
+
+export function realActivities(files?: WorkerFiles): { activities: object; ssh: SshPool } {
   const ssh = new SshPool();
   const logger = createLogger({ level: process.env.KUBEHA_TEST_LOG_LEVEL ?? 'silent' });
-  return { activities: createActivities({ ssh, logger }), ssh };
+  return { activities: createActivities({ ssh, logger, ...(files ? { files } : {}) }), ssh };
 }
 
 export interface RigOptions extends Omit<StartLabOptions, 'dir' | 'name' | 'addressPrefix'> {
@@ -136,7 +142,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
         return file;
       },
       async startWorker() {
-        const { activities, ssh } = realActivities();
+        const { activities, ssh } = realActivities(labWorkerFiles(lab.dir));
         const worker = await createKubehaWorker({
           connection: env.nativeConnection,
           namespace: 'default',
@@ -156,7 +162,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
         return { worker, stop };
       },
       async startChildWorker() {
-        const child = await spawnChildWorker(scratch, taskQueue);
+        const child = await spawnChildWorker(scratch, taskQueue, labWorkerFiles(lab.dir));
         const kill = async () => {
           if (child.child.exitCode === null && child.child.signalCode === null) {
             const exited = new Promise((r) => child.child.once('exit', r));
@@ -191,11 +197,11 @@ const { createLogger } = require('./src/logging');
 const { createActivities } = require('./src/activities/index');
 (async () => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const [address, taskQueue, codePath] = process.argv.slice(1);
+  const [address, taskQueue, codePath, files] = process.argv.slice(1);
   const connection = await NativeConnection.connect({ address });
   const worker = await createKubehaWorker({
     connection, namespace: 'default', taskQueue,
-    activities: createActivities({ logger: createLogger({ level: 'warn' }) }),
+    activities: createActivities({ logger: createLogger({ level: 'warn' }), files: JSON.parse(files) }),
     workflowBundle: { codePath },
     dataConverter: kubehaDataConverter(loadCodec().codec),
   });
@@ -209,13 +215,13 @@ const { createActivities } = require('./src/activities/index');
  * A real worker in its own process, built from dist/ (run `npx tsc -p tsconfig.build.json` first),
  * serving the parent's task queue with the parent's workflow bundle and codec key.
  */
-async function spawnChildWorker(scratch: string, taskQueue: string): Promise<Omit<ChildWorker, 'kill'>> {
+async function spawnChildWorker(scratch: string, taskQueue: string, files: WorkerFiles): Promise<Omit<ChildWorker, 'kill'>> {
   const dist = path.join(__dirname, '..', '..', 'dist');
   const needed = path.join(dist, 'src', 'activities', 'index.js');
   if (!existsSync(needed)) throw new Error(`${needed} is missing: run \`npx tsc -p tsconfig.build.json\` before this test`);
   const codePath = path.join(scratch, 'workflow-bundle.js');
   if (!existsSync(codePath)) writeFileSync(codePath, (await workflowBundle()).code);
-  const child = spawn(process.execPath, ['-e', CHILD_SCRIPT, testTemporalAddress(), taskQueue, codePath], {
+  const child = spawn(process.execPath, ['-e', CHILD_SCRIPT, testTemporalAddress(), taskQueue, codePath, JSON.stringify(files)], {
     cwd: dist,
     env: { ...process.env, NODE_PATH: path.join(__dirname, '..', '..', 'node_modules') },
     stdio: ['ignore', 'pipe', 'pipe'],

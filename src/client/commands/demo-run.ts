@@ -98,7 +98,15 @@ export async function runDemo(input: RunDemoInput): Promise<void> {
   try {
     say('starting the Temporal dev server and a kubeha worker');
     const env = await step(
-      startDevEnvironment({ stateDir: path.join(input.dir, 'temporal'), logger, port: input.port, uiPort: input.uiPort, progress: say }),
+      startDevEnvironment({
+        stateDir: path.join(input.dir, 'temporal'),
+        logger,
+        port: input.port,
+        uiPort: input.uiPort,
+        progress: say,
+        // The worker reads the lab's key and known_hosts from the lab directory, whatever the spec says.
+        files: { sshKeyDir: path.join(input.dir, 'lab'), knownHosts: labPaths(path.join(input.dir, 'lab')).knownHosts, acceptNewHostKeys: false },
+      }),
     );
     cleanups.push(() => env.stop());
     say(`Temporal ${env.address}, Web UI ${env.uiUrl ?? '(headless)'}`);

@@ -1,8 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_TASK_QUEUE } from '../../shared/task-queue';
 import { loadWorkerModules } from '../../worker/lazy';
+import { addWorkerFileOptions, workerFilesFrom, type WorkerFileFlags } from '../worker-files-options';
 
-interface DevOptions {
+interface DevOptions extends WorkerFileFlags {
   stateDir?: string;
   ip: string;
   port: number;
@@ -55,6 +56,7 @@ async function runDev(options: DevOptions): Promise<void> {
     uiPort: options.uiPort,
     taskQueue: options.taskQueue,
     codecPort: options.codecPort,
+    files: workerFilesFrom(options),
     progress: (line) => void process.stderr.write(`${line}\n`),
   });
   process.stdout.write(
@@ -78,7 +80,7 @@ async function runDev(options: DevOptions): Promise<void> {
 }
 
 export function registerDev(program: Command): void {
-  program
+  const command = program
     .command('dev')
     .description('run a local Temporal dev server (gRPC, Web UI, persistent state) with a kubeha worker; Ctrl-C stops both')
     .option('--state-dir <dir>', 'where the dev server keeps temporal.db (default .kubeha/dev here, or ~/.local/state/kubeha/dev)')
@@ -86,6 +88,6 @@ export function registerDev(program: Command): void {
     .option('--port <port>', 'Temporal gRPC port', parsePort, 7233)
     .option('--ui-port <port>', 'Temporal Web UI port', parsePort, 8233)
     .option('--task-queue <name>', 'task queue the worker polls', DEFAULT_TASK_QUEUE)
-    .option('--codec-port <port>', 'loopback port of the codec server the Web UI decrypts payloads through (default: a free one)', parsePort)
-    .action((options: DevOptions) => runDev(options));
+    .option('--codec-port <port>', 'loopback port of the codec server the Web UI decrypts payloads through (default: a free one)', parsePort);
+  addWorkerFileOptions(command).action((options: DevOptions) => runDev(options));
 }

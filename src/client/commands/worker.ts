@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import { DEFAULT_TASK_QUEUE } from '../../shared/task-queue';
 import { addConnectionOptions, type ConnectionFlags } from '../connection';
 import { loadWorkerModules } from '../../worker/lazy';
+import { addWorkerFileOptions, workerFilesFrom, type WorkerFileFlags } from '../worker-files-options';
 
-interface WorkerOptions extends ConnectionFlags {
+interface WorkerOptions extends ConnectionFlags, WorkerFileFlags {
   taskQueue: string;
 }
 
@@ -14,7 +15,7 @@ async function runWorkerCommand(options: WorkerOptions): Promise<void> {
   const logger = createLogger();
   const connection = await connectWorker(connectionOptions);
   try {
-    const worker = await startWorker({ connection, namespace: connectionOptions.namespace, taskQueue: options.taskQueue, logger });
+    const worker = await startWorker({ connection, namespace: connectionOptions.namespace, taskQueue: options.taskQueue, logger, files: workerFilesFrom(options) });
     logger.info({ address: connectionOptions.address, namespace: connectionOptions.namespace, taskQueue: options.taskQueue }, 'kubeha worker polling');
     const reason = await untilShutdown(worker.done);
     if (reason === 'signal') {
@@ -31,5 +32,5 @@ export function registerWorker(program: Command): void {
     .command('worker')
     .description('run a kubeha worker against a Temporal cluster (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS and API-key options)')
     .option('--task-queue <name>', 'task queue to poll', DEFAULT_TASK_QUEUE);
-  addConnectionOptions(command).action((options: WorkerOptions) => runWorkerCommand(options));
+  addConnectionOptions(addWorkerFileOptions(command)).action((options: WorkerOptions) => runWorkerCommand(options));
 }
