@@ -4,7 +4,7 @@
  * load balancer blip or a VIP moving cannot make a healthy host look broken.
  */
 import { defineScript, lines, q, qAll, sh } from '../ssh/quote';
-import { RUNS_DIR } from './paths';
+import { KUBEHA_DIR, RUNS_DIR } from './paths';
 import { section } from './sections';
 
 /** Files under /etc/kubernetes whose presence tells how far kubeadm got. */
@@ -35,6 +35,8 @@ export const kubeadmHostFacts = defineScript<{ unit: string; readyzUrl: string; 
   body: ({ unit, readyzUrl, etcd }) => {
     const run = q(`${RUNS_DIR}/${unit}`);
     const parts = [
+      // The one write before judging: kubeha's dirs hold kubeadm configs with secrets, root only.
+      sh`install -d -m 0700 ${q(KUBEHA_DIR)} ${q(RUNS_DIR)}`,
       sh`set +e`,
       section('files', sh`cd /etc/kubernetes 2>/dev/null && for f in ${qAll(KUBEADM_FILES)}; do [ -e "$f" ] && echo "$f"; done; true`),
       section(

@@ -63,7 +63,10 @@ it('leaves no join credentials behind: no bootstrap token, no kubeadm-certs Secr
   expect(upError).toBeUndefined();
   expect((await rig.ok('cp1', 'kubeadm token list')).trim()).toBe('');
   expect(await rig.ok('cp1', 'kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system get secret kubeadm-certs 2>&1 || true')).toContain('NotFound');
-  for (const host of HOSTS) expect({ host, files: (await rig.ok(host, 'ls /etc/kubeha | grep kubeadm- || true')).trim() }).toEqual({ host, files: '' });
+  for (const host of HOSTS) {
+    expect({ host, files: (await rig.ok(host, 'ls /etc/kubeha | grep kubeadm- || true')).trim() }).toEqual({ host, files: '' });
+    expect({ host, mode: (await rig.ok(host, 'stat -c %a /etc/kubeha /var/lib/kubeha/runs')).trim().split('\n') }).toEqual({ host, mode: ['700', '700'] });
+  }
 });
 
 it('a bad spec exits 2 before any workflow starts', async () => {

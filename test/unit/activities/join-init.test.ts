@@ -47,6 +47,8 @@ describe('joinNode', () => {
     const ssh = new FakeSsh({ 'kubeadm-host-facts': () => hostFacts(['kubelet.conf', 'pki/ca.crt'], 'exited 0', 'timeout') });
     await expect(activities(ssh).joinNode({ cluster: CLUSTER, host: W1, as: 'worker', token: TOKEN })).resolves.toEqual({ alreadyJoined: true });
     expect(ssh.calls.map((c) => c.name)).toEqual(['kubeadm-host-facts']);
+    // kubeha's directories on the host hold configs with secrets: root only, made so before anything else.
+    expect(ssh.calls[0]?.text).toContain("install -d -m 0700 '/etc/kubeha' '/var/lib/kubeha/runs'");
   });
 
   it('resets leftovers the cluster does not count, writes the secrets only into a 0600 file, and joins detached', async () => {
