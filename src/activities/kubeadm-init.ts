@@ -8,6 +8,7 @@ import { parseAllDocuments } from 'yaml';
 import { INIT_UNIT, kubeadmInitCommand, kubeadmInitFinishCommand, kubeadmReset, readFileIfPresent } from '../remote/kubeadm';
 import { INIT_CONFIG } from '../remote/paths';
 import { renderKubeadmInit } from '../render';
+import { KUBE_VIP_MANIFEST_PATH, kubeVipNeedsSuperAdminDuringInit, renderKubeVipManifest } from '../render/kube-vip';
 import { certificateKeyExpiry, mintJoinToken, newBootstrapToken, newCertificateKey, readCaCertHash, tokenTtlSeconds, uploadCertificates } from './credentials';
 import type { ActivityDeps } from './deps';
 import { followDetached } from './detached-run';
@@ -59,9 +60,20 @@ function initFailed(host: string, code: number | undefined, log: string): never 
   throw failure(kind, `${host}: kubeadm init failed (exit ${code}):\n${detail}`, { host, exitCode: code });
 }
 
+/**
+ * kube-vip on the first control plane ran with super-admin.conf (system:masters, unrevocable) while
+ * init had no RBAC yet (v1.29+); once the API server is up it goes back to admin.conf.
+ */
+async function kubeVipBackToAdminConf(step: Step, cluster: ClusterSettings): Promise<void> {
+  if (cluster.loadBalancer.type !== 'kube-vip' || !kubeVipNeedsSuperAdminDuringInit(cluster, step.host)) return;
+  const { changed } = await step.writeFile(KUBE_VIP_MANIFEST_PATH, renderKubeVipManifest(cluster, step.host, { afterInit: true }), 0o600);
+  if (changed) step.log('kube-vip switched from super-admin.conf back to admin.conf');
+}
+
 export function createInitActivities(deps: ActivityDeps) {
   /** The credentials the init made (from its config), or fresh ones when the config is gone. */
   async function credentials(step: Step, cluster: ClusterSettings, started: number, alreadyInitialized: boolean): Promise<InitResult> {
+    await kubeVipBackToAdminConf(step, cluster);
     const secrets = await secretsOnHost(step);
     if (secrets) {
       const caHash = await readCaCertHash(step);

@@ -29,5 +29,8 @@ it('kubeha up --follow brings up 3 control planes + 3 workers with kube-vip: 3 s
   expect(await readyNodes(rig, 'cp1')).toEqual(['cp1', 'cp2', 'cp3', 'w1', 'w2', 'w3']);
   for (const cp of ['cp1', 'cp2', 'cp3']) {
     expect(await rig.ok(cp, 'ls /etc/kubernetes/manifests')).toContain('kube-vip.yaml');
+    // v1.30: cp1's kube-vip used super-admin.conf during init only; no manifest mounts it afterwards.
+    expect({ cp, superAdmin: (await rig.ok(cp, 'grep -l super-admin.conf /etc/kubernetes/manifests/*.yaml || true')).trim() }).toEqual({ cp, superAdmin: '' });
+    expect(await rig.ok(cp, 'cat /etc/kubernetes/manifests/kube-vip.yaml')).toContain('path: /etc/kubernetes/admin.conf');
   }
 });

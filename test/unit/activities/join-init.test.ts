@@ -181,6 +181,10 @@ describe('initControlPlane', () => {
     expect(config?.content).toContain(`certificateKey: ${result.certificateKey.key}`);
     expect(result.token.caCertHash).toBe(caCertHash(CA_PEM));
     expect(result.certificateKey.expiresAt).toBe(new Date(NOW + 2 * 3600_000).toISOString());
+    // kube-vip (v1.31 here) used super-admin.conf during init only: now it mounts admin.conf.
+    const kubeVip = ssh.files.get('cp1:/etc/kubernetes/manifests/kube-vip.yaml')?.content ?? '';
+    expect(kubeVip).toContain('path: /etc/kubernetes/admin.conf');
+    expect(kubeVip).not.toContain('super-admin.conf');
     for (const call of ssh.calls) {
       expect(call.text).not.toContain(result.token.token);
       expect(call.text).not.toContain(result.certificateKey.key);
