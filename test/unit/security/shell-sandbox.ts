@@ -28,7 +28,7 @@ const STUBS = ['kubeadm', 'kubectl', 'etcdctl', 'systemctl', 'crictl', 'kubelet'
 /** `ip addr` as on a host holding the VIPs the tests use, so check_apiserver.sh reaches its curl line. */
 const IP_STUB = "printf '    inet 10.0.0.10/32 scope global eth0\\n    inet6 fd00::10/128 scope global\\n'";
 /** Without isolation these are stubs too: they would act on this machine's real directories. */
-const COREUTILS = ['cat', 'mkdir', 'mv', 'rm', 'chmod', 'mktemp', 'cmp', 'stat', 'dirname', 'basename', 'date', 'tail', 'awk', 'ps', 'tr', 'seq', 'sleep', 'id', 'hostname'];
+const COREUTILS = ['cat', 'install', 'mkdir', 'mv', 'rm', 'chmod', 'mktemp', 'cmp', 'stat', 'dirname', 'basename', 'date', 'tail', 'awk', 'ps', 'tr', 'seq', 'sleep', 'id', 'hostname'];
 
 /** The host directories and files kubeha's scripts expect, made inside the overlays. */
 const HOST_DIRS = ['/etc/kubeha', '/etc/kubernetes/manifests', '/etc/kubernetes/pki/etcd', '/etc/keepalived', '/etc/haproxy', '/var/lib/kubeha/runs'];
@@ -117,6 +117,8 @@ export class ShellSandbox {
     lines.push(`mkdir -p ${HOST_DIRS.join(' ')}`);
     for (const [file, content] of Object.entries(HOST_FILES)) lines.push(`printf '%s' '${content}' > ${file}`);
     lines.push(`chmod -R a+rwX ${HOST_DIRS.join(' ')} /etc/kubernetes`);
+    // The scripts run as nobody here (root on real hosts): let it own kubeha's dirs, which they chmod 0700.
+    lines.push('chown -R 65534:65534 /etc/kubeha /var/lib/kubeha');
     lines.push(`exec ${setpriv} --reuid=65534 --regid=65534 --clear-groups -- "$@"`);
     return lines.join('\n');
   }
