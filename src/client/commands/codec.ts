@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { codecKeyFile, EncryptionCodec, parseKeyRing, readKeyRingFile, rotateCodecKey } from '../../codec';
+import { existsSync } from 'node:fs';
+import { CodecKeyError, codecKeyFile, EncryptionCodec, parseKeyRing, readKeyRingFile, rotateCodecKey } from '../../codec';
 import { UsageError } from '../errors';
 
 export interface CodecRotateOptions {
@@ -17,6 +18,12 @@ function keyFileOf(options: { keyFile?: string; env?: NodeJS.ProcessEnv }): stri
     throw new UsageError(
       'the codec keys come from KUBEHA_CODEC_KEY, which kubeha cannot rewrite',
       'put a new key first in KUBEHA_CODEC_KEY (comma separated, keep the old ones: head -c 32 /dev/urandom | base64), or move the ring to a 0600 file named by KUBEHA_CODEC_KEY_FILE',
+    );
+  }
+  if (!existsSync(file)) {
+    throw new CodecKeyError(
+      `there is no codec key ring at ${file} yet`,
+      `kubeha creates it on first use (kubeha dev, kubeha worker, kubeha up), or create it: (umask 077; head -c 32 /dev/urandom | base64 > ${file})`,
     );
   }
   return file;
