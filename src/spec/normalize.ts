@@ -95,6 +95,7 @@ export function normalize(raw: RawSpec, opts: NormalizeOptions): ClusterSpec {
     certificateKey: lifetime(s.certificateKey, DEFAULTS.certificateKey),
     joinToken: { ...lifetime(s.joinToken, DEFAULTS.joinToken), keep: s.joinToken?.keep ?? DEFAULTS.joinToken.keep },
     approvals: [...new Set<ApprovalGate>(approvals.map((a) => a.gate))],
+    allowSelfApproval: s.allowSelfApproval ?? false,
     approvalTimeoutsMs,
     controlPlaneJoins: etcd.topology === 'external' ? 'serial' : (s.controlPlaneJoins ?? DEFAULTS.controlPlaneJoins),
     workers: { maxConcurrentJoins: s.workers?.maxConcurrentJoins ?? DEFAULTS.maxConcurrentJoins },

@@ -127,6 +127,7 @@ export const specSchema = z.strictObject({
     certificateKey: lifetime.optional(),
     joinToken: joinToken.optional(),
     approvals: z.array(approval).optional(),
+    allowSelfApproval: z.boolean().optional(),
     controlPlaneJoins: z.enum(['parallel', 'serial']).optional(),
     workers: z.strictObject({ maxConcurrentJoins: z.number().int().min(1).optional() }).optional(),
     preflight: z

@@ -87,6 +87,8 @@ export interface ClusterSpec {
   certificateKey: LifetimeSpec;
   joinToken: JoinTokenSpec;
   approvals: ApprovalGate[];
+  /** Whoever requested the bring-up may approve its gates too; false (and absent in specs from before the field) refuses it. */
+  allowSelfApproval?: boolean;
   /** Absent in specs from before gate timeouts existed. */
   approvalTimeoutsMs?: ApprovalTimeouts;
   controlPlaneJoins: 'parallel' | 'serial';

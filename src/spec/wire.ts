@@ -84,6 +84,7 @@ const settingsShape = {
   certificateKey: z.strictObject({ ttlMs: ms.positive(), renewBeforeMs: ms }),
   joinToken: z.strictObject({ ttlMs: ms.positive(), renewBeforeMs: ms, keep: z.boolean().optional() }),
   approvals: z.array(gate),
+  allowSelfApproval: z.boolean().optional(),
   approvalTimeoutsMs: z.partialRecord(gate, ms.positive()).optional(),
   controlPlaneJoins: z.enum(['parallel', 'serial']),
   workers: z.strictObject({ maxConcurrentJoins: z.number().int().min(1).max(10_000) }),

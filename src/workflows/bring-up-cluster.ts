@@ -56,7 +56,7 @@ export async function bringUpCluster(input: BringUpInput): Promise<BringUpResult
   const firstControlPlane = hostsWithRole(spec, 'control-plane')[0];
   if (!firstControlPlane) throw ApplicationFailure.nonRetryable(`cluster ${spec.name} has no control-plane host`, 'InvalidSpec');
   const progress = new ProgressTracker(spec.name, spec.hosts, input.requestedBy, now);
-  const gates = new ApprovalGates(progress, now);
+  const gates = new ApprovalGates(progress, now, spec.allowSelfApproval ?? false);
   // Every step of this run with its hosts, pending, before any starts: the same list `kubeha plan` prints.
   const planned = planBringUp(spec);
   for (const { description: step } of planned) progress.declareStep(step.id, step.title, step.hosts.map((h) => h.name));

@@ -26,7 +26,7 @@ it('renews an expired certificate key, retries a control plane that was down, re
   await eventually(async () => ((await kubeha.progress(spec.name)).pendingApprovals.length > 0 ? true : undefined), 'the before-init gate');
   await rig.lab.host('cp2').stop();
   await rig.lab.host('w2').stop();
-  await kubeha.approve(spec.name, 'before-init', 'e2e@lab');
+  await kubeha.approve(spec.name, 'before-init', 'ops@lab');
   await eventually(async () => ((await kubeha.progress(spec.name)).steps.find((s) => s.id === 'init')?.status === 'succeeded' ? true : undefined), 'init to succeed', 120_000);
   await rig.lab.expireCertificateKey();
   await new Promise((r) => setTimeout(r, 6_000));

@@ -420,3 +420,27 @@ it('a gate nobody decides within its timeout ends the bring-up with GateTimedOut
     expect(h.fake.named('initControlPlane')).toHaveLength(0);
   });
 });
+
+it('the requester cannot approve their own bring-up unless the spec allows it; decision texts are bounded', async () => {
+  const h = await harness({ controlPlanes: 1, workers: 0, approvals: ['before-init'] });
+  await h.run(async () => {
+    await h.client.startBringUp(h.spec, { tuning: TUNING, requestedBy: 'alice@ops' });
+    await waitFor(gatePending(h, 'before-init'), 'before-init');
+    await expect(h.client.approve(h.spec.name, 'before-init', 'alice@ops')).rejects.toThrow(/alice@ops requested this bring-up and cannot also approve it/);
+    await expect(h.client.approve(h.spec.name, 'before-init', 'x'.repeat(300))).rejects.toThrow(/at most 256 characters/);
+    await expect(h.client.approve(h.spec.name, 'before-init', 'bob@ops', 'y'.repeat(3_000))).rejects.toThrow(/at most 2000 characters/);
+    expect((await h.client.progress(h.spec.name)).pendingApprovals.map((p) => p.gate)).toEqual(['before-init']);
+    await h.client.approve(h.spec.name, 'before-init', 'bob@ops');
+    const result = await h.client.result(h.spec.name);
+    if (result.outcome !== 'succeeded') throw new Error(JSON.stringify(result));
+    expect(result.report.approvals?.map((a) => [a.gate, a.by])).toEqual([['before-init', 'bob@ops']]);
+  });
+  const own = await harness({ controlPlanes: 1, workers: 0, approvals: ['before-init'] });
+  own.spec.allowSelfApproval = true;
+  await own.run(async () => {
+    await own.client.startBringUp(own.spec, { tuning: TUNING, requestedBy: 'alice@ops' });
+    await waitFor(gatePending(own, 'before-init'), 'before-init');
+    await own.client.approve(own.spec.name, 'before-init', 'alice@ops');
+    expect((await own.client.result(own.spec.name)).outcome).toBe('succeeded');
+  });
+});

@@ -3,11 +3,12 @@ import type { ApprovalGate } from '../../spec/types';
 import { APPROVAL_GATES } from '../../shared/messages';
 import { UsageError } from '../errors';
 import { withKubehaClient, withTemporalOptions, type TemporalFlags } from '../temporal-options';
-import { defaultActor } from '../who';
+import { callerIdentity } from '../who';
 
 export interface ApprovalOptions extends TemporalFlags {
   cluster: string;
   gate: string;
+  /** Tests and embedding only: the CLI takes the caller's identity (callerIdentity), never a typed name. */
   by?: string;
   comment?: string;
   reason?: string;
@@ -23,7 +24,7 @@ function checkGate(gate: string): ApprovalGate {
 
 export async function runApprove(opts: ApprovalOptions): Promise<void> {
   const gate = checkGate(opts.gate);
-  const by = opts.by ?? defaultActor();
+  const by = opts.by ?? callerIdentity(opts);
   await withKubehaClient(opts, async (kubeha) => {
     await kubeha.approve(opts.cluster, gate, by, opts.comment);
     (opts.stdout ?? process.stdout).write(`gate ${gate} of ${opts.cluster} approved by ${by}\n`);
@@ -32,7 +33,7 @@ export async function runApprove(opts: ApprovalOptions): Promise<void> {
 
 export async function runReject(opts: ApprovalOptions): Promise<void> {
   const gate = checkGate(opts.gate);
-  const by = opts.by ?? defaultActor();
+  const by = opts.by ?? callerIdentity(opts);
   if (!opts.reason?.trim()) throw new UsageError('a rejection needs --reason', `kubeha reject ${opts.cluster} ${gate} --reason "why"`);
   await withKubehaClient(opts, async (kubeha) => {
     await kubeha.reject(opts.cluster, gate, by, opts.reason as string);
@@ -47,8 +48,7 @@ export function registerApproval(program: Command): void {
       .description(`Let a bring-up waiting at a gate (${APPROVAL_GATES.join(', ')}) go on`)
       .argument('<cluster>', 'cluster name')
       .argument('<gate>', APPROVAL_GATES.join(' | '))
-      .option('--comment <text>', 'why, for the record')
-      .option('--by <who>', 'who approves (default: $USER@hostname)'),
+      .option('--comment <text>', 'why, for the record (you are recorded as the CN of your --tls-cert, or $USER@hostname)'),
   ).action(async (cluster: string, gate: string, opts: Omit<ApprovalOptions, 'cluster' | 'gate'>) => {
     await runApprove({ ...opts, cluster, gate });
   });
@@ -58,8 +58,7 @@ export function registerApproval(program: Command): void {
       .description('End a bring-up waiting at a gate')
       .argument('<cluster>', 'cluster name')
       .argument('<gate>', APPROVAL_GATES.join(' | '))
-      .requiredOption('--reason <text>', 'why, for the record')
-      .option('--by <who>', 'who rejects (default: $USER@hostname)'),
+      .requiredOption('--reason <text>', 'why, for the record'),
   ).action(async (cluster: string, gate: string, opts: Omit<ApprovalOptions, 'cluster' | 'gate'>) => {
     await runReject({ ...opts, cluster, gate });
   });

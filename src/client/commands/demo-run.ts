@@ -125,7 +125,8 @@ export async function runDemo(input: RunDemoInput): Promise<void> {
     cleanups.push(() => lab.stop());
     const specFile = labPaths(lab.dir).clusterSpec;
     const { spec } = await loadSpecFile(specFile);
-    const gated = { ...spec, approvals: DEMO_GATES };
+    // The demo answers its own gates, which a real bring-up refuses unless its spec allows it.
+    const gated = { ...spec, approvals: DEMO_GATES, allowSelfApproval: true };
     say(`spec ${path.relative(process.cwd(), specFile)} (approval gates ${DEMO_GATES.join(', ')} added for the demo)`);
 
     const opened = await openKubehaClient({ address: env.address, namespace: env.namespace, taskQueue: env.taskQueue });

@@ -3,12 +3,13 @@ import { loadSpecFile } from '../../spec/load';
 import { UsageError } from '../errors';
 import { followBringUp } from '../follow';
 import { withKubehaClient, withTemporalOptions, type TemporalFlags } from '../temporal-options';
-import { defaultActor } from '../who';
+import { callerIdentity } from '../who';
 
 export interface UpOptions extends TemporalFlags {
   file: string;
   follow?: boolean;
   detach?: boolean;
+  /** Tests and embedding only: the CLI records the caller's identity (callerIdentity) as requester. */
   by?: string;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
@@ -22,7 +23,7 @@ export async function runUp(opts: UpOptions): Promise<void> {
   const { spec, warnings } = await loadSpecFile(opts.file);
   for (const w of warnings) stderr.write(`${w}\n`);
   await withKubehaClient(opts, async (kubeha) => {
-    const started = await kubeha.startBringUp(spec, { requestedBy: opts.by ?? defaultActor() });
+    const started = await kubeha.startBringUp(spec, { requestedBy: opts.by ?? callerIdentity(opts) });
     stdout.write(`bring-up of ${spec.name} started (workflow ${started.workflowId})\n`);
     if (opts.detach) {
       stdout.write(`follow it with: kubeha status ${spec.name}\n`);
@@ -39,8 +40,7 @@ export function registerUp(program: Command): void {
       .description('Bring up the cluster a spec describes, as a durable workflow')
       .requiredOption('-f, --file <file>', 'cluster spec (YAML)')
       .option('--follow', 'print progress until the bring-up ends (default)')
-      .option('--detach', 'start the bring-up and return at once')
-      .option('--by <who>', 'who starts it (default: $USER@hostname)'),
+      .option('--detach', 'start the bring-up and return at once'),
   ).action(async (opts: UpOptions) => {
     await runUp(opts);
   });

@@ -28,6 +28,9 @@ export class GateTimedOut extends Error {
 
 type Kind = ApprovalDecision['decision'];
 
+const MAX_BY = 256;
+const MAX_TEXT = 2_000;
+
 /** Approval gates: which are pending, who decided what, and the wait itself. */
 export class ApprovalGates {
   private readonly decided = new Map<ApprovalGate, ApprovalDecision>();
@@ -35,10 +38,12 @@ export class ApprovalGates {
   constructor(
     private readonly progress: ProgressTracker,
     private readonly now: () => string,
+    /** spec.allowSelfApproval: may the requester approve too? */
+    private readonly allowSelfApproval = false,
   ) {}
 
   /** Synchronous: an update validator must throw before any work starts. */
-  validate(kind: Kind, input: { gate: unknown; by?: unknown; reason?: unknown }): void {
+  validate(kind: Kind, input: { gate: unknown; by?: unknown; reason?: unknown; comment?: unknown }): void {
     if (typeof input.gate !== 'string' || !(APPROVAL_GATES as readonly string[]).includes(input.gate)) {
       throw ApplicationFailure.nonRetryable(`unknown gate ${JSON.stringify(input.gate)}; gates are ${APPROVAL_GATES.join(', ')}`, 'UnknownGate');
     }
@@ -47,6 +52,17 @@ export class ApprovalGates {
     }
     if (kind === 'rejected' && (typeof input.reason !== 'string' || input.reason.trim() === '')) {
       throw ApplicationFailure.nonRetryable('a rejection needs a reason', 'InvalidApproval');
+    }
+    for (const [field, value, max] of [['by', input.by, MAX_BY], ['reason', input.reason, MAX_TEXT], ['comment', input.comment, MAX_TEXT]] as const) {
+      if (value !== undefined && (typeof value !== 'string' || value.length > max)) {
+        throw ApplicationFailure.nonRetryable(`\`${field}\` must be text of at most ${max} characters`, 'InvalidApproval');
+      }
+    }
+    if (kind === 'approved' && !this.allowSelfApproval && this.progress.requestedBy !== undefined && input.by === this.progress.requestedBy) {
+      throw ApplicationFailure.nonRetryable(
+        `${input.by} requested this bring-up and cannot also approve it: another person (or service) must, unless the spec sets allowSelfApproval: true`,
+        'SelfApproval',
+      );
     }
     const gate = input.gate as ApprovalGate;
     const earlier = this.decided.get(gate);
