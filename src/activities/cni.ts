@@ -1,4 +1,5 @@
 /** The pod network and waiting for nodes to become Ready. */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { CNI_MANIFEST, kubectlApply, waitNodeReady } from '../remote/kubectl';
 import type { ActivityDeps } from './deps';
@@ -11,7 +12,8 @@ import { FailureTypes } from './types';
 
 export const CNI_MANIFEST_URLS: Record<string, string> = {
   calico: 'https://raw.githubusercontent.com/projectcalico/calico/v3.28.2/manifests/calico.yaml',
-  flannel: 'https://github.com/flannel-io/flannel/releases/latest/download/kube-flannel.yml',
+  // Pinned releases: a mutable URL (latest) could change what is applied as root under the same spec.
+  flannel: 'https://github.com/flannel-io/flannel/releases/download/v0.25.7/kube-flannel.yml',
 };
 
 export function createCniActivities(deps: ActivityDeps) {
@@ -27,6 +29,13 @@ export function createCniActivities(deps: ActivityDeps) {
           manifest = await readFile(file, 'utf8');
         } catch (e) {
           throw failure(FailureTypes.invalidSpec, `networking.cni: cannot read the manifest ${cluster.networking.cni} on the worker: ${(e as Error).message}; use calico, flannel or a readable file`);
+        }
+        const digest = createHash('sha256').update(manifest).digest('hex');
+        if (digest !== cluster.networking.cniSha256) {
+          throw failure(
+            FailureTypes.invalidSpec,
+            `networking.cni: ${cluster.networking.cni} has sha256 ${digest}, the spec's networking.cniSha256 is ${cluster.networking.cniSha256 ?? 'missing'}: the manifest is not the one the spec was written for; nothing was applied`,
+          );
         }
         await step.writeFile(CNI_MANIFEST, manifest, 0o600);
         source = CNI_MANIFEST;

@@ -82,6 +82,7 @@ export function normalize(raw: RawSpec, opts: NormalizeOptions): ClusterSpec {
       serviceSubnet: s.networking.serviceSubnet,
       dnsDomain: s.networking.dnsDomain ?? DEFAULTS.dnsDomain,
       cni: (BUILTIN_CNIS as readonly string[]).includes(cni) ? cni : localPath(cni),
+      ...(s.networking.cniSha256 ? { cniSha256: s.networking.cniSha256 } : {}),
     },
     imageRepository: s.imageRepository ?? DEFAULTS.imageRepository,
     criSocket: s.criSocket ?? DEFAULTS.criSocket,

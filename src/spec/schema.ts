@@ -116,6 +116,7 @@ export const specSchema = z.strictObject({
       serviceSubnet: cidr,
       dnsDomain: pattern(PATTERNS.dnsName, 'a DNS domain').optional(),
       cni: path.optional(),
+      cniSha256: pattern(/^[a-f0-9]{64}$/, 'a sha256 (64 hex digits, as `sha256sum` prints it)').optional(),
     }),
     imageRepository: pattern(PATTERNS.imageRepository, 'an image repository (e.g. registry.k8s.io)').optional(),
     criSocket: pattern(PATTERNS.criSocket, 'a CRI socket URL (unix:///path)').optional(),

@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { BUILTIN_CNIS } from './defaults';
 import { parseDuration } from './duration';
 import { parseEndpoint } from './hosts';
 import type { Problems } from './problems';
@@ -42,6 +43,15 @@ export function checkSemantics(root: unknown, problems: Problems): void {
   checkLifetimes(spec, problems);
   checkKubeProxyMode(spec, problems);
   checkApprovals(spec, problems);
+  checkCniDigest(spec, problems);
+}
+
+/** A CNI manifest file is applied as root on the cluster: it must come with the digest it is checked against. */
+function checkCniDigest(spec: Obj, problems: Problems): void {
+  const networking = obj(spec.networking);
+  const cni = str(networking?.cni);
+  if (!cni || (BUILTIN_CNIS as readonly string[]).includes(cni) || networking?.cniSha256 !== undefined) return;
+  problems.error(['spec', 'networking', 'cni'], `a CNI manifest file needs networking.cniSha256 (the worker applies it only when the digest matches): add cniSha256: <output of sha256sum ${cni}>`);
 }
 
 /** A gate listed twice must not ask for two different timeouts. */

@@ -50,8 +50,10 @@ export interface NetworkingSpec {
   podSubnet: string;
   serviceSubnet: string;
   dnsDomain: string;
-  /** `calico`, `flannel`, or a path to a manifest on the worker's disk. */
+  /** `calico`, `flannel` (each pinned to a release), or a manifest file in the worker's manifest directory. */
   cni: string;
+  /** Required with a manifest file: the worker applies it only when its sha256 matches. */
+  cniSha256?: string;
 }
 
 export interface LifetimeSpec {

@@ -75,6 +75,7 @@ const settingsShape = {
     serviceSubnet: cidr,
     dnsDomain: matches(PATTERNS.dnsName, 'a DNS domain'),
     cni: z.union([z.enum(BUILTIN_CNIS), path]),
+    cniSha256: matches(/^[a-f0-9]{64}$/, 'a sha256').optional(),
   }),
   imageRepository: matches(PATTERNS.imageRepository, 'an image repository'),
   criSocket: matches(PATTERNS.criSocket, 'a unix:/// socket'),

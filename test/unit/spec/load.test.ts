@@ -72,7 +72,7 @@ describe('loadSpecFile', () => {
   it('resolves relative key paths against the spec directory', () => {
     const { spec } = parseSpec(
       base(`  kubernetesVersion: v1.29.0
-  networking: { podSubnet: 10.244.0.0/16, serviceSubnet: 10.96.0.0/12, cni: ./cni/my.yaml }
+  networking: { podSubnet: 10.244.0.0/16, serviceSubnet: 10.96.0.0/12, cni: ./cni/my.yaml, cniSha256: '${'0'.repeat(64)}' }
   ssh: { privateKey: keys/id, user: admin }
   hosts:
     - { name: cp1, address: 10.0.0.1, role: control-plane }

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { loadSpecFile } from '../../../src/spec/load';
+import { loadSpecFile, parseSpec } from '../../../src/spec/load';
 import { clusterSettingsWireSchema, clusterSpecWireSchema, wireProblems } from '../../../src/spec/wire';
 import { clusterSettings } from '../../../src/spec/hosts';
 import type { ClusterSpec } from '../../../src/spec/types';
@@ -48,4 +48,28 @@ it('activity inputs: credentials, names and files are checked against their form
   expect(activityInputProblems({ cluster, host, as: 'root' })).toEqual(['as: neither control-plane nor worker']);
   expect(activityInputProblems('hello')).toEqual(['the input is not an object']);
   expect(activityInputProblems({ cluster: { ...cluster, criSocket: 'unix:///run/x.sock;id' }, host }).join()).toMatch(/cluster\.criSocket/);
+});
+
+it('a CNI manifest file must come with its sha256', async () => {
+  const text = (extra: string) => `apiVersion: kubeha.io/v1alpha1
+kind: Cluster
+metadata: { name: c }
+spec:
+  kubernetesVersion: v1.30.2
+  controlPlaneEndpoint: 10.0.0.10:6443
+  loadBalancer: { type: external }
+  networking: { podSubnet: 10.244.0.0/16, serviceSubnet: 10.96.0.0/12, cni: my-cni.yaml${extra} }
+  hosts:
+    - { name: cp1, address: 10.0.0.1, role: control-plane }
+`;
+  const problems = (() => {
+    try {
+      parseSpec(text(''), 'c.yaml');
+      return [];
+    } catch (e) {
+      return (e as { problems?: string[] }).problems ?? [String(e)];
+    }
+  })();
+  expect(problems).toEqual([expect.stringMatching(/^c\.yaml:8:\d+: .*networking\.cniSha256/)]);
+  expect(parseSpec(text(`, cniSha256: ${'a'.repeat(64)}`), 'c.yaml').spec.networking.cniSha256).toBe('a'.repeat(64));
 });
