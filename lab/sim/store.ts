@@ -23,6 +23,8 @@ export interface BootstrapToken {
   token: string;
   /** Epoch ms (real), already scaled. */
   expiresAt: number;
+  /** The TTL was given explicitly (taken as real time): shown unscaled. */
+  realTime?: boolean;
   createdAt: number;
   description: string;
   usages: string[];

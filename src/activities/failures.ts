@@ -10,6 +10,7 @@ import {
   SshError,
   SshTimeoutError,
 } from '../ssh/errors';
+import { RenderInputError } from '../render/assert';
 import { redact } from '../ssh/redact';
 import { FailureTypes, NON_RETRYABLE_FAILURE_TYPES } from './types';
 
@@ -32,6 +33,8 @@ export const SSH_TIMEOUT = 'SshTimeout';
 
 export function toFailure(error: unknown): unknown {
   if (error instanceof ApplicationFailure) return error;
+  // A spec value a renderer refuses (validation should have caught it): the same input fails the same way.
+  if (error instanceof RenderInputError) return failure(FailureTypes.invalidSpec, error.message);
   if (error instanceof SshAuthError) return failure(FailureTypes.sshAuth, withHint(error));
   if (error instanceof HostKeyMismatchError) return failure(FailureTypes.hostKeyMismatch, withHint(error));
   if (error instanceof HostKeyUnknownError) return failure(FailureTypes.hostKeyUnknown, withHint(error));
@@ -50,8 +53,9 @@ export function toFailure(error: unknown): unknown {
   return error;
 }
 
-export function lastLines(text: string, count = 8): string {
-  return redact(text)
+/** The last `count` lines of `text`, redacted as a whole first (patterns and the given secrets), then cut. */
+export function lastLines(text: string, count = 8, secrets: readonly string[] = []): string {
+  return redact(text, secrets)
     .trim()
     .split('\n')
     .slice(-count)

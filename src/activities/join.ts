@@ -29,12 +29,12 @@ function withAttempt(result: JoinResult, attempt: number | undefined): JoinResul
   return attempt === undefined ? result : { ...result, attempt };
 }
 
-function joinFailed(host: string, code: number | undefined, log: string): never {
+function joinFailed(host: string, code: number | undefined, log: string, secrets: readonly string[]): never {
   if (code === undefined) {
     throw failure(FailureTypes.remoteCommand, `${host}: kubeadm join died without an exit code (killed, or the host restarted); the next attempt judges what it left`);
   }
   const kind = classifyKubeadmFailure(log);
-  const detail = kind === FailureTypes.preflight ? preflightErrors(log).join('\n') : lastLines(log, 4);
+  const detail = kind === FailureTypes.preflight ? preflightErrors(log).join('\n') : lastLines(log, 4, secrets);
   const hint = HINTS[kind];
   throw failure(kind, `${host}: kubeadm join failed (exit ${code}):\n${detail}${hint ? `\nFix: ${hint}` : ''}`, { host, exitCode: code });
 }
@@ -47,6 +47,7 @@ export function createJoinActivities(deps: ActivityDeps) {
         throw failure(FailureTypes.invalidSpec, `${host.name}: a control-plane join needs a certificate key`);
       }
       const stacked = hasStackedEtcd(cluster);
+      const secrets = [token.token, ...(certificateKey ? [certificateKey.key] : [])];
       const writeConfig = () =>
         step.writeFile(JOIN_CONFIG, renderKubeadmJoin({ cluster, host, as, secrets: { token: token.token, caCertHash: token.caCertHash, certificateKey: certificateKey?.key } }), 0o600);
       for (let round = 0; round < 3; round++) {
@@ -64,7 +65,7 @@ export function createJoinActivities(deps: ActivityDeps) {
             if (state.state === 'fresh') await writeConfig();
             step.log(state.state === 'fresh' ? `running kubeadm join as ${as}` : 'a kubeadm join is already running: following it');
             const end = await followDetached(step, JOIN_UNIT, kubeadmJoinCommand({ config: JOIN_CONFIG, ignore: cluster.preflight.ignore }), { removeWhenDone: JOIN_CONFIG });
-            if (end.code !== 0) joinFailed(host.name, end.code, end.log);
+            if (end.code !== 0) joinFailed(host.name, end.code, end.log, secrets);
             step.log(`joined as ${as}`);
             return withAttempt({ alreadyJoined: !end.started }, step.attempt);
           }
@@ -72,7 +73,7 @@ export function createJoinActivities(deps: ActivityDeps) {
             step.log(`the join stopped after kubelet-start (${state.seen}): completing it with kubeadm join phase control-plane-join all`);
             await writeConfig();
             const end = await followDetached(step, FINISH_UNIT, kubeadmJoinFinishCommand({ config: JOIN_CONFIG }), { removeWhenDone: JOIN_CONFIG });
-            if (end.code !== 0) joinFailed(host.name, end.code, end.log);
+            if (end.code !== 0) joinFailed(host.name, end.code, end.log, secrets);
             return withAttempt({ alreadyJoined: false }, step.attempt);
           }
           case 'leftovers':

@@ -51,12 +51,12 @@ async function writeInitConfig(step: Step, cluster: ClusterSettings): Promise<In
   return secrets;
 }
 
-function initFailed(host: string, code: number | undefined, log: string): never {
+function initFailed(host: string, code: number | undefined, log: string, secrets: readonly string[]): never {
   if (code === undefined) {
     throw failure(FailureTypes.remoteCommand, `${host}: kubeadm init died without an exit code (killed, or the host restarted); the next attempt judges what it left`);
   }
   const kind = classifyKubeadmFailure(log);
-  const detail = kind === FailureTypes.preflight ? preflightErrors(log).join('\n') : lastLines(log);
+  const detail = kind === FailureTypes.preflight ? preflightErrors(log).join('\n') : lastLines(log, 8, secrets);
   throw failure(kind, `${host}: kubeadm init failed (exit ${code}):\n${detail}`, { host, exitCode: code });
 }
 
@@ -100,18 +100,18 @@ export function createInitActivities(deps: ActivityDeps) {
             return credentials(step, cluster, started, true);
           case 'fresh':
           case 'running': {
-            if (state.state === 'fresh') await writeInitConfig(step, cluster);
+            const secrets = state.state === 'fresh' ? await writeInitConfig(step, cluster) : await secretsOnHost(step);
             const end = await followDetached(step, INIT_UNIT, kubeadmInitCommand({ config: INIT_CONFIG, ignore: cluster.preflight.ignore }));
-            if (end.code !== 0) initFailed(host.name, end.code, end.log);
+            if (end.code !== 0) initFailed(host.name, end.code, end.log, secrets ? [secrets.token, secrets.certificateKey] : []);
             step.log('kubeadm init finished');
             return credentials(step, cluster, started, !end.started);
           }
           case 'part-done': {
             step.log(`kubeadm init did not finish (${state.seen}): completing it with kubeadm's idempotent init phases`);
-            await writeInitConfig(step, cluster);
+            const secrets = await writeInitConfig(step, cluster);
             const end = await followDetached(step, FINISH_UNIT, kubeadmInitFinishCommand({ config: INIT_CONFIG }));
             if (end.code !== 0) {
-              throw failure(FailureTypes.remoteCommand, `${host.name}: completing kubeadm init failed (exit ${end.code ?? 'none'}):\n${lastLines(end.log)}`);
+              throw failure(FailureTypes.remoteCommand, `${host.name}: completing kubeadm init failed (exit ${end.code ?? 'none'}):\n${lastLines(end.log, 8, [secrets.token, secrets.certificateKey])}`);
             }
             return credentials(step, cluster, started, true);
           }

@@ -55,7 +55,7 @@ if [ -e "$dir" ]; then mv -f -- "$dir" "$dir.reset.$(date +%s%N)"; fi`,
 /** Re-uploads the control-plane certificates encrypted with the key in `config` (never on a command line). */
 export const uploadCertsWithConfig = defineScript<{ config: string; server: string }>('kubeadm-upload-certs', {
   body: ({ config, server }) =>
-    withLocalKubeconfig(server, sh`trap 'rm -f -- "$kc" ${q(config)}' EXIT
+    withLocalKubeconfig(server, sh`trap ${q(sh`rm -f -- "$kc" ${q(config)}`)} EXIT
 kubeadm init phase upload-certs --upload-certs --config ${q(config)} --kubeconfig "$kc"`),
 });
 

@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import { FailureTypes } from '../../src/activities/types';
-import { kubehaDataConverter, loadCodec } from '../../src/codec';
+import { FAILURE_CONVERTER_PATH, kubehaDataConverter, loadCodec } from '../../src/codec';
 import { runApprove, runReject } from '../../src/client/commands/approval';
 import { runCancel } from '../../src/client/commands/cancel';
 import { runStatus } from '../../src/client/commands/status';
@@ -33,6 +33,7 @@ beforeAll(async () => {
   const nop = () => undefined;
   bundle = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../src/workflows'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: { log: nop, trace: nop, debug: nop, info: nop, warn: nop, error: nop },
   });
 }, 120_000);

@@ -50,7 +50,7 @@ export async function tokenList(p: ParsedArgs, ctx: SimContext): Promise<number>
     .filter((t) => t.expiresAt > now)
     .map((token) => {
       const never = token.expiresAt === Number.MAX_SAFE_INTEGER;
-      const leftMs = never ? 0 : modelElapsed(ctx.config, token.expiresAt - now);
+      const leftMs = never ? 0 : token.realTime ? token.expiresAt - now : modelElapsed(ctx.config, token.expiresAt - now);
       return { token, leftMs, expires: never ? undefined : new Date(now + leftMs).toISOString().replace(/\.\d+Z$/, 'Z') };
     });
   out(print(tokens));

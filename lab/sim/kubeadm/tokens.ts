@@ -28,6 +28,7 @@ export function makeToken(config: Pick<LabConfig, 'timeScale'>, token: string, t
     token,
     createdAt: now,
     expiresAt: ms === 0 ? Number.MAX_SAFE_INTEGER : now + ('explicitMs' in ttl ? ms : scaled(config, ms)),
+    ...('explicitMs' in ttl ? { realTime: true } : {}),
     description: '',
     usages: ['authentication', 'signing'],
     groups: ['system:bootstrappers:kubeadm:default-node-token'],

@@ -139,7 +139,7 @@ function variants(base: unknown, value: string, skip: string[] = [], at = ''): u
  * Templates known to paste a value one shell level too shallow, owned elsewhere and reported:
  * checked by their own `it.failing` below, so the fix turns that test red and this entry is removed.
  */
-const KNOWN_UNSAFE = new Set(['kubeadm-upload-certs']);
+const KNOWN_UNSAFE = new Set<string>([]);
 
 /** Every template rendered from its bases, unchanged: what the hostile variants are compared against. */
 function renderBases(): SandboxScript[] {
@@ -216,8 +216,8 @@ describe('remote script templates', () => {
     );
   });
 
-  // src/remote/kubeadm.ts: `trap 'rm -f -- ${q(config)}' EXIT` nests a quoted word inside single quotes.
-  it.failing('kubeadm-upload-certs quotes its config path for the trap too (known unsafe: fixing it makes this fail; then drop KNOWN_UNSAFE)', () => {
+  // src/remote/kubeadm.ts once had `trap 'rm -f -- ${q(config)}' EXIT`, a quoted word nested inside single quotes.
+  it('kubeadm-upload-certs quotes its config path for the trap too', () => {
     for (const injection of INJECTIONS) expect(sandbox.run(renderAll(`/etc/kubeha/${injection}`, (t) => t === 'kubeadm-upload-certs'))).toEqual([]);
   });
 
