@@ -28,3 +28,18 @@ export function labSsh(lab: LabHandle): { user: 'root'; port: 22; privateKey: st
   const paths = labPaths(lab.dir);
   return { user: 'root', port: 22, privateKey: paths.privateKey, knownHosts: paths.knownHosts };
 }
+
+/** kubeadm's error for a control-plane join whose uploaded certificates are gone (expired or deleted). */
+export const CERTS_SECRET_GONE =
+  'error execution phase control-plane-prepare/download-certs: error downloading certs: error downloading the secret: Secret "kubeadm-certs" was not found in the "kube-system" Namespace. This Secret might have expired. Please, run `kubeadm init phase upload-certs --upload-certs` on a control plane to generate a new one';
+
+/** `run` (result as is) and `ok` (stdout, or an error with the whole result) on the hosts of the lab `current()` returns. */
+export function hostCommands(current: () => LabHandle) {
+  const run = (host: string, command: string) => current().host(host).run(command, { timeoutMs: 90_000 });
+  const ok = async (host: string, command: string): Promise<string> => {
+    const r = await run(host, command);
+    if (r.code !== 0) throw new Error(`${host}: \`${command}\` exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+    return r.stdout;
+  };
+  return { run, ok };
+}

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import * as https from 'node:https';
 import * as path from 'node:path';
 import type { LabHandle } from '../../lab';
-import { startTestLab } from '../helpers/lab';
+import { startTestLab, CERTS_SECRET_GONE, hostCommands } from '../helpers/lab';
 
 const PREFIX = '127.0.44';
 const VIP = `${PREFIX}.10`;
@@ -17,21 +17,13 @@ const TIME_SCALE = 300;
 const KEY_TTL_MS = (2 * 3600_000) / TIME_SCALE;
 const ETCD_FLAGS = '--cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt --key /etc/kubernetes/pki/etcd/healthcheck-client.key';
 const PREPARE = 'swapoff -a && modprobe br_netfilter && sysctl -w net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1 >/dev/null';
-const EXPIRED = 'error execution phase control-plane-prepare/download-certs: error downloading certs: error downloading the secret: Secret "kubeadm-certs" was not found in the "kube-system" Namespace. This Secret might have expired. Please, run `kubeadm init phase upload-certs --upload-certs` on a control plane to generate a new one';
+const EXPIRED = CERTS_SECRET_GONE;
 
 jest.setTimeout(120_000);
 
 let lab: LabHandle & { dispose(): Promise<void> };
 
-async function run(host: string, command: string) {
-  return lab.host(host).run(command, { timeoutMs: 90_000 });
-}
-
-async function ok(host: string, command: string): Promise<string> {
-  const r = await run(host, command);
-  if (r.code !== 0) throw new Error(`${host}: \`${command}\` exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
-  return r.stdout;
-}
+const { run, ok } = hostCommands(() => lab);
 
 function healthzThroughVip(ca: string): Promise<string> {
   return new Promise((resolve) => {

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { LabHandle } from '../../lab';
 import { readStore } from '../../lab/sim/store';
 import type { LabStore } from '../../lab/sim/store';
-import { startTestLab } from '../helpers/lab';
+import { startTestLab, CERTS_SECRET_GONE, hostCommands } from '../helpers/lab';
 import { controlPlaneJoinConfig, eventually, hostProcesses, initConfig, KEY, PREPARE, runUntilOutput, TOKEN, writeFileCommand } from './kubeadm-runs';
 
 const PREFIX = '127.0.55';
@@ -24,21 +24,13 @@ const ADMIN = 'kubectl --kubeconfig /etc/kubernetes/admin.conf';
 const ETCD = `ETCDCTL_API=3 etcdctl --endpoints=https://${PREFIX}.11:2379 --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt --key /etc/kubernetes/pki/etcd/healthcheck-client.key`;
 /** Every file kubeadm and the kubelet leave, the kubelet's timestamped certificate name normalized. */
 const FILES = "find /etc/kubernetes /var/lib/kubelet \\( -type f -o -type l \\) | sed -E 's/[0-9]{4}(-[0-9]{2}){5}/TIME/' | sort";
-const EXPIRED = 'error execution phase control-plane-prepare/download-certs: error downloading certs: error downloading the secret: Secret "kubeadm-certs" was not found in the "kube-system" Namespace. This Secret might have expired. Please, run `kubeadm init phase upload-certs --upload-certs` on a control plane to generate a new one';
+const EXPIRED = CERTS_SECRET_GONE;
 
 jest.setTimeout(120_000);
 
 let lab: LabHandle & { dispose(): Promise<void> };
 
-async function run(host: string, command: string) {
-  return lab.host(host).run(command, { timeoutMs: 90_000 });
-}
-
-async function ok(host: string, command: string): Promise<string> {
-  const r = await run(host, command);
-  if (r.code !== 0) throw new Error(`${host}: \`${command}\` exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
-  return r.stdout;
-}
+const { run, ok } = hostCommands(() => lab);
 
 /** The cluster as the store holds it, without what differs between any two runs (times, random token names). */
 function clusterState(s: LabStore) {
