@@ -56,6 +56,8 @@ it('the finished histories (parent and every join child) hold neither a join tok
     const raw = historyText(history);
     expect(raw).toContain(id === rig.workflowId ? 'bringUpCluster' : 'joinHost');
     for (const secret of [...tokens, ...keys]) expect({ id, leaked: raw.includes(secret) }).toEqual({ id, leaked: false });
+    // No PEM (private keys, certificates), plain or base64 as in kubeconfigs, anywhere: failures included.
+    expect({ id, pem: /-----BEGIN|LS0tLS1CRUdJTi/.test(raw) }).toEqual({ id, pem: false });
   }
 });
 
