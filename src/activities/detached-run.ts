@@ -21,8 +21,7 @@ export async function followDetached(step: Step, unit: string, command: Quoted, 
   const started = start.endsWith('started');
   step.log(started ? `started ${unit} detached` : `attached to ${unit}, which an earlier attempt started`);
   for (;;) {
-    const state = (await step.runChecked(detachedState.render({ unit }))).stdout.trim().replace(/^run=/, '');
-    const run = parseRun(state.startsWith('exited') || state === 'died' ? state : state.split(' ')[0] ?? '');
+    const run = parseRun((await step.runChecked(detachedState.render({ unit }))).stdout);
     if (run.kind === 'exited' || run.kind === 'died') {
       const log = (await step.runChecked(detachedLog.render({ unit, lines: options.logLines ?? 200 }))).stdout;
       return { code: run.kind === 'exited' ? run.code : undefined, log, started };

@@ -107,7 +107,7 @@ const isKubeadmFile = (line: string): line is KubeadmFile => (KUBEADM_FILES as r
 
 export function parseRun(text: string): RunRecord {
   const t = text.trim();
-  if (t === 'running') return { kind: 'running' };
+  if (/^running\b/.test(t)) return { kind: 'running' };
   if (t === 'died') return { kind: 'died' };
   const exited = /^exited (\d+)$/.exec(t);
   if (exited) return { kind: 'exited', code: Number(exited[1]) };

@@ -11,15 +11,15 @@ import { RUNS_DIR } from './paths';
 const runDir = (unit: string): Quoted => q(`${RUNS_DIR}/${unit}`);
 
 /**
- * One line: `run=none`, `run=running <pid>`, `run=exited <code>` or `run=died` (a pid file, no
- * exit code, and no such process: killed, or the host rebooted).
+ * One line: `none`, `running <pid>`, `exited <code>` or `died` (a pid file, no exit code, and no
+ * such process: killed, or the host rebooted). Parsed by `parseRun`.
  */
-const stateOf = (unit: string): Quoted => sh`dir=${runDir(unit)}
-if [ -f "$dir/exit" ]; then echo "run=exited $(cat "$dir/exit")"
-elif [ -f "$dir/pid" ]; then pid=$(cat "$dir/pid"); if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo "run=running $pid"; else echo run=died; fi
-else echo run=none; fi`;
+export const runState = (unit: string): Quoted => sh`dir=${runDir(unit)}
+if [ -f "$dir/exit" ]; then echo "exited $(cat "$dir/exit")"
+elif [ -f "$dir/pid" ]; then pid=$(cat "$dir/pid"); if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo "running $pid"; else echo died; fi
+else echo none; fi`;
 
-export const detachedState = defineScript<{ unit: string }>('detached-state', { body: ({ unit }) => stateOf(unit) });
+export const detachedState = defineScript<{ unit: string }>('detached-state', { body: ({ unit }) => runState(unit) });
 
 /**
  * Attaches to a running `unit` (prints `attached`), or archives a finished one and starts

@@ -4,6 +4,7 @@
  * load balancer blip or a VIP moving cannot make a healthy host look broken.
  */
 import { defineScript, lines, q, qAll, sh } from '../ssh/quote';
+import { runState } from './detached';
 import { KUBEHA_DIR, RUNS_DIR } from './paths';
 import { section } from './sections';
 
@@ -33,16 +34,12 @@ const readyz = (url: string) => sh`curl -sk --max-time 5 -o /dev/null -w '%{http
 
 export const kubeadmHostFacts = defineScript<{ unit: string; readyzUrl: string; etcd?: EtcdClient }>('kubeadm-host-facts', {
   body: ({ unit, readyzUrl, etcd }) => {
-    const run = q(`${RUNS_DIR}/${unit}`);
     const parts = [
       // The one write before judging: kubeha's dirs hold kubeadm configs with secrets, root only.
       sh`install -d -m 0700 ${q(KUBEHA_DIR)} ${q(RUNS_DIR)}`,
       sh`set +e`,
       section('files', sh`cd /etc/kubernetes 2>/dev/null && for f in ${qAll(KUBEADM_FILES)}; do [ -e "$f" ] && echo "$f"; done; true`),
-      section(
-        'run',
-        sh`if [ -f ${run}/exit ]; then echo "exited $(cat ${run}/exit)"; elif [ -f ${run}/pid ]; then if kill -0 "$(cat ${run}/pid)" 2>/dev/null; then echo running; else echo died; fi; else echo none; fi`,
-      ),
+      section('run', runState(unit)),
       section('readyz', readyz(readyzUrl)),
     ];
     if (etcd) parts.push(section('etcd', etcdMembers(etcd)));

@@ -21,7 +21,7 @@ class RunningJoinSsh implements SshRunner {
       case 'detached-start':
         return ok('started\n');
       case 'detached-state':
-        return ok('run=running 4242\n');
+        return ok('running 4242\n');
       default:
         throw new Error(`unexpected ${script.name}`);
     }

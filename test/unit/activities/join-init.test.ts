@@ -37,7 +37,7 @@ function detached(code: number, log = '') {
   let started = false;
   return {
     'detached-start': () => ((started = true), ok('started\n')),
-    'detached-state': () => ok(started ? `run=exited ${code}\n` : 'run=none\n'),
+    'detached-state': () => ok(started ? `exited ${code}\n` : 'none\n'),
     'detached-log': () => ok(log),
   };
 }
@@ -144,7 +144,7 @@ describe('joinNode', () => {
     const ssh = new FakeSsh({
       'kubeadm-host-facts': () => hostFacts(['bootstrap-kubelet.conf'], 'running', 'refused'),
       'detached-start': () => ok('attached\n'),
-      'detached-state': () => ok(++state < 2 ? 'run=running 4242\n' : 'run=exited 0\n'),
+      'detached-state': () => ok(++state < 2 ? 'running 4242\n' : 'exited 0\n'),
       'detached-log': () => ok('This node has joined the cluster'),
     });
     await expect(activities(ssh).joinNode({ cluster: CLUSTER, host: W1, as: 'worker', token: TOKEN })).resolves.toEqual({ alreadyJoined: true });
