@@ -6,14 +6,13 @@
 import { detachedStop } from '../remote/detached';
 import { forgetNode, JOIN_UNIT, kubeadmReset } from '../remote/kubeadm';
 import { initHost } from '../render';
+import { joinHostPort } from '../spec/hosts';
 import { ApplicationFailure } from '@temporalio/common';
 import { SSH_TIMEOUT, SSH_UNREACHABLE } from './failures';
 import type { ActivityDeps } from './deps';
 import { hasStackedEtcd, localApiUrl, localEtcd } from './kubeadm-state';
 import { hostStep } from './step';
 import type { AbandonJoinInput, AbandonJoinResult } from './types';
-
-const bracket = (address: string): string => (address.includes(':') ? `[${address}]` : address);
 
 export function createAbandonJoinActivities(deps: ActivityDeps) {
   return {
@@ -31,7 +30,7 @@ export function createAbandonJoinActivities(deps: ActivityDeps) {
       const withEtcd = as === 'control-plane' && hasStackedEtcd(cluster);
       const script = forgetNode.render({
         node: host.name,
-        peerUrl: `https://${bracket(host.address)}:2380`,
+        peerUrl: `https://${joinHostPort(host.address, 2380)}`,
         server: localApiUrl(cluster, first),
         ...(withEtcd ? { etcd: localEtcd(first) } : {}),
       });

@@ -1,11 +1,11 @@
 /** Stacked (or external) etcd checked with the real etcdctl on a control plane. */
 import { etcdState } from '../remote/etcd';
 import type { EtcdctlTarget } from '../remote/etcd';
-import { ETCD_PKI } from '../remote/paths';
 import { parseSections } from '../remote/sections';
 import type { ActivityDeps } from './deps';
 import { parseEndpoints, parseMembers } from './etcd-json';
 import { failure, lastLines } from './failures';
+import { localEtcd } from './kubeadm-state';
 import { hostStep } from './step';
 import type { ClusterSettings, EtcdReport, HostStepInput } from './types';
 import { FailureTypes } from './types';
@@ -16,12 +16,7 @@ function etcdctlTarget(cluster: ClusterSettings, host: HostSpec): EtcdctlTarget 
     const { endpoints, caFile, certFile, keyFile } = cluster.etcd;
     return { endpoint: endpoints[0] ?? '', caFile, certFile, keyFile };
   }
-  return {
-    endpoint: `https://${host.address.includes(':') ? `[${host.address}]` : host.address}:2379`,
-    caFile: `${ETCD_PKI}/ca.crt`,
-    certFile: `${ETCD_PKI}/healthcheck-client.crt`,
-    keyFile: `${ETCD_PKI}/healthcheck-client.key`,
-  };
+  return localEtcd(host);
 }
 
 export function createEtcdActivities(deps: ActivityDeps) {

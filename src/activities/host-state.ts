@@ -9,6 +9,7 @@
 import type { KubeadmFile } from '../remote/host-facts';
 import { KUBEADM_FILES } from '../remote/host-facts';
 import type { Section } from '../remote/sections';
+import { joinHostPort } from '../spec/hosts';
 import { parseMembers } from './etcd-json';
 import type { EtcdMember } from './types';
 
@@ -155,7 +156,7 @@ export function parseClusterView(sections: Map<string, Section>, host: { name: s
   if (!withEtcd) return { node: nodeState };
   const members = sections.get('etcd')?.code === 0 ? parseMembers(sections.get('etcd')?.output ?? '') : undefined;
   if (!members) return undefined;
-  const peer = `https://${host.address.includes(':') ? `[${host.address}]` : host.address}:2380`;
+  const peer = `https://${joinHostPort(host.address, 2380)}`;
   const etcdMember = members.find((m) => m.name === host.name || m.peerURLs.includes(peer));
   return { node: nodeState, ...(etcdMember ? { etcdMember } : {}) };
 }

@@ -4,6 +4,7 @@ import { clusterMembership, kubeadmHostFacts } from '../remote/host-facts';
 import { ETCD_PKI } from '../remote/paths';
 import { parseSections } from '../remote/sections';
 import { apiServerBindPort, initHost } from '../render';
+import { joinHostPort } from '../spec/hosts';
 import type { HostSpec } from '../spec/types';
 import type { ActivityDeps } from './deps';
 import type { ClusterView, HostFacts } from './host-state';
@@ -12,16 +13,14 @@ import { hostStep } from './step';
 import type { Step } from './step';
 import type { ClusterSettings } from './types';
 
-const bracket = (address: string): string => (address.includes(':') ? `[${address}]` : address);
-
 export function localApiUrl(cluster: ClusterSettings, host: HostSpec): string {
-  return `https://${bracket(host.address)}:${apiServerBindPort(cluster)}`;
+  return `https://${joinHostPort(host.address, apiServerBindPort(cluster))}`;
 }
 
 /** The host's own etcd member, with kubeadm's healthcheck client certificate. */
 export function localEtcd(host: HostSpec): EtcdClient {
   return {
-    endpoint: `https://${bracket(host.address)}:2379`,
+    endpoint: `https://${joinHostPort(host.address, 2379)}`,
     caFile: `${ETCD_PKI}/ca.crt`,
     certFile: `${ETCD_PKI}/healthcheck-client.crt`,
     keyFile: `${ETCD_PKI}/healthcheck-client.key`,

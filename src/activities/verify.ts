@@ -1,10 +1,10 @@
 /** The whole cluster seen from a control plane: nodes, control-plane pods, /readyz. Throws only when it cannot read them. */
 import { clusterState } from '../remote/kubectl';
 import { parseSections } from '../remote/sections';
-import { apiServerBindPort } from '../render';
 import type { ActivityDeps } from './deps';
 import { failure, lastLines } from './failures';
 import { CONTROL_PLANE_COMPONENTS, nodeStatuses, podStatuses } from './kube-objects';
+import { localApiUrl } from './kubeadm-state';
 import { hostStep } from './step';
 import type { ClusterReport, HostStepInput } from './types';
 import { FailureTypes } from './types';
@@ -13,7 +13,7 @@ export function createVerifyActivities(deps: ActivityDeps) {
   return {
     async verifyCluster({ cluster, host }: HostStepInput): Promise<ClusterReport> {
       const step = hostStep(deps, host, 'verify-cluster');
-      const readyzUrl = `https://${host.address.includes(':') ? `[${host.address}]` : host.address}:${apiServerBindPort(cluster)}/readyz`;
+      const readyzUrl = `${localApiUrl(cluster, host)}/readyz`;
       const sections = parseSections((await step.runChecked(clusterState.render({ readyzUrl }), { timeoutMs: 60_000 })).stdout);
       const nodesOut = sections.get('nodes');
       const podsOut = sections.get('pods');
