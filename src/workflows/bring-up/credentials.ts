@@ -20,6 +20,9 @@ export interface IssuedCredentials extends JoinCredentials {
   generations: Record<CredentialKind, number>;
 }
 
+/** A bootstrap token's id: its public half, enough to delete it. */
+const tokenIdOf = (token: BootstrapToken): string => token.token.split('.')[0] ?? '';
+
 /** Files on the first control plane that carry join secrets until the bring-up revokes them. */
 const SECRET_FILES = ['/etc/kubeha/kubeadm-init.yaml'];
 
@@ -50,7 +53,7 @@ export class CredentialKeeper {
   }
 
   private remember(token: BootstrapToken): void {
-    const id = token.token.split('.')[0] ?? '';
+    const id = tokenIdOf(token);
     if (id && !this.tokenIds.includes(id)) this.tokenIds.push(id);
   }
 
@@ -101,13 +104,7 @@ export class CredentialKeeper {
    * (success, failure or cancel: runs even in a cancelled scope). Older runs did not; patched.
    */
   async revokeCertificates(): Promise<void> {
-    if (!patched('revoke-join-credentials')) return;
-    const host = this.on.host.name;
-    await CancellationScope.nonCancellable(() =>
-      this.acts.revokeJoinCredentials.executeWithOptions({ summary: `delete the kubeadm-certs Secret on ${host}` }, [
-        { ...this.on, tokenIds: [], certificateSecret: true, files: SECRET_FILES },
-      ]),
-    );
+    await this.revoke([], `delete the kubeadm-certs Secret on ${this.on.host.name}`);
   }
 
   /**
@@ -116,14 +113,16 @@ export class CredentialKeeper {
    * init config. Patched like revokeCertificates.
    */
   async revokeAll(keepCurrentToken: boolean): Promise<void> {
-    if (!patched('revoke-join-credentials')) return;
-    const current = this.held.joinToken.value.token.split('.')[0];
+    const current = tokenIdOf(this.held.joinToken.value);
     const tokenIds = this.tokenIds.filter((id) => !(keepCurrentToken && id === current));
-    const host = this.on.host.name;
+    await this.revoke(tokenIds, `delete ${tokenIds.length} bootstrap token(s) and the kubeadm-certs Secret on ${this.on.host.name}`);
+  }
+
+  /** One revokeJoinCredentials activity (the Secret always, plus `tokenIds`), immune to a cancel in progress. */
+  private async revoke(tokenIds: string[], summary: string): Promise<void> {
+    if (!patched('revoke-join-credentials')) return;
     await CancellationScope.nonCancellable(() =>
-      this.acts.revokeJoinCredentials.executeWithOptions({ summary: `delete ${tokenIds.length} bootstrap token(s) and the kubeadm-certs Secret on ${host}` }, [
-        { ...this.on, tokenIds, certificateSecret: true, files: SECRET_FILES },
-      ]),
+      this.acts.revokeJoinCredentials.executeWithOptions({ summary }, [{ ...this.on, tokenIds, certificateSecret: true, files: SECRET_FILES }]),
     );
   }
 
