@@ -4,7 +4,7 @@ import { parseDuration } from './duration';
 import { parseEndpoint } from './hosts';
 import type { Problems } from './problems';
 import { isCidr, isIp } from './schema';
-import { parseKubernetesVersion } from './version';
+import { RELEASES, isPastEndOfLife, parseKubernetesVersion } from './version';
 
 /**
  * Rules that span several fields. They read the raw document defensively, so they run even
@@ -32,10 +32,12 @@ function hostsOf(spec: Obj): RawHost[] {
   });
 }
 
-export function checkSemantics(root: unknown, problems: Problems): void {
+/** `today` (`YYYY-MM-DD`, default: the current UTC date) decides which releases are past upstream support. */
+export function checkSemantics(root: unknown, problems: Problems, today = new Date().toISOString().slice(0, 10)): void {
   const spec = obj(obj(root)?.spec);
   if (!spec) return;
   const hosts = hostsOf(spec);
+  checkEndOfLife(spec, today, problems);
   checkHosts(spec, hosts, problems);
   checkEndpointAndLoadBalancer(spec, hosts, problems);
   checkSubnets(spec, hosts, problems);
@@ -68,6 +70,16 @@ function checkApprovals(spec: Obj, problems: Problems): void {
       problems.error(['spec', 'approvals', index], `gate ${gate} is already listed at approvals[${first.index}] with ${first.timeout ? `timeout ${first.timeout}` : 'no timeout'}; list each gate once`);
     }
   });
+}
+
+/** A release past upstream support still installs as it always did; the user should know it gets no fixes. */
+function checkEndOfLife(spec: Obj, today: string, problems: Problems): void {
+  const text = str(spec.kubernetesVersion) ?? '';
+  const minor = parseKubernetesVersion(text)?.minor;
+  const release = RELEASES.find((r) => r.minor === minor);
+  if (release && isPastEndOfLife(release, today)) {
+    problems.warning(['spec', 'kubernetesVersion'], `upstream support for Kubernetes v1.${release.minor} ended on ${release.endOfLife} (no more security fixes); ${text} is still installed, but plan an upgrade`);
+  }
 }
 
 function checkKubeProxyMode(spec: Obj, problems: Problems): void {
