@@ -3,7 +3,7 @@ import type { HostSpec } from '../spec/types';
 import { assertImage, assertInterface, assertIp, assertNodeName, assertPort } from './assert';
 import { initHost } from './cluster';
 import type { RenderCluster } from './cluster';
-import { minorOf } from '../spec/version';
+import { releaseOf } from '../spec/version';
 
 export const KUBE_VIP_MANIFEST_PATH = '/etc/kubernetes/manifests/kube-vip.yaml';
 const ADMIN_CONF = '/etc/kubernetes/admin.conf';
@@ -29,7 +29,7 @@ export function kubeVipKubeconfig(cluster: RenderCluster, host: HostSpec, opts: 
  * before init and must be written again with `{ afterInit: true }` once its API server answers.
  */
 export function kubeVipNeedsSuperAdminDuringInit(cluster: RenderCluster, host: HostSpec): boolean {
-  return initHost(cluster).name === host.name && minorOf(cluster.kubernetesVersion) >= 29;
+  return initHost(cluster).name === host.name && releaseOf(cluster.kubernetesVersion).superAdminConf;
 }
 
 /** The static pod `kube-vip manifest pod --arp --controlplane --leaderElection` prints, for one control plane. */

@@ -1,10 +1,11 @@
-import { minorOf } from '../spec/version';
+import { releaseOf } from '../spec/version';
+import type { KubeadmApi } from '../spec/version';
 
-/** kubeadm's config API generation: v1beta4 from Kubernetes v1.31 on, v1beta3 before. */
-export type KubeadmApi = 'kubeadm.k8s.io/v1beta3' | 'kubeadm.k8s.io/v1beta4';
+export type { KubeadmApi };
 
+/** kubeadm's config API generation for a release (the release table decides). */
 export function kubeadmApiFor(kubernetesVersion: string): KubeadmApi {
-  return minorOf(kubernetesVersion) >= 31 ? 'kubeadm.k8s.io/v1beta4' : 'kubeadm.k8s.io/v1beta3';
+  return releaseOf(kubernetesVersion).kubeadmApi;
 }
 
 /** v1beta3 takes a map of flags; v1beta4 a list of {name, value} (which allows repeating a flag). */

@@ -1,4 +1,5 @@
 import { endpointOf } from '../spec/hosts';
+import { releaseOf } from '../spec/version';
 import type { HostSpec } from '../spec/types';
 import { initHost } from './cluster';
 import type { RenderCluster } from './cluster';
@@ -43,6 +44,16 @@ export function kubeadmNodeRegistration(cluster: RenderCluster, host: HostSpec, 
   };
 }
 
+/**
+ * CoreDNS's image lives at `<registry>/coredns/coredns`, but kubeadm before v1.25 adds the
+ * `coredns/` sub-path only for its old default k8s.gcr.io: given registry.k8s.io it would pull
+ * `registry.k8s.io/coredns:TAG`. Naming the DNS repository is right on every patch release.
+ */
+function dnsImageRepository(cluster: RenderCluster): Record<string, object> {
+  const old = releaseOf(cluster.kubernetesVersion).defaultImageRepository !== 'registry.k8s.io';
+  return old && cluster.imageRepository === 'registry.k8s.io' ? { dns: { imageRepository: 'registry.k8s.io/coredns' } } : {};
+}
+
 function component(api: KubeadmApi, key: string, args: Record<string, string>): Record<string, object> {
   return Object.keys(args).length === 0 ? {} : { [key]: withExtraArgs(api, {}, args) };
 }
@@ -73,6 +84,7 @@ export function renderKubeadmInit(cluster: RenderCluster, opts: InitRenderOption
     controlPlaneEndpoint: cluster.controlPlaneEndpoint,
     imageRepository: cluster.imageRepository,
     networking: { podSubnet: cluster.networking.podSubnet, serviceSubnet: cluster.networking.serviceSubnet, dnsDomain: cluster.networking.dnsDomain },
+    ...dnsImageRepository(cluster),
     etcd,
     apiServer: withExtraArgs(api, { certSANs: certSans(cluster) }, cluster.extraArgs.apiServer),
     ...component(api, 'controllerManager', cluster.extraArgs.controllerManager),
