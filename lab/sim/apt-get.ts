@@ -1,13 +1,21 @@
 /** `apt-get update`, `apt-get install -y PKG[=VERSION]...`: package versions per host (for upgrades). */
+import { RELEASES } from '../../src/spec/version';
 import { SimExit } from './errors';
 import { runMain } from './main';
 import { readNodeState, updateNodeState } from './node-state';
 import { out } from './output';
 
+/**
+ * The lab's package repository carries patches .0–.20 of every minor in kubeha's release table
+ * (pkgs.k8s.io's `-1.1` revision), oldest first; a real repository has what was released.
+ */
+const SIMULATED_PATCHES = 20;
+const kubernetesDebs = RELEASES.flatMap((r) => Array.from({ length: SIMULATED_PATCHES + 1 }, (_, p) => `1.${r.minor}.${p}-1.1`));
+
 const AVAILABLE: Record<string, string[]> = {
-  kubeadm: ['1.29.6-1.1', '1.30.2-1.1', '1.30.3-1.1', '1.31.0-1.1', '1.31.1-1.1'],
-  kubelet: ['1.29.6-1.1', '1.30.2-1.1', '1.30.3-1.1', '1.31.0-1.1', '1.31.1-1.1'],
-  kubectl: ['1.29.6-1.1', '1.30.2-1.1', '1.30.3-1.1', '1.31.0-1.1', '1.31.1-1.1'],
+  kubeadm: kubernetesDebs,
+  kubelet: kubernetesDebs,
+  kubectl: kubernetesDebs,
   containerd: ['1.6.20~ds1-1+b1'],
   haproxy: ['2.6.12-1+deb12u1'],
   keepalived: ['1:2.2.7-1+b2'],

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { hostPath } from '../context';
+import { releaseOf } from '../../../src/spec/version';
 import { createLeaf } from '../pki';
 
 export const K8S_DIR = '/etc/kubernetes';
@@ -47,6 +48,9 @@ export function minorOf(version: string): number {
   return Number(/^v?\d+\.(\d+)/.exec(version)?.[1] ?? 0);
 }
 
+/** From v1.29 `kubeadm init` writes super-admin.conf (system:masters) and admin.conf gets its rights through RBAC. */
+const hasSuperAdminConf = (kubernetesVersion: string) => releaseOf(kubernetesVersion).superAdminConf;
+
 export interface ControlPlaneKubeconfigs {
   nodeName: string;
   clusterName: string;
@@ -59,7 +63,7 @@ export interface ControlPlaneKubeconfigs {
 }
 
 export function writeControlPlaneKubeconfigs(k: ControlPlaneKubeconfigs): string[] {
-  const admin = minorOf(k.kubernetesVersion) >= 29
+  const admin = hasSuperAdminConf(k.kubernetesVersion)
     ? { cn: 'kubernetes-admin', org: 'kubeadm:cluster-admins' }
     : { cn: 'kubernetes-admin', org: 'system:masters' };
   const specs: KubeconfigSpec[] = [
@@ -69,7 +73,7 @@ export function writeControlPlaneKubeconfigs(k: ControlPlaneKubeconfigs): string
     { file: 'scheduler.conf', user: 'system:kube-scheduler', cn: 'system:kube-scheduler', server: k.localUrl, clusterName: k.clusterName },
   ];
   if (k.joining) specs.splice(1, 1);
-  else if (minorOf(k.kubernetesVersion) >= 29) {
+  else if (hasSuperAdminConf(k.kubernetesVersion)) {
     specs.splice(1, 0, { file: 'super-admin.conf', user: 'kubernetes-super-admin', cn: 'kubernetes-super-admin', org: 'system:masters', server: k.endpointUrl, clusterName: k.clusterName });
   }
   for (const s of specs) writeKubeconfig(s);
@@ -110,6 +114,8 @@ export interface EtcdManifest {
   address: string;
   initialCluster: string;
   existing: boolean;
+  /** registry.k8s.io/etcd:TAG, see etcd-version.ts. */
+  image: string;
 }
 
 /**
@@ -139,7 +145,7 @@ export function renderEtcdManifest(m: EtcdManifest): string {
     '--snapshot-count=10000',
     `--trusted-ca-file=${e}/ca.crt`,
   ];
-  return pod('etcd', 'registry.k8s.io/etcd:3.5.12-0', command, {
+  return pod('etcd', m.image, command, {
     annotations: { 'kubeadm.kubernetes.io/etcd.advertise-client-urls': `https://${m.address}:2379` },
   });
 }

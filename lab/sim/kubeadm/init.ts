@@ -15,6 +15,7 @@ import { setEnabled, startUnit } from '../services';
 import { LATENCY, latencyMs } from '../time';
 import { waitHealthy } from './api';
 import { K8S_DIR, MANIFESTS_DIR, pki, writeControlPlaneKubeconfigs, writeControlPlaneManifests, writeKubeletFiles, writeManifest, renderEtcdManifest } from './files';
+import { etcdImageFor } from './etcd-version';
 import { initSuccessText } from './join-text';
 import { controlPlaneEndpoint, initOptions } from './options';
 import { pacer } from './pacing';
@@ -73,7 +74,7 @@ export async function init(p: ParsedArgs, ctx: SimContext): Promise<number> {
 
   out(`[etcd] Creating static Pod manifest for local etcd in "${MANIFESTS_DIR}"\n`);
   mkdirSync(hostPath('/var/lib/etcd'), { recursive: true, mode: 0o700 });
-  writeManifest('etcd', renderEtcdManifest({ nodeName: o.nodeName, address: o.advertiseAddress, initialCluster: `${o.nodeName}=https://${o.advertiseAddress}:2380`, existing: false }));
+  writeManifest('etcd', renderEtcdManifest({ nodeName: o.nodeName, address: o.advertiseAddress, initialCluster: `${o.nodeName}=https://${o.advertiseAddress}:2380`, existing: false, image: etcdImageFor(o.kubernetesVersion) }));
   out(`[control-plane] Using manifest folder "${MANIFESTS_DIR}"\n`);
   writeControlPlaneManifests({ address: o.advertiseAddress, bindPort: o.bindPort, kubernetesVersion: o.kubernetesVersion, serviceSubnet: o.serviceSubnet, podSubnet: o.podSubnet, clusterName: o.clusterName });
   for (const c of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) out(`[control-plane] Creating static Pod manifest for "${c}"\n`);

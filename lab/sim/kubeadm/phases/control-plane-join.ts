@@ -13,6 +13,7 @@ import { readPem } from '../../pki';
 import { readStore } from '../../store';
 import { scaled, sleep } from '../../time';
 import { waitHealthy } from '../api';
+import { etcdImageFor } from '../etcd-version';
 import { pki, renderEtcdManifest, writeManifest } from '../files';
 import { etcdEndpoints } from '../node';
 import type { JoinOptions } from '../options';
@@ -63,13 +64,16 @@ async function promoteLearner(endpoints: string[], peerUrl: string, timeoutMs: n
 
 async function joinEtcd(ctx: SimContext, o: JoinOptions): Promise<void> {
   mkdirSync(hostPath('/var/lib/etcd'), { recursive: true, mode: 0o700 });
-  const endpoints = etcdEndpoints(readStore(ctx.identity.labDir), o.advertiseAddress);
+  const store = readStore(ctx.identity.labDir);
+  const endpoints = etcdEndpoints(store, o.advertiseAddress);
   if (endpoints.length === 0) throw etcdFailure('etcdserver: no existing etcd member found in the cluster');
   const self = { name: o.nodeName, peerUrl: `https://${o.advertiseAddress}:2380` };
   const initialCluster = await announceMember(o, endpoints, self);
   out('[etcd] Announced new etcd member joining to the existing etcd cluster\n');
   out('[etcd] Creating static Pod manifest for "etcd"\n');
-  writeManifest('etcd', renderEtcdManifest({ nodeName: o.nodeName, address: o.advertiseAddress, initialCluster, existing: true }));
+  // The cluster's version, as kubeadm reads it from the kubeadm-config ConfigMap (an upgrade moves it).
+  const image = etcdImageFor(store.cluster?.kubernetesVersion ?? ctx.config.kubernetesVersion);
+  writeManifest('etcd', renderEtcdManifest({ nodeName: o.nodeName, address: o.advertiseAddress, initialCluster, existing: true, image }));
   const timeoutMs = Math.max(30_000, scaled(ctx.config, 240_000));
   await promoteLearner(endpoints, self.peerUrl, timeoutMs);
   out('[etcd] Waiting for the new etcd member to join the cluster. This can take up to 40s\n');
