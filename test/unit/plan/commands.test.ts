@@ -6,6 +6,9 @@ import { parseAllDocuments } from 'yaml';
 import { InputError } from '../../../src/client/errors';
 import { runPlan } from '../../../src/client/commands/plan';
 import { runValidate } from '../../../src/client/commands/validate';
+import { pinToday } from '../../helpers/today';
+
+pinToday();
 
 const EXAMPLE = path.join(__dirname, '../../../examples/ha-3-masters.yaml');
 

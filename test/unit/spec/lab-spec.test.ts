@@ -4,6 +4,9 @@ import type { LabLoadBalancer } from '../../../lab/layout';
 import { planSteps } from '../../../src/plan/steps';
 import { renderPlanFiles } from '../../../src/render/plan-files';
 import { parseSpec } from '../../../src/spec/load';
+import { pinToday } from '../../helpers/today';
+
+pinToday();
 
 describe.each<LabLoadBalancer>(['kube-vip', 'haproxy', 'external'])('the spec `kubeha lab up` writes (%s)', (loadBalancer) => {
   it('validates, plans and renders', () => {

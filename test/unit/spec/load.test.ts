@@ -2,6 +2,9 @@ import path from 'node:path';
 import { InputError } from '../../../src/client/errors';
 import { loadSpecFile, parseSpec } from '../../../src/spec/load';
 import { clusterSettings, controlPlanes, loadBalancers, workers } from '../../../src/spec/hosts';
+import { pinToday } from '../../helpers/today';
+
+pinToday();
 
 const EXAMPLES = path.join(__dirname, '../../../examples');
 
@@ -132,7 +135,7 @@ ${extra}
 
 describe('parseSpec problems', () => {
   it('reports every problem at once, each at its line and column', () => {
-    const text = base(`  kubernetesVersion: v1.27.3
+    const text = base(`  kubernetesVersion: v1.21.3
   controlPlaneEndpoint: 10.0.0.100:6443
   loadBalancer:
     type: kube-vip
@@ -152,7 +155,7 @@ describe('parseSpec problems', () => {
     - { name: lb, address: 10.1.0.1, role: load-balancer }
 `);
     expect(problemsOf(text)).toEqual([
-      'c.yaml:6:22: spec.kubernetesVersion: Kubernetes v1.27.3 is not supported (kubeha supports v1.28–v1.33)',
+      'c.yaml:6:22: spec.kubernetesVersion: Kubernetes v1.21.3 is not supported (kubeha supports v1.22–v1.37)',
       'c.yaml:9:5: spec.loadBalancer.interface: loadBalancer type kube-vip needs interface (the NIC that carries the VIP, e.g. eth0)',
       'c.yaml:10:10: spec.loadBalancer.vip: vip 10.0.0.99 differs from the controlPlaneEndpoint host 10.0.0.100; clients would not reach the VIP',
       'c.yaml:10:10: spec.loadBalancer.vip: the VIP address 10.0.0.99 lies inside podSubnet 10.0.0.0/16; pick subnets that do not contain host addresses',

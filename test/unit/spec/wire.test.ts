@@ -5,6 +5,9 @@ import { clusterSettingsWireSchema, clusterSpecWireSchema, wireProblems } from '
 import { clusterSettings } from '../../../src/spec/hosts';
 import type { ClusterSpec } from '../../../src/spec/types';
 import { activityInputProblems } from '../../../src/worker/validate-activity-input';
+import { pinToday } from '../../helpers/today';
+
+pinToday();
 
 const EXAMPLES = path.join(__dirname, '..', '..', '..', 'examples');
 
