@@ -3,14 +3,18 @@ import { silentLogger } from '../logging';
 import { SshPool } from '../ssh/pool';
 import { createAbandonJoinActivities } from './abandon-join';
 import { createCniActivities } from './cni';
+import { createDrainActivities } from './drain';
 import { createCredentialActivities } from './credentials';
 import type { ActivityDeps, CreateActivitiesInput } from './deps';
 import { createEtcdActivities } from './etcd';
 import { createJoinActivities } from './join';
 import { createInitActivities } from './kubeadm-init';
+import { createKubeadmUpgradeActivities } from './kubeadm-upgrade';
 import { createLoadBalancerActivities } from './load-balancer';
 import { createPreflightActivities } from './preflight';
 import type { KubehaActivities } from './types';
+import { createUpgradeFactActivities } from './upgrade-facts';
+import { createUpgradePackageActivities } from './upgrade-packages';
 import { createVerifyActivities } from './verify';
 
 export type { ActivityDeps, CreateActivitiesInput };
@@ -32,5 +36,9 @@ export function createActivities(input: Partial<CreateActivitiesInput> = {}): Ku
     ...createAbandonJoinActivities(deps),
     ...createEtcdActivities(deps),
     ...createVerifyActivities(deps),
+    ...createUpgradeFactActivities(deps),
+    ...createUpgradePackageActivities(deps),
+    ...createKubeadmUpgradeActivities(deps),
+    ...createDrainActivities(deps),
   };
 }

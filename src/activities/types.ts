@@ -7,6 +7,7 @@
  * every activity's history.
  */
 import type { ClusterSpec, HostSpec } from '../spec/types';
+import type { UpgradeActivities } from './upgrade-types';
 
 export type ClusterSettings = Omit<ClusterSpec, 'hosts'> & { controlPlanes: HostSpec[] };
 
@@ -32,6 +33,8 @@ export const FailureTypes = {
   hostStateUnclear: 'HostStateUnclear',
   /** The host's evidence contradicts the cluster's (e.g. wiped but still an etcd member): a person must decide. */
   hostNeedsAttention: 'HostNeedsAttention',
+  /** An upgrade step would break the version skew policy (e.g. a kubelet newer than its API server). */
+  versionSkew: 'VersionSkew',
 } as const;
 
 /** Never worth retrying: the same input fails the same way. */
@@ -44,6 +47,7 @@ export const NON_RETRYABLE_FAILURE_TYPES: string[] = [
   FailureTypes.certificateKeyExpired,
   FailureTypes.joinTokenExpired,
   FailureTypes.hostNeedsAttention,
+  FailureTypes.versionSkew,
 ];
 
 export interface PreflightProblem {
@@ -182,7 +186,7 @@ export interface WaitForNodeInput extends HostStepInput {
   timeoutMs: number;
 }
 
-export interface KubehaActivities {
+export interface KubehaActivities extends UpgradeActivities {
   preflight(input: HostStepInput & { fix: boolean }): Promise<PreflightReport>;
   /** haproxy + keepalived on a load-balancer host. */
   configureLoadBalancer(input: HostStepInput): Promise<{ changed: boolean }>;

@@ -6,7 +6,11 @@
 
 export type HostRole = 'control-plane' | 'worker' | 'load-balancer';
 
-export type ApprovalGate = 'before-init' | 'before-workers';
+/** Gates a bring-up holds at when the spec lists them (`approvals`). */
+export type BringUpGate = 'before-init' | 'before-workers';
+/** Gates an upgrade holds at: `before-upgrade-apply` carries `kubeadm upgrade plan`'s output. */
+export type UpgradeGate = 'before-upgrade-apply';
+export type ApprovalGate = BringUpGate | UpgradeGate;
 
 export interface JumpHostSpec {
   address: string;

@@ -13,6 +13,8 @@ const TOKEN = /^[a-z0-9]{6}\.[a-z0-9]{16}$/;
 const CA_HASH = /^sha256:[a-f0-9]{64}$/;
 const CERTIFICATE_KEY = /^[a-f0-9]{64}$/;
 const TOKEN_ID = /^[a-z0-9]{6}$/;
+const RELEASE = /^v1\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,3})$/;
+const MAX_TIMEOUT_MS = 24 * 3_600_000;
 const KUBEHA_FILE = /^\/etc\/kubeha\/[A-Za-z0-9._-]+$/;
 
 type Input = Record<string, unknown>;
@@ -34,6 +36,8 @@ export function activityInputProblems(input: unknown): string[] {
     problems.push('files: only files directly in /etc/kubeha may be removed');
   }
   if ('node' in i && !(typeof i.node === 'string' && PATTERNS.nodeName.test(i.node))) problems.push('node: not a node name');
+  if ('to' in i && !(typeof i.to === 'string' && RELEASE.test(i.to))) problems.push('to: not a release vX.Y.Z');
+  if ('timeoutMs' in i && !(typeof i.timeoutMs === 'number' && Number.isInteger(i.timeoutMs) && i.timeoutMs > 0 && i.timeoutMs <= MAX_TIMEOUT_MS)) problems.push('timeoutMs: not a positive whole number of milliseconds up to a day');
   if ('as' in i && i.as !== 'control-plane' && i.as !== 'worker') problems.push('as: neither control-plane nor worker');
   return problems;
 }
@@ -54,6 +58,14 @@ const KUBEHA_ACTIVITIES: Record<keyof KubehaActivities, true> = {
   abandonJoin: true,
   verifyEtcd: true,
   verifyCluster: true,
+  upgradeFacts: true,
+  installKubeadm: true,
+  kubeadmUpgradePlan: true,
+  kubeadmUpgradeApply: true,
+  kubeadmUpgradeNode: true,
+  drainNode: true,
+  uncordonNode: true,
+  upgradeKubelet: true,
 };
 
 class ValidatingInbound implements ActivityInboundCallsInterceptor {

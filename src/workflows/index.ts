@@ -1,3 +1,4 @@
 /** Every workflow the kubeha worker runs; the worker bundles this module. */
 export { bringUpCluster } from './bring-up-cluster';
 export { joinHost } from './join-host';
+export { upgradeCluster } from './upgrade-cluster';

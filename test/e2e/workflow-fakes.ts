@@ -3,6 +3,7 @@
  * start and end, and fails where a test tells it to. Workflow tests run the real workflows on
  * the real dev server against it.
  */
+import { unfakedUpgradeActivities } from './upgrade-activity-stubs';
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
 import {
   FailureTypes,
@@ -121,6 +122,7 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
   };
 
   const activities: KubehaActivities = {
+    ...unfakedUpgradeActivities(),
     preflight: ({ host }) =>
       record('preflight', host.name, () => ({
         host: host.name,

@@ -1,8 +1,22 @@
 import { ApplicationFailure, condition, patched } from '@temporalio/workflow';
-import { APPROVAL_GATES, type ApprovalDecision, type ApproveInput, type GateTimeout, type RejectInput } from '../../shared/messages';
+import { APPROVAL_GATES, type ApprovalDecision, type ApproveInput, type GateTimeout, type PendingApproval, type RejectInput } from '../../shared/messages';
 import { formatDuration, formatElapsed } from '../../spec/duration';
 import type { ApprovalGate } from '../../spec/types';
-import type { ProgressTracker } from './progress';
+
+/** What the gates read and write of an operation's progress (the bring-up's ProgressTracker, the upgrade's). */
+export interface GateLedger {
+  readonly requestedBy: string | undefined;
+  readonly pendingApprovals: PendingApproval[];
+  readonly approvals: ApprovalDecision[];
+  isPending(gate: ApprovalGate): boolean;
+}
+
+export interface GateOptions {
+  /** The gates this operation has; others are UnknownGate. Default: the bring-up's. */
+  gates?: readonly ApprovalGate[];
+  /** Named in messages ("requested this bring-up"). */
+  operation?: string;
+}
 
 /** A gate with a timeout waits on a timer; histories from before that never had one. */
 export const GATE_TIMEOUT_PATCH = 'gate-timeout';
@@ -36,16 +50,18 @@ export class ApprovalGates {
   private readonly decided = new Map<ApprovalGate, ApprovalDecision>();
 
   constructor(
-    private readonly progress: ProgressTracker,
+    private readonly progress: GateLedger,
     private readonly now: () => string,
     /** spec.allowSelfApproval: may the requester approve too? */
     private readonly allowSelfApproval = false,
+    private readonly options: GateOptions = {},
   ) {}
 
   /** Synchronous: an update validator must throw before any work starts. */
   validate(kind: Kind, input: { gate: unknown; by?: unknown; reason?: unknown; comment?: unknown }): void {
-    if (typeof input.gate !== 'string' || !(APPROVAL_GATES as readonly string[]).includes(input.gate)) {
-      throw ApplicationFailure.nonRetryable(`unknown gate ${JSON.stringify(input.gate)}; gates are ${APPROVAL_GATES.join(', ')}`, 'UnknownGate');
+    const known = this.options.gates ?? APPROVAL_GATES;
+    if (typeof input.gate !== 'string' || !(known as readonly string[]).includes(input.gate)) {
+      throw ApplicationFailure.nonRetryable(`unknown gate ${JSON.stringify(input.gate)}; gates are ${known.join(', ')}`, 'UnknownGate');
     }
     if (typeof input.by !== 'string' || input.by.trim() === '') {
       throw ApplicationFailure.nonRetryable('an approval decision needs `by` (who decided)', 'InvalidApproval');
@@ -60,7 +76,7 @@ export class ApprovalGates {
     }
     if (kind === 'approved' && !this.allowSelfApproval && this.progress.requestedBy !== undefined && input.by === this.progress.requestedBy) {
       throw ApplicationFailure.nonRetryable(
-        `${input.by} requested this bring-up and cannot also approve it: another person (or service) must, unless the spec sets allowSelfApproval: true`,
+        `${input.by} requested this ${this.options.operation ?? 'bring-up'} and cannot also approve it: another person (or service) must, unless the spec sets allowSelfApproval: true`,
         'SelfApproval',
       );
     }

@@ -1,0 +1,223 @@
+/**
+ * The cluster workflow's public contract (one long-lived workflow per cluster) and the
+ * operations it runs as child workflows. docs/API.md documents the same names and payloads
+ * for services written against other Temporal SDKs.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ApprovalGate, ClusterSpec, HostRole } from '../spec/types';
+import type { ApprovalDecision, BringUpTuning, HostProgress, PendingApproval, StepStatus } from './messages';
+
+export const CLUSTER_WORKFLOW_TYPE = 'clusterLifecycle';
+export const UPGRADE_WORKFLOW_TYPE = 'upgradeCluster';
+
+export type OperationKind = 'bring-up' | 'upgrade';
+
+export interface BringUpRequest {
+  kind: 'bring-up';
+  spec: ClusterSpec;
+  tuning?: Partial<BringUpTuning>;
+}
+
+export interface UpgradeRequest {
+  kind: 'upgrade';
+  /** Target release `vX.Y.Z`: the same minor (patch upgrade) or the next one. */
+  to: string;
+  /** Workers upgraded (drained) at once; default 1. */
+  maxUnavailable?: number;
+  tuning?: Partial<UpgradeTuning>;
+}
+
+export type OperationRequest = (BringUpRequest | UpgradeRequest) & {
+  /** Who asks (`user@host`, `cn:NAME`, a service's name); shown in the history. */
+  requestedBy: string;
+};
+
+export type OperationOutcome = 'succeeded' | 'failed' | 'rejected' | 'aborted' | 'cancelled';
+
+export interface OperationRecord {
+  id: string;
+  kind: OperationKind;
+  /** One line: `bring-up v1.30.4`, `upgrade v1.30.4 -> v1.31.2 (maxUnavailable 1)`. */
+  summary: string;
+  requestedBy: string;
+  requestedAt: string;
+  /** The child workflow that runs it (id known as soon as it is accepted). */
+  workflowId: string;
+  /** The child's run id, once it started. */
+  runId?: string;
+  state: 'queued' | 'running' | 'ended';
+  startedAt?: string;
+  endedAt?: string;
+  outcome?: OperationOutcome;
+  /** Why it failed, was rejected or aborted. */
+  message?: string;
+}
+
+export interface OperationAccepted {
+  operationId: string;
+  workflowId: string;
+  /** 0: runs now; n: n operations run before it. */
+  queuePosition: number;
+}
+
+export interface NodeRecord {
+  name: string;
+  address: string;
+  role: HostRole;
+  /** kubelet version last reported by the node, when known. */
+  version?: string;
+  /** etcd member id (hex) of a stacked control plane. */
+  etcdMemberId?: string;
+}
+
+export interface ClusterRecord {
+  name: string;
+  /** Set once a bring-up was accepted; its kubernetesVersion follows upgrades. */
+  spec?: ClusterSpec;
+  /** The control plane's version (what `/version` answers) after the last operation. */
+  kubernetesVersion?: string;
+  nodes: NodeRecord[];
+  /** Earliest expiry of the control planes' certificates, when known. */
+  certificatesExpireAt?: string;
+  current?: OperationRecord;
+  queue: OperationRecord[];
+  /** Ended operations, oldest first (the last 100 are kept across continue-as-new). */
+  history: OperationRecord[];
+}
+
+export const requestOperationUpdate = defineUpdate<OperationAccepted, [OperationRequest]>('requestOperation');
+export const clusterRecordQuery = defineQuery<ClusterRecord>('record');
+
+export function clusterWorkflowId(cluster: string): string {
+  return `kubeha-cluster-${cluster}`;
+}
+
+export function upgradeWorkflowId(cluster: string, operationId: string): string {
+  return `kubeha-upgrade-${cluster}-${operationId}`;
+}
+
+// ---------------------------------------------------------------- upgrade (child workflow)
+
+export interface UpgradeTuning {
+  retryInitialIntervalMs: number;
+  /** How long a node may take to report Ready (and its new version) after its kubelet restart. */
+  nodeReadyTimeoutMs: number;
+  etcdHealthyTimeoutMs: number;
+}
+
+export interface UpgradeInput {
+  /** The cluster as recorded; `spec.kubernetesVersion` is the version it runs now. */
+  spec: ClusterSpec;
+  to: string;
+  maxUnavailable: number;
+  requestedBy: string;
+  tuning?: Partial<UpgradeTuning>;
+}
+
+export interface NodeVersion {
+  host: string;
+  role: HostRole;
+  kubelet?: string;
+}
+
+export type UpgradeResult =
+  | { outcome: 'succeeded'; from: string; to: string; nodes: NodeVersion[] }
+  | { outcome: 'aborted'; from: string; to: string; nodes: NodeVersion[]; stoppedBefore: string; by: string }
+  | { outcome: 'rejected'; gate: ApprovalGate; by: string; reason: string };
+
+/** Failure type of an upgrade that stopped on an error; details carry an `UpgradeFailure`. */
+export const UPGRADE_FAILED = 'UpgradeFailed';
+
+export interface UpgradeFailure {
+  step: string;
+  host?: string;
+  message: string;
+  nodes: NodeVersion[];
+}
+
+export interface RolloutControl {
+  by: string;
+  reason?: string;
+}
+
+/** Pause/resume/abort take effect at the next safe point (between hosts, never inside one). */
+export const pauseUpdate = defineUpdate<string, [RolloutControl]>('pause');
+export const resumeUpdate = defineUpdate<string, [RolloutControl]>('resume');
+export const abortUpdate = defineUpdate<string, [RolloutControl]>('abort');
+/** Fire-and-forget twin of `abortUpdate`, also what the cluster workflow forwards. */
+export const abortSignal = defineSignal<[RolloutControl]>('abortSignal');
+
+/** The upgrade's steps, in the order they run (declared in src/workflows/upgrade/phases). */
+export type UpgradeStepId =
+  | 'check-versions'
+  | 'upgrade-kubeadm'
+  | 'upgrade-plan'
+  | 'approve-before-upgrade-apply'
+  | 'upgrade-apply'
+  | 'upgrade-control-planes'
+  | 'upgrade-workers'
+  | 'verify-upgrade';
+
+/** Where one host is in its own upgrade, from the workflow's point of view. */
+export type UpgradeHostStage =
+  | 'pending'
+  | 'kubeadm'
+  | 'draining'
+  | 'kubelet'
+  | 'waiting-for-node'
+  | 'uncordoning'
+  | 'etcd-check'
+  | 'upgraded'
+  | 'failed';
+
+export interface UpgradeHostProgress extends NodeVersion {
+  stage: UpgradeHostStage;
+  /** Drained (cordoned) by this upgrade and not yet uncordoned. */
+  cordoned: boolean;
+  startedAt?: string;
+  endedAt?: string;
+  lastError?: string;
+}
+
+export interface UpgradeStepProgress {
+  id: UpgradeStepId;
+  title: string;
+  status: StepStatus;
+  startedAt?: string;
+  endedAt?: string;
+  hosts: HostProgress[];
+}
+
+/** One etcd check after a control plane was upgraded (members, health, leader). */
+export interface EtcdSample {
+  after: string;
+  at: string;
+  healthy: boolean;
+  members: number;
+  leader?: string;
+  problems?: string[];
+}
+
+export interface UpgradeProgress {
+  cluster: string;
+  from: string;
+  to: string;
+  maxUnavailable: number;
+  requestedBy: string;
+  /** The step running now, `paused` while held at a safe point, or how it ended. */
+  phase: UpgradeStepId | 'starting' | 'paused' | 'done' | 'failed' | 'rejected' | 'aborted';
+  paused?: RolloutControl & { since: string };
+  /** Asked for; the rollout stops at the next safe point. */
+  abortRequested?: RolloutControl & { at: string };
+  steps: UpgradeStepProgress[];
+  hosts: UpgradeHostProgress[];
+  pendingApprovals: PendingApproval[];
+  approvals: ApprovalDecision[];
+  /** `kubeadm upgrade plan`'s output, shown with the `before-upgrade-apply` gate. */
+  plan?: string;
+  etcdSamples: EtcdSample[];
+  failure?: UpgradeFailure;
+}
+
+/** Same name as the bring-up's `progress` query; an upgrade answers with its own shape. */
+export const upgradeProgressQuery = defineQuery<UpgradeProgress>('progress');
