@@ -6,6 +6,7 @@ import { SimExit } from './errors';
 import { parseArgs } from './flags';
 import type { ParsedArgs } from './flags';
 import { assertServerReachable } from './kubectl/kubeconfig';
+import { recordDrainEvent } from './kubectl/drain-record';
 import { deleteSecrets, getSecrets } from './kubectl/secrets';
 import { age, nodeObject, nodeReady, nodeStatusText, podNode, podObject, podRunning } from './kubectl/objects';
 import { runMain } from './main';
@@ -141,7 +142,10 @@ async function waitFor(p: ParsedArgs, ctx: SimContext): Promise<number> {
   }
 }
 
-async function setUnschedulable(p: ParsedArgs, ctx: SimContext, value: boolean, verb: string): Promise<void> {
+/** DaemonSet-managed pods (the CNI's and kube-proxy's): drain skips them only with --ignore-daemonsets. */
+const DAEMONSET_POD = /^(kube-proxy|calico-node|kube-flannel-ds|cilium|cni-node)-/;
+
+async function setUnschedulable(p: ParsedArgs, ctx: SimContext, value: boolean, verb: 'cordon' | 'uncordon'): Promise<void> {
   const name = p.positional[1];
   if (!name) throw new SimExit(`error: resource(s) were provided, but no name was specified`, 1);
   const changed = await updateStore(ctx.identity.labDir, (s) => {
@@ -149,18 +153,54 @@ async function setUnschedulable(p: ParsedArgs, ctx: SimContext, value: boolean, 
     if (!n) return undefined;
     const was = n.unschedulable === true;
     n.unschedulable = value;
-    return was !== value;
+    return { changed: was !== value, controlPlane: n.controlPlane };
   });
   if (changed === undefined) throw new SimExit(`Error from server (NotFound): nodes "${name}" not found`, 1);
-  if (verb === 'drain') {
-    out(`node/${name} ${changed ? 'cordoned' : 'already cordoned'}\n`);
-    await updateStore(ctx.identity.labDir, (s) => {
-      s.pods = s.pods.filter((pod) => pod.node !== name || pod.static || /^(kube-proxy|calico-node|kube-flannel-ds|cilium)-/.test(pod.name));
-    });
-    out(`node/${name} drained\n`);
-    return;
+  if (verb === 'uncordon') recordDrainEvent(ctx.identity.labDir, { node: name, controlPlane: changed.controlPlane, event: 'uncordon', at: Date.now() });
+  out(`node/${name} ${changed.changed ? '' : 'already '}${verb}ed\n`);
+}
+
+/**
+ * `kubectl drain NODE --ignore-daemonsets [--delete-emptydir-data]`: cordon, then evict every pod
+ * but mirror pods and (with the flag) DaemonSet pods; evicted pods of the cluster's Deployments
+ * come back on another schedulable node, as their ReplicaSet would place them.
+ */
+async function drain(p: ParsedArgs, ctx: SimContext): Promise<void> {
+  const name = p.positional[1];
+  if (!name) throw new SimExit(`error: resource(s) were provided, but no name was specified`, 1);
+  const ignoreDaemonSets = p.flags.get('ignore-daemonsets') === 'true';
+  const store = readStore(ctx.identity.labDir);
+  const node = store.nodes[name];
+  if (!node) throw new SimExit(`Error from server (NotFound): nodes "${name}" not found`, 1);
+  const onNode = store.pods.filter((pod) => podNode(ctx.config, store, pod) === name && !pod.static);
+  const daemonPods = onNode.filter((pod) => DAEMONSET_POD.test(pod.name)).map((pod) => `${pod.namespace}/${pod.name}`);
+  const wasCordoned = node.unschedulable === true;
+  await updateStore(ctx.identity.labDir, (s) => {
+    const n = s.nodes[name];
+    if (n) n.unschedulable = true;
+  });
+  recordDrainEvent(ctx.identity.labDir, { node: name, controlPlane: node.controlPlane, event: 'drain', at: Date.now() });
+  out(`node/${name} ${wasCordoned ? 'already cordoned' : 'cordoned'}\n`);
+  if (daemonPods.length && !ignoreDaemonSets) {
+    throw new SimExit(
+      `error: unable to drain node "${name}" due to error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): ${daemonPods.join(', ')}, continuing command...\nThere are pending nodes to be drained:\n ${name}\ncannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): ${daemonPods.join(', ')}`,
+      1,
+    );
   }
-  out(`node/${name} ${changed ? '' : 'already '}${verb}ed\n`);
+  if (daemonPods.length) errOut(`Warning: ignoring DaemonSet-managed Pods: ${daemonPods.join(', ')}\n`);
+  const evicted = onNode.filter((pod) => !DAEMONSET_POD.test(pod.name));
+  for (const pod of evicted) out(`evicting pod ${pod.namespace}/${pod.name}\n`);
+  await sleep(latencyMs(ctx.config, 2_000 * evicted.length));
+  await updateStore(ctx.identity.labDir, (s) => {
+    const elsewhere = Object.values(s.nodes).filter((n) => n.name !== name && !n.unschedulable).map((n) => n.name);
+    for (const pod of s.pods) {
+      if (!evicted.some((e) => e.namespace === pod.namespace && e.name === pod.name)) continue;
+      pod.node = elsewhere[0];
+      pod.createdAt = Date.now();
+    }
+  });
+  for (const pod of evicted) out(`pod/${pod.name} evicted\n`);
+  out(`node/${name} drained\n`);
 }
 
 async function deleteNode(p: ParsedArgs, ctx: SimContext): Promise<void> {
@@ -187,7 +227,7 @@ function version(p: ParsedArgs, ctx: SimContext): void {
   out(`Client Version: ${client}\nKustomize Version: v5.0.4-0.20230601165947-6ce0bf390ce3\n${server ? `Server Version: ${server}\n` : ''}`);
 }
 
-const BOOLEANS = new Set(['all-namespaces', 'ignore-daemonsets', 'delete-emptydir-data', 'force', 'all', 'client', 'ignore-not-found']);
+const BOOLEANS = new Set(['all-namespaces', 'ignore-daemonsets', 'delete-emptydir-data', 'force', 'all', 'client', 'ignore-not-found', 'disable-eviction']);
 
 runMain('kubectl', async (args, ctx) => {
   const p = parseArgs(args, BOOLEANS, { o: 'output', n: 'namespace', A: 'all-namespaces', f: 'filename' });
@@ -225,7 +265,7 @@ runMain('kubectl', async (args, ctx) => {
       await setUnschedulable(p, ctx, false, 'uncordon');
       return 0;
     case 'drain':
-      await setUnschedulable(p, ctx, true, 'drain');
+      await drain(p, ctx);
       return 0;
     case 'delete':
       if (kind === 'secret' || kind === 'secrets') await deleteSecrets(p, ctx);

@@ -20,11 +20,10 @@ const log = (msg: string) => out(`${new Date().toISOString()} kubelet: ${msg}\n`
  * Heartbeat and mirror Pods; a node running kube-controller-manager also offers its CA as the
  * cluster's CSR signer (the controller-manager signs kubelet certificates with it).
  */
-async function heartbeat(): Promise<void> {
+async function heartbeat(version: string): Promise<void> {
   if (!existsSync(hostPath(KUBELET_CONF))) return;
   const ctx = loadContext();
   const me = kubeletIdentity(ctx);
-  const version = packageGitVersion(readNodeState(), 'kubelet');
   const staticPods = readStaticPods().map((p) => p.name);
   const caKey = hostPath('/etc/kubernetes/pki/ca.key');
   const signer = staticPods.includes('kube-controller-manager') && existsSync(caKey)
@@ -41,7 +40,9 @@ async function heartbeat(): Promise<void> {
 }
 
 async function daemon(): Promise<never> {
-  log('starting (simulated kubelet)');
+  // The binary that started: a package upgrade shows only after `systemctl restart kubelet`.
+  const version = packageGitVersion(readNodeState(), 'kubelet');
+  log(`starting (simulated kubelet ${version})`);
   let stopping = false;
   process.on('SIGTERM', () => {
     stopping = true;
@@ -61,7 +62,7 @@ async function daemon(): Promise<never> {
         lastBeat = 0;
       }
       if (registered && (changed.length > 0 || Date.now() - lastBeat >= heartbeatIntervalMs(loadContext().config))) {
-        await heartbeat();
+        await heartbeat(version);
         lastBeat = Date.now();
       }
     } catch (err) {
