@@ -120,13 +120,15 @@ export class SshPool implements SshRunner {
     if (options.signal?.aborted) throw new SshAbortedError(`${script.name} cancelled before it started`, { host: target.name, op: 'exec', command: script.name });
     const client = await this.client(target);
     const sudo = needsSudo(target);
-    const channel = await new Promise<ClientChannel>((resolve, reject) => {
-      client.exec(wrapCommand(script, sudo), (err, ch) => {
+    return new Promise<RunResult>((resolve, reject) => {
+      client.exec(wrapCommand(script, sudo), (err, channel) => {
         if (err) reject(new SshConnectError(`cannot start ${script.name}: ${err.message}`, { host: target.name, op: 'exec', command: script.name }));
-        else resolve(ch);
+        // Listeners go on in this callback, not after an await: a short command's output, exit
+        // status and close can arrive in the same read as the exec's success, and ssh2 emits
+        // `exit` once, synchronously; a listener added a microtask later would miss it.
+        else resolve(this.collect(client, target, script, channel, sudo, options));
       });
     });
-    return this.collect(client, target, script, channel, sudo, options);
   }
 
   private collect(client: Client, target: SshTarget, script: Script, channel: ClientChannel, sudo: boolean, options: RunOptions): Promise<RunResult> {
