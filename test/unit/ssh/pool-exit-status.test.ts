@@ -1,0 +1,31 @@
+import { EventEmitter } from 'node:events';
+import { PassThrough } from 'node:stream';
+import { SshPool } from '../../../src/ssh/pool';
+import { defineScript, sh } from '../../../src/ssh/quote';
+import { poolKey, type SshTarget } from '../../../src/ssh/target';
+
+/** A channel whose output, exit status and close all come in the same tick as the exec's success, as ssh2 does when they share one read. */
+function fakeClient(code: number): EventEmitter & { exec: unknown } {
+  const client = new EventEmitter() as EventEmitter & { exec: unknown };
+  client.exec = (_cmd: string, cb: (err: Error | undefined, ch: unknown) => void) => {
+    const channel = Object.assign(new PassThrough(), { stderr: new PassThrough(), signal: () => undefined, close: () => undefined, end: () => undefined });
+    cb(undefined, channel);
+    channel.push('@@kubeha-pid 42\nhello\n');
+    channel.emit('exit', code);
+    channel.push(null);
+    process.nextTick(() => channel.emit('close'));
+  };
+  return client;
+}
+
+it('keeps the exit status that arrives in the same read as the exec success', async () => {
+  const target: SshTarget = {
+    name: 'h1',
+    address: '192.0.2.1',
+    ssh: { user: 'root', port: 22, privateKey: '/k', knownHosts: '/kh', acceptNewHostKeys: false, sudo: false, connectTimeoutMs: 1000 },
+  };
+  const pool = new SshPool();
+  (pool as unknown as { clients: Map<string, Promise<unknown>> }).clients.set(poolKey(target), Promise.resolve(fakeClient(3)));
+  const result = await pool.run(target, defineScript('hello', { body: () => sh`echo hello` }).render(undefined));
+  expect(result).toEqual({ code: 3, stdout: 'hello\n', stderr: '' });
+});
