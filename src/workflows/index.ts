@@ -1,4 +1,5 @@
 /** Every workflow the kubeha worker runs; the worker bundles this module. */
 export { bringUpCluster } from './bring-up-cluster';
 export { joinHost } from './join-host';
+export { clusterLifecycle } from './cluster-lifecycle';
 export { upgradeCluster } from './upgrade-cluster';
