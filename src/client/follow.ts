@@ -7,6 +7,8 @@ import { progressChanges, resultSummary } from './render-progress';
 export interface FollowOptions {
   out: NodeJS.WritableStream;
   intervalMs?: number;
+  /** The bring-up's operation in the cluster workflow: its end is read from the cluster's record. */
+  operationId?: string;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -27,10 +29,13 @@ export async function followBringUp(kubeha: KubehaClient, cluster: string, optio
   if (!workers) {
     options.out.write(`no kubeha worker is polling task queue ${kubeha.taskQueue}: the bring-up waits until one does (start it with: kubeha worker)\n`);
   }
+  const ended = async (): Promise<boolean> => {
+    if (options.operationId) return (await kubeha.operation(cluster, options.operationId))?.state === 'ended';
+    return (await kubeha.status(cluster)) !== 'RUNNING';
+  };
   for (;;) {
     await show();
-    const status = await kubeha.status(cluster);
-    if (status !== 'RUNNING') break;
+    if (await ended()) break;
     await pause(options.intervalMs ?? 1_000);
   }
   await show();

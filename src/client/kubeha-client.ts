@@ -1,4 +1,5 @@
 import {
+  WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
   WorkflowNotFoundError,
@@ -21,7 +22,23 @@ import {
   type BringUpResult,
 } from '../shared/messages';
 import type { ApprovalGate, ClusterSpec } from '../spec/types';
+import {
+  abortUpdate,
+  clusterRecordQuery,
+  clusterWorkflowId,
+  CLUSTER_WORKFLOW_TYPE,
+  pauseUpdate,
+  requestOperationUpdate,
+  resumeUpdate,
+  type ClusterRecord,
+  type OperationAccepted,
+  type OperationRecord,
+  type OperationRequest,
+  type RolloutControl,
+  type UpgradeRequest,
+} from '../shared/operations';
 import type { bringUpCluster } from '../workflows/bring-up-cluster';
+import type { clusterLifecycle } from '../workflows/cluster-lifecycle';
 import { OperationError } from './errors';
 
 export interface KubehaClientOptions {
@@ -35,8 +52,10 @@ export interface StartBringUpOptions {
 }
 
 export interface StartedBringUp {
+  /** The bring-up's own workflow (a child of the cluster workflow). */
   workflowId: string;
-  runId: string;
+  operationId: string;
+  queuePosition: number;
 }
 
 function innermostMessage(err: unknown): string {
@@ -61,53 +80,120 @@ export class KubehaClient {
     return this.options.client.workflow.getHandle<typeof bringUpCluster>(bringUpWorkflowId(cluster));
   }
 
-  /** Starts the bring-up; refuses a cluster that is being brought up or already was (successfully). */
+  private clusterHandle(cluster: string): WorkflowHandle<typeof clusterLifecycle> {
+    return this.options.client.workflow.getHandle<typeof clusterLifecycle>(clusterWorkflowId(cluster));
+  }
+
+  /**
+   * Asks the cluster's workflow to bring the cluster up, creating that workflow if this is the
+   * first request (update-with-start). The cluster workflow refuses a second bring-up itself.
+   */
   async startBringUp(spec: ClusterSpec, opts: StartBringUpOptions = {}): Promise<StartedBringUp> {
-    const workflowId = bringUpWorkflowId(spec.name);
-    await this.refuseIfAlreadyUp(spec.name);
+    const request: OperationRequest = { kind: 'bring-up', spec, requestedBy: opts.requestedBy ?? 'unknown', ...(opts.tuning ? { tuning: opts.tuning } : {}) };
+    const startWorkflowOperation = new WithStartWorkflowOperation<typeof clusterLifecycle>(CLUSTER_WORKFLOW_TYPE, {
+      taskQueue: this.taskQueue,
+      workflowId: clusterWorkflowId(spec.name),
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      args: [{ cluster: spec.name }],
+      typedSearchAttributes: [
+        { key: KubehaCluster, value: spec.name },
+        { key: KubehaPhase, value: 'idle' },
+      ],
+      staticSummary: `cluster ${spec.name}`,
+      staticDetails: `${spec.hosts.length} hosts, endpoint ${spec.controlPlaneEndpoint}`,
+    });
     try {
-      const handle = await this.options.client.workflow.start<typeof bringUpCluster>('bringUpCluster', {
-        taskQueue: this.taskQueue,
-        workflowId,
-        args: [{ spec, ...(opts.requestedBy ? { requestedBy: opts.requestedBy } : {}), ...(opts.tuning ? { tuning: opts.tuning } : {}) }],
-        typedSearchAttributes: [
-          { key: KubehaCluster, value: spec.name },
-          { key: KubehaPhase, value: 'starting' },
-        ],
-        staticSummary: `bring up cluster ${spec.name}`,
-        staticDetails: `${spec.hosts.length} hosts, Kubernetes ${spec.kubernetesVersion}, endpoint ${spec.controlPlaneEndpoint}`,
-      });
-      return { workflowId, runId: handle.firstExecutionRunId };
+      const accepted = await this.options.client.workflow.executeUpdateWithStart(requestOperationUpdate, { args: [request], startWorkflowOperation });
+      if (accepted.queuePosition === 0) await this.untilStarted(spec.name, accepted.operationId);
+      return { workflowId: accepted.workflowId, operationId: accepted.operationId, queuePosition: accepted.queuePosition };
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) throw this.alreadyRunning(spec.name);
-      throw err;
+      throw this.explainCluster(spec.name, err);
     }
   }
 
-  private alreadyRunning(cluster: string): OperationError {
-    return new OperationError(
-      `cluster ${cluster} is already being brought up (workflow ${bringUpWorkflowId(cluster)})`,
-      `see kubeha status ${cluster}; kubeha cancel ${cluster} stops it`,
-    );
+  /** Until the operation's child workflow runs (so its progress and result can be asked for), or ~30 s passed. */
+  private async untilStarted(cluster: string, operationId: string): Promise<void> {
+    for (let i = 0; i < 150; i++) {
+      const op = await this.operation(cluster, operationId);
+      if (!op || op.runId || op.state === 'ended') return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 
-  private async refuseIfAlreadyUp(cluster: string): Promise<void> {
-    let status: string;
+  /** Queues an upgrade on an existing cluster; refused (nothing queued, no host touched) when kubeadm's skew rules forbid it. */
+  async requestUpgrade(cluster: string, upgrade: Omit<UpgradeRequest, 'kind'>, requestedBy: string): Promise<OperationAccepted> {
+    return this.request(cluster, { kind: 'upgrade', ...upgrade, requestedBy });
+  }
+
+  /** Any operation on an existing cluster workflow (it must have been created by a bring-up). */
+  async request(cluster: string, request: OperationRequest): Promise<OperationAccepted> {
     try {
-      status = (await this.handle(cluster).describe()).status.name;
+      return await this.clusterHandle(cluster).executeUpdate(requestOperationUpdate, { args: [request] });
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return;
-      throw err;
+      throw this.explainCluster(cluster, err);
     }
-    if (status === 'RUNNING') throw this.alreadyRunning(cluster);
-    if (status !== 'COMPLETED') return;
-    const result = await this.handle(cluster).result();
-    if (result.outcome === 'succeeded') {
-      throw new OperationError(
-        `cluster ${cluster} was already brought up successfully (workflow ${bringUpWorkflowId(cluster)})`,
-        `see kubeha status ${cluster}; a cluster is brought up once — pick another name for a new one`,
-      );
+  }
+
+  /** The cluster's record: spec, versions, etcd members, the running operation, the queue and the history. */
+  async record(cluster: string): Promise<ClusterRecord> {
+    try {
+      return await this.clusterHandle(cluster).query(clusterRecordQuery);
+    } catch (err) {
+      throw this.explainCluster(cluster, err);
     }
+  }
+
+  /** Names of the clusters that have a cluster workflow (running ones, from the visibility store). */
+  async listClusters(): Promise<string[]> {
+    const names: string[] = [];
+    for await (const wf of this.options.client.workflow.list({ query: `WorkflowType = '${CLUSTER_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'` })) {
+      const name = wf.searchAttributes?.KubehaCluster?.[0];
+      if (typeof name === 'string') names.push(name);
+    }
+    return names.sort();
+  }
+
+  /** Where the operation is now (queued, running, ended with its outcome), or undefined when the cluster never had it. */
+  async operation(cluster: string, operationId: string): Promise<OperationRecord | undefined> {
+    const record = await this.record(cluster);
+    return [...(record.current ? [record.current] : []), ...record.queue, ...record.history].find((op) => op.id === operationId);
+  }
+
+  /** Waits until the operation ended; polls the record (the cluster workflow itself never ends). */
+  async awaitOperation(cluster: string, operationId: string, options: { pollMs?: number; signal?: AbortSignal } = {}): Promise<OperationRecord> {
+    for (;;) {
+      const op = await this.operation(cluster, operationId);
+      if (!op) throw new OperationError(`cluster ${cluster} has no operation ${operationId}`, `see kubeha ops ${cluster}`);
+      if (op.state === 'ended') return op;
+      if (options.signal?.aborted) throw new OperationError(`stopped waiting for ${operationId} on ${cluster}; it goes on`, `see kubeha ops ${cluster}`);
+      await new Promise((r) => setTimeout(r, options.pollMs ?? 1000));
+    }
+  }
+
+  /** The progress query (`progress`) of an operation's child workflow; its shape is the operation's. */
+  async operationProgress<P>(workflowId: string): Promise<P> {
+    return this.options.client.workflow.getHandle(workflowId).query<P>('progress');
+  }
+
+  /** Pause, resume or abort the running rollout at its next safe point (between hosts). */
+  async controlRollout(cluster: string, action: 'pause' | 'resume' | 'abort', control: RolloutControl): Promise<string> {
+    const current = (await this.record(cluster)).current;
+    if (!current || current.kind !== 'upgrade') throw new OperationError(`cluster ${cluster} has no upgrade running`, `see kubeha ops ${cluster}`);
+    const update = action === 'pause' ? pauseUpdate : action === 'resume' ? resumeUpdate : abortUpdate;
+    try {
+      return await this.options.client.workflow.getHandle(current.workflowId).executeUpdate(update, { args: [control] });
+    } catch (err) {
+      throw this.explainCluster(cluster, err);
+    }
+  }
+
+  private explainCluster(cluster: string, err: unknown): unknown {
+    if (err instanceof WorkflowNotFoundError) {
+      return new OperationError(`no cluster ${cluster} (workflow ${clusterWorkflowId(cluster)})`, 'bring it up first with kubeha up -f <spec>; kubeha clusters lists the known ones');
+    }
+    if (err instanceof WorkflowUpdateFailedError) return new OperationError(innermostMessage(err), `see kubeha ops ${cluster}`);
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return new OperationError(`cluster ${cluster}: ${err.message}`, `see kubeha ops ${cluster}`);
+    return err;
   }
 
   async progress(cluster: string): Promise<BringUpProgress> {

@@ -10,6 +10,9 @@ import { registerStatus } from './status';
 import { registerApproval } from './approval';
 import { registerCancel } from './cancel';
 import { registerCodec } from './codec';
+import { registerUpgrade } from './upgrade';
+import { registerOps } from './ops';
+import { registerClusters } from './clusters';
 
 /** Every command lives in its own module and only loads its heavy dependencies when it runs. */
 export function registerCommands(program: Command): void {
@@ -20,6 +23,9 @@ export function registerCommands(program: Command): void {
     registerStatus,
     registerApproval,
     registerCancel,
+    registerUpgrade,
+    registerOps,
+    registerClusters,
     registerCodec,
     registerDev,
     registerWorker,

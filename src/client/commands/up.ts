@@ -23,13 +23,17 @@ export async function runUp(opts: UpOptions): Promise<void> {
   const { spec, warnings } = await loadSpecFile(opts.file);
   for (const w of warnings) stderr.write(`${w}\n`);
   await withKubehaClient(opts, async (kubeha) => {
+    if (!(await kubeha.hasWorkers().catch(() => true))) {
+      stderr.write(`no kubeha worker is polling task queue ${kubeha.taskQueue}: the request waits until one does (start it with: kubeha worker)\n`);
+    }
     const started = await kubeha.startBringUp(spec, { requestedBy: opts.by ?? callerIdentity(opts) });
-    stdout.write(`bring-up of ${spec.name} started (workflow ${started.workflowId})\n`);
+    const queued = started.queuePosition > 0 ? `, queued behind ${started.queuePosition} operation(s)` : '';
+    stdout.write(`bring-up of ${spec.name} started (workflow ${started.workflowId}, operation ${started.operationId}${queued})\n`);
     if (opts.detach) {
       stdout.write(`follow it with: kubeha status ${spec.name}\n`);
       return;
     }
-    await followBringUp(kubeha, spec.name, { out: stdout });
+    await followBringUp(kubeha, spec.name, { out: stdout, operationId: started.operationId });
   });
 }
 
