@@ -210,7 +210,7 @@ export class KubehaClient {
    */
   async approve(cluster: string, gate: ApprovalGate, by: string, comment?: string): Promise<ApprovalDecision> {
     try {
-      return await this.handle(cluster).executeUpdate(approveUpdate, {
+      return await (await this.gateHolder(cluster, gate)).executeUpdate(approveUpdate, {
         args: [{ gate, by, ...(comment ? { comment } : {}) }],
         updateId: approvalUpdateId('approve', gate, by),
       });
@@ -219,9 +219,17 @@ export class KubehaClient {
     }
   }
 
+  /** The workflow holding `gate`: the bring-up's, or the running upgrade's (read from the cluster record). */
+  private async gateHolder(cluster: string, gate: ApprovalGate): Promise<WorkflowHandle> {
+    if (gate !== 'before-upgrade-apply') return this.handle(cluster);
+    const current = (await this.record(cluster)).current;
+    if (current?.kind !== 'upgrade') throw new OperationError(`cluster ${cluster} has no upgrade running to decide ${gate} for`, `see kubeha ops ${cluster}`);
+    return this.options.client.workflow.getHandle(current.workflowId);
+  }
+
   async reject(cluster: string, gate: ApprovalGate, by: string, reason: string): Promise<ApprovalDecision> {
     try {
-      return await this.handle(cluster).executeUpdate(rejectUpdate, { args: [{ gate, by, reason }], updateId: approvalUpdateId('reject', gate, by) });
+      return await (await this.gateHolder(cluster, gate)).executeUpdate(rejectUpdate, { args: [{ gate, by, reason }], updateId: approvalUpdateId('reject', gate, by) });
     } catch (err) {
       throw this.explain(cluster, err);
     }

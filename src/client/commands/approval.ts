@@ -15,9 +15,12 @@ export interface ApprovalOptions extends TemporalFlags {
   stdout?: NodeJS.WritableStream;
 }
 
+/** The bring-up's gates and the upgrade's; the client sends a decision to the operation that holds that gate. */
+const GATES: readonly ApprovalGate[] = [...APPROVAL_GATES, 'before-upgrade-apply'];
+
 function checkGate(gate: string): ApprovalGate {
-  if (!(APPROVAL_GATES as readonly string[]).includes(gate)) {
-    throw new UsageError(`unknown gate ${JSON.stringify(gate)}`, `gates are ${APPROVAL_GATES.join(', ')}`);
+  if (!(GATES as readonly string[]).includes(gate)) {
+    throw new UsageError(`unknown gate ${JSON.stringify(gate)}`, `gates are ${GATES.join(', ')}`);
   }
   return gate as ApprovalGate;
 }
@@ -37,7 +40,7 @@ export async function runReject(opts: ApprovalOptions): Promise<void> {
   if (!opts.reason?.trim()) throw new UsageError('a rejection needs --reason', `kubeha reject ${opts.cluster} ${gate} --reason "why"`);
   await withKubehaClient(opts, async (kubeha) => {
     await kubeha.reject(opts.cluster, gate, by, opts.reason as string);
-    (opts.stdout ?? process.stdout).write(`gate ${gate} of ${opts.cluster} rejected by ${by}; the bring-up ends\n`);
+    (opts.stdout ?? process.stdout).write(`gate ${gate} of ${opts.cluster} rejected by ${by}; the operation ends\n`);
   });
 }
 
@@ -45,9 +48,9 @@ export function registerApproval(program: Command): void {
   withTemporalOptions(
     program
       .command('approve')
-      .description(`Let a bring-up waiting at a gate (${APPROVAL_GATES.join(', ')}) go on`)
+      .description(`Let an operation waiting at a gate (${GATES.join(', ')}) go on`)
       .argument('<cluster>', 'cluster name')
-      .argument('<gate>', APPROVAL_GATES.join(' | '))
+      .argument('<gate>', GATES.join(' | '))
       .option('--comment <text>', 'why, for the record (you are recorded as the CN of your --tls-cert, or $USER@hostname)'),
   ).action(async (cluster: string, gate: string, opts: Omit<ApprovalOptions, 'cluster' | 'gate'>) => {
     await runApprove({ ...opts, cluster, gate });
@@ -55,9 +58,9 @@ export function registerApproval(program: Command): void {
   withTemporalOptions(
     program
       .command('reject')
-      .description('End a bring-up waiting at a gate')
+      .description('End an operation waiting at a gate')
       .argument('<cluster>', 'cluster name')
-      .argument('<gate>', APPROVAL_GATES.join(' | '))
+      .argument('<gate>', GATES.join(' | '))
       .requiredOption('--reason <text>', 'why, for the record'),
   ).action(async (cluster: string, gate: string, opts: Omit<ApprovalOptions, 'cluster' | 'gate'>) => {
     await runReject({ ...opts, cluster, gate });
