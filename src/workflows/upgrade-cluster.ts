@@ -83,7 +83,9 @@ export async function upgradeCluster(input: UpgradeInput): Promise<UpgradeResult
         progress.startStep(step.id);
         refresh();
       },
-      succeeded: (step) => progress.setStepStatus(step.id, 'succeeded'),
+      succeeded: (step) => {
+        if (progress.steps.find((s) => s.id === step.id)?.status !== 'skipped') progress.setStepStatus(step.id, 'succeeded');
+      },
       failed: (step, err) => progress.setStepStatus(step.id, err instanceof GateRejected || err instanceof RolloutAborted ? 'skipped' : 'failed'),
     });
   } catch (err) {

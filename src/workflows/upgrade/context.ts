@@ -26,6 +26,8 @@ export interface UpgradeContext {
   gates: ApprovalGates;
   controls: RolloutControls;
   firstControlPlane: HostSpec;
+  /** Set by check-versions: the first control plane's API server already runs the target (an earlier run applied it). */
+  alreadyApplied?: boolean;
 }
 
 export type UpgradeStep = PhaseDescription<UpgradeStepId, ApprovalGate>;

@@ -13,6 +13,11 @@ export const approveBeforeApply: UpgradePhase = {
     };
   },
   async run(ctx, self) {
+    // Asked again after `kubeadm upgrade apply` succeeded (a resumed upgrade): nothing left to approve.
+    if (ctx.alreadyApplied) {
+      ctx.progress.setStepStatus(self.id, 'skipped');
+      return;
+    }
     ctx.progress.setStepStatus(self.id, 'waiting');
     await ctx.gates.wait('before-upgrade-apply', self.gate?.timeoutMs);
   },

@@ -21,5 +21,6 @@ export const checkVersions: UpgradePhase = {
       return f;
     });
     for (const node of facts.nodes) ctx.progress.setVersion(node.name, node.version);
+    ctx.alreadyApplied = facts.localVersion === ctx.to;
   },
 };
