@@ -3,12 +3,15 @@
  * Versions follow the installed kubeadm package; apply enforces kubeadm's version policy (kubeadm
  * first, one minor at a time), moves this control plane's static Pods (etcd to the release
  * table's etcd) and waits until its API server answers with the new version, then stores the
- * cluster version (kubeadm-config) last, as kubeadm's upload-config does.
+ * cluster version (kubeadm-config) last, as kubeadm's upload-config does (each store recorded in
+ * `<lab>/upgrades.jsonl`). Its parts take their modelled time times the host's slow fault, so a
+ * test can hold apply open long enough to kill a worker during it.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { SimContext } from '../context';
 import { hostPath } from '../context';
 import { SimExit } from '../errors';
+import { slowFactor } from '../faults-file';
 import type { ParsedArgs } from '../flags';
 import { flagBool } from '../flags';
 import { packageGitVersion, readNodeState } from '../node-state';
@@ -18,6 +21,7 @@ import { out } from '../output';
 import { httpsGet } from './api';
 import { etcdImageFor, upgradeEtcdManifest } from './etcd-version';
 import { MANIFESTS_DIR } from './files';
+import { recordClusterVersionStored } from './upgrade-record';
 
 const UPGRADED = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
 
@@ -87,6 +91,11 @@ function versionPolicy(target: string, cluster: string, kubeadm: string, force: 
   }
 }
 
+/** Real milliseconds a part of the upgrade takes on this host (the lab's scales and the host's slow fault). */
+function partMs(ctx: SimContext, modelMs: number): number {
+  return latencyMs(ctx.config, modelMs, slowFactor(ctx.identity.labDir, ctx.identity.name));
+}
+
 /** The static Pods of this control plane moved to `version`, in kubeadm's order (etcd first). */
 async function upgradeControlPlane(ctx: SimContext, version: string): Promise<void> {
   const etcd = upgradeEtcdManifest(version);
@@ -98,7 +107,7 @@ async function upgradeControlPlane(ctx: SimContext, version: string): Promise<vo
     out(`[upgrade/staticpods] Preparing for "${c}" upgrade\n`);
     if (upgradeStaticPod(c, version)) {
       out(`[upgrade/staticpods] Moved new manifest to "/etc/kubernetes/manifests/${c}.yaml" and backed up old manifest to "/etc/kubernetes/tmp/kubeadm-backup-manifests/${c}.yaml"\n[upgrade/staticpods] Waiting for the kubelet to restart the component\n`);
-      await sleep(latencyMs(ctx.config, MODEL.component));
+      await sleep(partMs(ctx, MODEL.component));
       if (c === 'kube-apiserver') await waitForApiServer(version, 60_000);
       out(`[upgrade/staticpods] Component "${c}" upgraded successfully!\n`);
     } else {
@@ -140,15 +149,16 @@ export async function upgrade(p: ParsedArgs, ctx: SimContext): Promise<number> {
     versionPolicy(target, clusterVersion, kubeadmVersion, flagBool(p, 'force'));
     if (!flagBool(p, 'yes')) throw new SimExit("[upgrade/confirm] Are you sure you want to proceed? [y/N]: won't proceed; the user didn't answer (Y|y) in order to continue", 1);
     out('[upgrade/prepull] Pulling images required for setting up a Kubernetes cluster\n[upgrade/prepull] This might take a minute or two, depending on the speed of your internet connection\n');
-    await sleep(latencyMs(ctx.config, MODEL.prepull));
+    await sleep(partMs(ctx, MODEL.prepull));
     out(`[upgrade/apply] Upgrading your Static Pod-hosted control plane to version "${target}" (timeout: 5m0s)...\n`);
     await upgradeControlPlane(ctx, target);
     out('[upload-config] Storing the configuration used in ConfigMap "kubeadm-config" in the "kube-system" Namespace\n');
     await updateStore(ctx.identity.labDir, (s) => {
       if (s.cluster) s.cluster.kubernetesVersion = target;
     });
+    recordClusterVersionStored(ctx.identity.labDir, { host: ctx.identity.name, from: clusterVersion, to: target, at: Date.now() });
     out('[kubelet] Creating a ConfigMap "kubelet-config" in namespace kube-system with the configuration for the kubelets in the cluster\n[kubelet-start] Writing kubelet configuration to file "/var/lib/kubelet/config.yaml"\n');
-    await sleep(latencyMs(ctx.config, MODEL.addons));
+    await sleep(partMs(ctx, MODEL.addons));
     out('[addons] Applied essential addon: CoreDNS\n[addons] Applied essential addon: kube-proxy\n');
     out(`\n[upgrade/successful] SUCCESS! Your cluster was upgraded to "${target}". Enjoy!\n\n[upgrade/kubelet] Now that your control plane is upgraded, please proceed with upgrading your kubelets if you haven't already done so.\n`);
     return 0;
@@ -161,7 +171,7 @@ export async function upgrade(p: ParsedArgs, ctx: SimContext): Promise<number> {
       out('[upgrade] The control plane instance for this node was successfully updated!\n');
     } else {
       out('[preflight] Skipping prepull. Not a control plane node.\n[upgrade] Skipping phase. Not a control plane node.\n');
-      await sleep(latencyMs(ctx.config, MODEL.addons));
+      await sleep(partMs(ctx, MODEL.addons));
     }
     out('[kubelet-start] Writing kubelet configuration to file "/var/lib/kubelet/config.yaml"\n[upgrade] The configuration for this node was successfully updated!\n[upgrade] Now you should go ahead and upgrade the kubelet package using your package manager.\n');
     return 0;
