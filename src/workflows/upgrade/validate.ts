@@ -21,6 +21,7 @@ export function assertValidUpgrade(input: UpgradeInput): void {
   if (!Number.isInteger(input.maxUnavailable) || input.maxUnavailable < 1 || input.maxUnavailable > 1000) problems.push('`maxUnavailable` must be a whole number from 1 to 1000');
   if (typeof input.requestedBy !== 'string' || input.requestedBy.trim() === '' || input.requestedBy.length > MAX_BY) problems.push(`\`requestedBy\` must name who asks (at most ${MAX_BY} characters)`);
   if (problems.length) throw ApplicationFailure.nonRetryable(`the upgrade request is refused: ${problems.join('; ')}`, FailureTypes.invalidSpec);
-  const skew = upgradeProblem(input.spec.kubernetesVersion, input.to);
+  // The same version again is a resume (apply already ran, some hosts may not have followed): each step finds what is done.
+  const skew = input.spec.kubernetesVersion === input.to ? undefined : upgradeProblem(input.spec.kubernetesVersion, input.to);
   if (skew) throw ApplicationFailure.nonRetryable(`upgrade ${input.spec.kubernetesVersion} -> ${input.to} refused before any host was touched: ${skew}`, INVALID_UPGRADE);
 }
