@@ -9,6 +9,13 @@ export interface FollowOperationOptions {
   intervalMs?: number;
 }
 
+/** What follow reads of any operation's progress query: steps, pending gates, and the upgrade's plan. */
+interface OperationProgressLike {
+  steps?: StepLike[];
+  pendingApprovals?: { gate: string }[];
+  plan?: string;
+}
+
 interface StepLike {
   id: string;
   title?: string;
@@ -40,16 +47,23 @@ function stepChanges(before: StepLike[] | undefined, after: StepLike[]): string[
 export async function followOperation(kubeha: KubehaClient, cluster: string, operationId: string, options: FollowOperationOptions): Promise<OperationRecord> {
   let lastState: string | undefined;
   let steps: StepLike[] | undefined;
+  const shownGates = new Set<string>();
   for (;;) {
     const op = await kubeha.operation(cluster, operationId);
     if (!op) throw new OperationError(`cluster ${cluster} has no operation ${operationId}`, `see kubeha ops ${cluster}`);
     if (op.state !== lastState && op.state !== 'ended') options.out.write(`${operationLine(op)}\n`);
     lastState = op.state;
     if (op.runId) {
-      const progress = await withDeadline(kubeha.operationProgress<{ steps?: StepLike[] }>(op.workflowId), 10_000).catch(() => undefined);
+      const progress = await withDeadline(kubeha.operationProgress<OperationProgressLike>(op.workflowId), 10_000).catch(() => undefined);
       if (progress?.steps) {
         for (const line of stepChanges(steps, progress.steps)) options.out.write(`${line}\n`);
         steps = progress.steps;
+      }
+      for (const { gate } of progress?.pendingApprovals ?? []) {
+        if (shownGates.has(gate)) continue;
+        shownGates.add(gate);
+        if (progress?.plan) options.out.write(`${progress.plan.trimEnd().split('\n').map((l) => `  | ${l}`).join('\n')}\n`);
+        options.out.write(`waiting for approval at ${gate}: kubeha approve ${cluster} ${gate} (or kubeha reject ${cluster} ${gate} --reason ...)\n`);
       }
     }
     if (op.state === 'ended') {

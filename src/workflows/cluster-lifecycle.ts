@@ -54,11 +54,10 @@ export async function clusterLifecycle(input: ClusterLifecycleInput): Promise<ne
     requestOperationUpdate,
     (request): OperationAccepted => {
       const id = `op-${state.nextSeq++}`;
-      const from = [...state.queue].reverse().find((q) => q.request.kind === 'upgrade')?.request;
       const op: OperationRecord = {
         id,
         kind: request.kind,
-        summary: summaryOf(request, from?.kind === 'upgrade' ? from.to : running?.kind === 'upgrade' ? running.to : record.kubernetesVersion),
+        summary: summaryOf(request, record.kubernetesVersion),
         requestedBy: request.requestedBy,
         requestedAt: now(),
         workflowId: request.kind === 'bring-up' ? bringUpWorkflowId(record.name) : upgradeWorkflowId(record.name, id),
