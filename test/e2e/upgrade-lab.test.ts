@@ -1,16 +1,18 @@
 /**
- * Issue 10's upgrade on the lab: a 3+3 cluster behind HAProxy brought up at v1.30.2, then
- * `upgradeCluster` started directly to v1.31.1 (maxUnavailable 2) and approved at
- * before-upgrade-apply. The lab's kubectl, `/version` through the VIP, its drain record and etcd
- * sampled during the rollout are the evidence.
+ * Issue 10's upgrade on the lab, as a user does it: a 3+3 cluster behind HAProxy brought up at
+ * v1.30.2 with `kubeha up`, then `kubeha upgrade --to v1.31.1` (maxUnavailable 2) through the
+ * cluster workflow, approved with `kubeha approve` at before-upgrade-apply. A skipped minor and a
+ * downgrade are refused first, touching nothing; a second request sent at the same moment waits
+ * in the queue (`kubeha ops` shows it) and then finds nothing left to do. The lab's kubectl,
+ * `/version` through the VIP, its drain record and etcd sampled during the rollout are the evidence.
  */
 import { PassThrough } from 'node:stream';
-import { Client } from '@temporalio/client';
 import { readDrainRecord, maxConcurrentDrains } from '../../lab/sim/kubectl/drain-record';
+import { runApprove } from '../../src/client/commands/approval';
+import { runOps } from '../../src/client/commands/ops';
 import { runUp } from '../../src/client/commands/up';
-import { kubehaDataConverter, loadCodec } from '../../src/codec';
-import { approveUpdate } from '../../src/shared/messages';
-import { UPGRADE_WORKFLOW_TYPE, upgradeProgressQuery, upgradeWorkflowId, type UpgradeInput, type UpgradeResult } from '../../src/shared/operations';
+import { runUpgrade } from '../../src/client/commands/upgrade';
+import type { OperationRecord } from '../../src/shared/operations';
 import { ADMIN_CONF, ETCD_PKI, eventually, startRig, type Rig } from '../helpers/bringup';
 
 jest.setTimeout(600_000);
@@ -21,9 +23,13 @@ const HOSTS = ['cp1', 'cp2', 'cp3', 'w1', 'w2', 'w3'];
 const MAX_UNAVAILABLE = 2;
 
 let rig: Rig;
-let client: Client;
-let result: UpgradeResult | undefined;
 let upgradeError: unknown;
+const refusals: Record<string, unknown> = {};
+let kubeadmBefore = '';
+let kubeadmAfterRefusals = '';
+let queuedView = '';
+let ended: OperationRecord[] = [];
+let cliOutput = '';
 const etcdSamples: Array<{ at: number; healthy: number; error?: string }> = [];
 
 async function sampleEtcd(rig: Rig): Promise<void> {
@@ -37,15 +43,30 @@ async function sampleEtcd(rig: Rig): Promise<void> {
   }
 }
 
+function text(): { stream: PassThrough; read(): string } {
+  const stream = new PassThrough();
+  let out = '';
+  stream.on('data', (d: Buffer) => (out += d.toString()));
+  return { stream, read: () => out };
+}
+
+const kubeadmVersion = (): Promise<string> => rig.ok('cp1', 'kubeadm version -o short');
+
 beforeAll(async () => {
   rig = await startRig({ addressPrefix: '127.0.63', name: 'upg', controlPlanes: 3, workers: 3, loadBalancer: 'haproxy', kubernetesVersion: FROM });
   await rig.startWorker();
   const upError = await runUp({ file: rig.specFile(), follow: true, by: 'e2e@lab', stdout: new PassThrough(), stderr: new PassThrough(), ...rig.flags }).catch((err: unknown) => err ?? 'failed');
   if (upError) throw new Error(`bring-up failed: ${String(upError)}`);
-  client = new Client({ connection: rig.env.connection, dataConverter: kubehaDataConverter(loadCodec().codec) });
-  const input: UpgradeInput = { spec: rig.spec, to: TO, maxUnavailable: MAX_UNAVAILABLE, requestedBy: 'e2e@lab', tuning: { retryInitialIntervalMs: 200, nodeReadyTimeoutMs: 60_000, etcdHealthyTimeoutMs: 30_000 } };
+  const cluster = rig.spec.name;
+  const quiet = { stdout: new PassThrough(), ...rig.flags };
+
+  kubeadmBefore = await kubeadmVersion();
+  refusals.skip = await runUpgrade({ cluster, to: 'v1.32.0', by: 'e2e@lab', ...quiet }).catch((e: unknown) => e);
+  refusals.downgrade = await runUpgrade({ cluster, to: 'v1.29.9', by: 'e2e@lab', ...quiet }).catch((e: unknown) => e);
+  refusals.dryRunSkip = await runUpgrade({ cluster, to: 'v1.32.0', dryRun: true, by: 'e2e@lab', ...quiet }).catch((e: unknown) => e);
+  kubeadmAfterRefusals = await kubeadmVersion();
+
   const started = Date.now();
-  const handle = await client.workflow.start(UPGRADE_WORKFLOW_TYPE, { taskQueue: rig.flags.taskQueue, workflowId: upgradeWorkflowId(rig.spec.name, 'op-1'), args: [input] });
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
@@ -53,27 +74,71 @@ beforeAll(async () => {
       await new Promise((r) => setTimeout(r, 250));
     }
   })();
+  const cli = text();
   try {
-    await eventually(async () => ((await handle.query(upgradeProgressQuery)).pendingApprovals.some((p) => p.gate === 'before-upgrade-apply') ? true : undefined), 'the before-upgrade-apply gate', 180_000);
-    await handle.executeUpdate(approveUpdate, { args: [{ gate: 'before-upgrade-apply', by: 'approver@lab' }] });
-    result = (await handle.result()) as UpgradeResult;
+    // Two requests at the same moment: one follows from the CLI, the other is detached.
+    const following = runUpgrade({ cluster, to: TO, maxUnavailable: String(MAX_UNAVAILABLE), by: 'alice@ops', stdout: cli.stream, ...rig.flags });
+    const second = runUpgrade({ cluster, to: TO, maxUnavailable: String(MAX_UNAVAILABLE), detach: true, by: 'deploy-bot', ...quiet });
+    await second;
+    await eventually(async () => {
+      const record = await rig.opened.kubeha.record(cluster);
+      return record.current?.kind === 'upgrade' && record.queue.length === 1 ? true : undefined;
+    }, 'one upgrade running and one queued', 60_000);
+    const ops = text();
+    await runOps({ cluster, stdout: ops.stream, ...rig.flags });
+    queuedView = ops.read();
+    await eventually(
+      async () => runApprove({ cluster, gate: 'before-upgrade-apply', by: 'approver@lab', stdout: new PassThrough(), ...rig.flags }).then(() => true).catch(() => undefined),
+      'approving before-upgrade-apply',
+      180_000,
+    );
+    await following;
+    const done = await eventually(async () => {
+      const record = await rig.opened.kubeha.record(cluster);
+      const upgrades = record.history.filter((op) => op.kind === 'upgrade');
+      return upgrades.length === 2 ? upgrades : undefined;
+    }, 'both upgrades ended', 300_000);
+    ended = done;
   } catch (err) {
     upgradeError = err;
-    process.stdout.write(`upgrade failed: ${String(err)}\n${JSON.stringify(await handle.query(upgradeProgressQuery).catch(() => undefined), null, 1)}\n`);
+    process.stdout.write(`upgrade failed: ${String(err)}\n${cli.read()}\n`);
   } finally {
     sampling = false;
     await sampler;
+    cliOutput = cli.read();
   }
-  process.stdout.write(`upgrade ${FROM} -> ${TO} of 3+3 took ${Date.now() - started} ms, ${etcdSamples.length} etcd samples\n`);
+  process.stdout.write(`upgrade ${FROM} -> ${TO} of 3+3 through kubeha upgrade took ${Date.now() - started} ms, ${etcdSamples.length} etcd samples\n`);
 }, 600_000);
 
 afterAll(async () => {
   await rig?.dispose();
 });
 
+it('a skipped minor and a downgrade are refused with a clear message before any host is touched', async () => {
+  expect(String(refusals.skip)).toContain('one minor at a time');
+  expect(String(refusals.downgrade)).toContain('downgrade');
+  expect(String(refusals.dryRunSkip)).toContain('one minor at a time');
+  expect(kubeadmAfterRefusals).toBe(kubeadmBefore);
+  const record = await rig.opened.kubeha.record(rig.spec.name);
+  expect(record.history.filter((op) => op.kind === 'upgrade' && op.summary.includes('v1.32.0'))).toEqual([]);
+});
+
+it('two requests at the same moment run one after the other: kubeha ops showed the second queued', () => {
+  expect(upgradeError).toBeUndefined();
+  const queued = queuedView.slice(queuedView.indexOf('queued:'), queuedView.indexOf('history:'));
+  expect(queued).toMatch(/1\. op-\d+ +queued +upgrade v1\.30\.2 -> v1\.31\.1/);
+  expect(ended.map((op) => [op.outcome, op.message])).toEqual([['succeeded', undefined], ['succeeded', undefined]]);
+  const [first, second] = ended as [OperationRecord, OperationRecord];
+  expect(Date.parse(second.startedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(first.endedAt ?? ''));
+  expect(new Set(ended.map((op) => op.requestedBy))).toEqual(new Set(['alice@ops', 'deploy-bot']));
+});
+
 it('the upgrade succeeds and every node reports the new version through the lab kubectl', async () => {
   expect(upgradeError).toBeUndefined();
-  expect(result).toMatchObject({ outcome: 'succeeded', from: FROM, to: TO });
+  expect(cliOutput).toContain('succeeded');
+  const record = await rig.opened.kubeha.record(rig.spec.name);
+  expect(record.kubernetesVersion).toBe(TO);
+  expect(record.nodes.map((n) => [n.name, n.version]).sort()).toEqual(HOSTS.map((h) => [h, TO]));
   const nodes = JSON.parse(await rig.ok('cp1', `kubectl --kubeconfig ${ADMIN_CONF} get nodes -o json`)) as { items: Array<{ metadata: { name: string }; status: { nodeInfo: { kubeletVersion: string } }; spec?: { unschedulable?: boolean } }> };
   expect(nodes.items.map((n) => [n.metadata.name, n.status.nodeInfo.kubeletVersion, n.spec?.unschedulable ?? false]).sort()).toEqual(HOSTS.map((h) => [h, TO, false]));
 });
