@@ -17,6 +17,7 @@ import { renderKubeadmInit } from '../../../src/render/kubeadm-init';
 import { renderKubeadmJoin } from '../../../src/render/kubeadm-join';
 import { kubeadmInitCommand, kubeadmInitFinishCommand, kubeadmJoinCommand, kubeadmJoinFinishCommand } from '../../../src/remote/kubeadm';
 import { section } from '../../../src/remote/sections';
+import { kubeadmUpgradeApplyCommand, kubeadmUpgradeNodeCommand } from '../../../src/remote/upgrade';
 import { killCommand, wrapCommand } from '../../../src/ssh/command';
 import type { Quoted, Script, ScriptTemplate } from '../../../src/ssh/quote';
 import { defineScript, q, sh } from '../../../src/ssh/quote';
@@ -115,6 +116,13 @@ const TEMPLATE_INPUTS: Record<string, { bases: object[]; fragments?: string[] }>
   'read-ca-cert': { bases: [{}] },
   'read-file-if-present': { bases: [{ path: '/etc/kubeha/kubeadm-init.yaml' }] },
   'forget-node': { bases: [{ node: 'cp2', peerUrl: 'https://10.0.0.12:2380', server: 'https://10.0.0.11:6443', etcd }, { node: 'w1', peerUrl: 'x', server: 'https://10.0.0.11:6443' }] },
+  'install-pinned-packages': { bases: [{ packages: ['kubeadm'], gitVersion: 'v1.31.1', debVersion: '1.31.1-1.1' }, { packages: ['kubelet', 'kubectl'], gitVersion: 'v1.31.1', debVersion: '1.31.1-1.1' }] },
+  'kubeadm-upgrade-plan': { bases: [{ to: 'v1.31.1' }] },
+  'kubectl-drain': { bases: [{ node: 'w1', timeoutSeconds: 60 }] },
+  'kubectl-uncordon': { bases: [{ node: 'w1' }] },
+  'restart-kubelet': { bases: [{}] },
+  'upgrade-host-facts': { bases: [{ apiUrls: ['https://10.0.0.11:6443', 'https://10.0.0.10:6443'], unit: 'kubeadm-upgrade-node-v1.31.1' }] },
+  'cluster-versions': { bases: [{ endpointUrl: 'https://10.0.0.10:6443', localUrl: 'https://10.0.0.11:6443' }] },
 };
 
 /** Commands built outside a template (then run through `detached-start` or the SSH wrapper). */
@@ -123,6 +131,8 @@ const COMMAND_BUILDERS: Record<string, (v: string) => Quoted[]> = {
   kubeadmInitFinishCommand: (v) => [kubeadmInitFinishCommand({ config: v })],
   kubeadmJoinCommand: (v) => [kubeadmJoinCommand({ config: v, ignore: [v] })],
   kubeadmJoinFinishCommand: (v) => [kubeadmJoinFinishCommand({ config: v })],
+  kubeadmUpgradeApplyCommand: (v) => [kubeadmUpgradeApplyCommand({ to: v })],
+  kubeadmUpgradeNodeCommand: () => [kubeadmUpgradeNodeCommand()],
 };
 
 /** Copies of `base` with one string leaf replaced by `value`, for every leaf outside `skip`. */
@@ -187,7 +197,7 @@ describe('remote script templates', () => {
   it('are all covered: every exported template and command builder has hostile inputs here', () => {
     expect([...templates.keys()].sort()).toEqual(Object.keys(TEMPLATE_INPUTS).sort());
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const kubeadm = require(path.join(ROOT, 'src/remote/kubeadm.ts')) as Record<string, unknown>;
+    const kubeadm = { ...(require(path.join(ROOT, 'src/remote/kubeadm.ts')) as Record<string, unknown>), ...(require(path.join(ROOT, 'src/remote/upgrade.ts')) as Record<string, unknown>) };
     const builders = Object.entries(kubeadm).filter(([k, v]) => typeof v === 'function' && k.endsWith('Command')).map(([k]) => k);
     expect(builders.sort()).toEqual(Object.keys(COMMAND_BUILDERS).sort());
   });

@@ -24,7 +24,7 @@ const PASS_THROUGH: Record<string, string> = {
 };
 
 /** Stand-ins that succeed silently: what acts on a cluster or the machine (and, for sh scripts, what bash's handler covers). */
-const STUBS = ['kubeadm', 'kubectl', 'etcdctl', 'systemctl', 'crictl', 'kubelet', 'curl', 'modprobe', 'swapoff', 'swapon', 'sysctl', 'lsmod', 'ss', 'haproxy', 'keepalived', 'grep'];
+const STUBS = ['kubeadm', 'kubectl', 'etcdctl', 'systemctl', 'crictl', 'kubelet', 'apt-get', 'apt-mark', 'curl', 'modprobe', 'swapoff', 'swapon', 'sysctl', 'lsmod', 'ss', 'haproxy', 'keepalived', 'grep'];
 /** `ip addr` as on a host holding the VIPs the tests use, so check_apiserver.sh reaches its curl line. */
 const IP_STUB = "printf '    inet 10.0.0.10/32 scope global eth0\\n    inet6 fd00::10/128 scope global\\n'";
 /** Without isolation these are stubs too: they would act on this machine's real directories. */
