@@ -20,7 +20,7 @@ import { describeFailure } from './bring-up/failures';
 import { settingsOf } from './bring-up/hosts';
 import { upgradeActivities } from './upgrade/activities';
 import type { UpgradeContext } from './upgrade/context';
-import { RolloutAborted, UpgradeStepFailed } from './upgrade/failures';
+import { RolloutAborted, upgradeGateTimedOutMessage, UpgradeStepFailed } from './upgrade/failures';
 import { planUpgrade } from './upgrade/plan';
 import { UpgradeProgressTracker } from './upgrade/progress';
 import { RolloutControls } from './upgrade/rollout-control';
@@ -105,9 +105,10 @@ export async function upgradeCluster(input: UpgradeInput): Promise<UpgradeResult
       return { outcome: 'aborted', from, to, nodes: progress.versions(), stoppedBefore: err.stoppedBefore, by: err.control.by };
     }
     if (err instanceof GateTimedOut) {
-      progress.failure = { step: 'approve-before-upgrade-apply', message: err.message, nodes: progress.versions() };
+      const message = upgradeGateTimedOutMessage(err.timeout, spec.name, to);
+      progress.failure = { step: 'approve-before-upgrade-apply', message, nodes: progress.versions() };
       await end('failed');
-      throw ApplicationFailure.create({ type: GATE_TIMED_OUT, message: err.message, nonRetryable: true, details: [err.timeout] });
+      throw ApplicationFailure.create({ type: GATE_TIMED_OUT, message, nonRetryable: true, details: [err.timeout] });
     }
     const failure: UpgradeFailure =
       err instanceof UpgradeStepFailed
