@@ -20,6 +20,7 @@ import { describeFailure } from './bring-up/failures';
 import { settingsOf } from './bring-up/hosts';
 import { upgradeActivities } from './upgrade/activities';
 import type { UpgradeContext } from './upgrade/context';
+import { cleanUpAfterCancel } from './upgrade/cancel-cleanup';
 import { RolloutAborted, upgradeGateTimedOutMessage, UpgradeStepFailed } from './upgrade/failures';
 import { planUpgrade } from './upgrade/plan';
 import { UpgradeProgressTracker } from './upgrade/progress';
@@ -90,8 +91,10 @@ export async function upgradeCluster(input: UpgradeInput): Promise<UpgradeResult
     });
   } catch (err) {
     if (isCancellation(err)) {
+      const step = currentStep(progress);
+      const cleanup = await cleanUpAfterCancel(ctx);
       progress.phase = 'failed';
-      progress.failure = { step: currentStep(progress), message: 'cancelled', nodes: progress.versions() };
+      progress.failure = { step, message: `cancelled: ${cleanup}`, nodes: progress.versions() };
       refresh();
       throw err;
     }

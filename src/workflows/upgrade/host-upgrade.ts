@@ -10,7 +10,8 @@ const POLL_MS = 2_000;
 /** How the host's own kubeadm step goes: `apply` on the first control plane, `node` on the others. */
 export type KubeadmStep = 'apply' | 'node';
 
-const nodeInput = (ctx: UpgradeContext, node: HostSpec, timeoutMs: number) => ({ ...hostInput(ctx, ctx.firstControlPlane), node: node.name, timeoutMs });
+/** A kubectl activity's input about `node`, run on the first control plane (admin.conf). */
+export const nodeInput = (ctx: UpgradeContext, node: HostSpec, timeoutMs: number) => ({ ...hostInput(ctx, ctx.firstControlPlane), node: node.name, timeoutMs });
 
 /** Polls (from the first control plane) until the node is Ready and reports `to`. */
 async function waitForNodeVersion(ctx: UpgradeContext, host: HostSpec): Promise<void> {
