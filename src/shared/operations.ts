@@ -144,7 +144,7 @@ export interface RolloutControl {
 export const pauseUpdate = defineUpdate<string, [RolloutControl]>('pause');
 export const resumeUpdate = defineUpdate<string, [RolloutControl]>('resume');
 export const abortUpdate = defineUpdate<string, [RolloutControl]>('abort');
-/** Fire-and-forget twin of `abortUpdate`, also what the cluster workflow forwards. */
+/** Fire-and-forget twin of `abortUpdate`, sent to the upgrade's own workflow (`OperationRecord.workflowId`). */
 export const abortSignal = defineSignal<[RolloutControl]>('abortSignal');
 
 /** The upgrade's steps, in the order they run (declared in src/workflows/upgrade/phases). */

@@ -7,7 +7,11 @@ import { parseKubernetesVersion } from '../../spec/version';
  * validator: anyone with access to the namespace can send one, so shapes and bounds are checked
  * before anything is queued. Tuning knobs are bounded numbers; nothing names a worker file.
  */
-const requestedBy = z.string().min(1).max(200).refine((v) => !/[\r\n]/.test(v), { error: 'requestedBy must be one line' });
+const requestedBy = z
+  .string()
+  .max(200)
+  .refine((v) => v.trim() !== '', { error: 'requestedBy must name who asks' })
+  .refine((v) => !/[\r\n]/.test(v), { error: 'requestedBy must be one line' });
 const knob = z.number().int().min(0).max(86_400_000);
 const version = z.string().refine((v) => parseKubernetesVersion(v) !== undefined, { error: (iss) => `${JSON.stringify(iss.input)} is not a Kubernetes version vX.Y.Z` });
 
@@ -22,7 +26,7 @@ const upgrade = z.strictObject({
   kind: z.literal('upgrade'),
   requestedBy,
   to: version,
-  maxUnavailable: z.number().int().min(1).max(10_000).optional(),
+  maxUnavailable: z.number().int().min(1).max(1000).optional(),
   tuning: z.record(z.string().max(64), knob).optional(),
 });
 
