@@ -1,14 +1,17 @@
 import { formatDuration } from '../spec/duration';
 import type { PlanStep } from './steps';
 
-function modeText(step: PlanStep): string {
+/** A step of any operation's plan (the bring-up's ids are typed; the others are strings). */
+type AnyPlanStep = Omit<PlanStep, 'id'> & { id: string };
+
+function modeText(step: AnyPlanStep): string {
   if (step.gate) return step.gateTimeoutMs !== undefined ? `approval gate, times out after ${formatDuration(step.gateTimeoutMs)}` : 'approval gate';
   if (step.mode.kind === 'serial') return step.hosts.length > 1 ? 'serial' : 'single host';
   return step.mode.limit ? `parallel, ≤${step.mode.limit} at a time` : 'parallel';
 }
 
 /** Human-readable numbered plan, one step per line plus its hosts. */
-export function formatPlan(steps: PlanStep[], opts: { cluster?: string; maxHostsShown?: number } = {}): string {
+export function formatPlan(steps: AnyPlanStep[], opts: { cluster?: string; maxHostsShown?: number } = {}): string {
   const maxHostsShown = opts.maxHostsShown ?? 20;
   const lines: string[] = [];
   steps.forEach((step, i) => {

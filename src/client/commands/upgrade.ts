@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { formatPlan } from '../../plan/format';
+import { planUpgradeSteps } from '../../plan/upgrade-steps';
 import { parseKubernetesVersion, upgradeProblem } from '../../spec/version';
 import { OperationError, UsageError } from '../errors';
 import { followOperation } from '../follow-operation';
@@ -20,7 +22,7 @@ export interface UpgradeOptions extends TemporalFlags {
 /**
  * Asks the cluster's workflow for an upgrade. kubeadm's skew rules are checked by the cluster
  * workflow before anything is queued; `--dry-run` checks them against the record and prints the
- * order hosts would be taken in, touching nothing.
+ * upgrade's declared steps with their hosts (what the workflow would run), touching nothing.
  */
 export async function runUpgrade(opts: UpgradeOptions): Promise<void> {
   const stdout = opts.stdout ?? process.stdout;
@@ -33,13 +35,9 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<void> {
       if (!record.kubernetesVersion || !record.spec) throw new OperationError(`cluster ${opts.cluster} has no successful bring-up to upgrade`, `see kubeha ops ${opts.cluster}`);
       const problem = upgradeProblem(record.kubernetesVersion, opts.to);
       if (problem) throw new OperationError(`cluster ${opts.cluster} runs ${record.kubernetesVersion}: ${problem}`);
-      const hosts = record.spec.hosts;
-      const controlPlanes = hosts.filter((h) => h.role === 'control-plane').map((h) => h.name);
-      const workers = hosts.filter((h) => h.role === 'worker').map((h) => h.name);
+      const spec = { ...record.spec, kubernetesVersion: record.kubernetesVersion };
       stdout.write(`would upgrade ${opts.cluster} from ${record.kubernetesVersion} to ${opts.to} (nothing requested):\n`);
-      stdout.write(`  ${controlPlanes[0]}: kubeadm ${opts.to}, kubeadm upgrade plan, gate before-upgrade-apply, kubeadm upgrade apply ${opts.to}, drain, kubelet/kubectl, uncordon\n`);
-      for (const cp of controlPlanes.slice(1)) stdout.write(`  ${cp}: kubeadm upgrade node, drain, kubelet/kubectl, uncordon, etcd verified\n`);
-      for (let i = 0; i < workers.length; i += maxUnavailable) stdout.write(`  ${workers.slice(i, i + maxUnavailable).join(', ')}: kubeadm upgrade node, drain, kubelet/kubectl, uncordon\n`);
+      stdout.write(formatPlan(planUpgradeSteps(spec, opts.to, maxUnavailable), { cluster: opts.cluster }));
       if (record.current || record.queue.length) stdout.write(`it would wait behind ${record.queue.length + (record.current ? 1 : 0)} operation(s): see kubeha ops ${opts.cluster}\n`);
       return;
     }
