@@ -3,9 +3,12 @@
  * v1.30.2 with `kubeha up`, then `kubeha upgrade --to v1.31.1` (maxUnavailable 2) through the
  * cluster workflow, approved with `kubeha approve` at before-upgrade-apply. A skipped minor and a
  * downgrade are refused first, touching nothing; a second request sent at the same moment waits
- * in the queue (`kubeha ops` shows it) and then finds nothing left to do. The lab's kubectl,
+ * in the queue (`kubeha ops` shows it) and then finds nothing left to do: the CLI's and the one
+ * examples/request-upgrade.mjs sends, as another service would. The lab's kubectl,
  * `/version` through the VIP, its drain record and etcd sampled during the rollout are the evidence.
  */
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { readDrainRecord, maxConcurrentDrains } from '../../lab/sim/kubectl/drain-record';
 import { runApprove } from '../../src/client/commands/approval';
@@ -30,6 +33,7 @@ let kubeadmAfterRefusals = '';
 let queuedView = '';
 let ended: OperationRecord[] = [];
 let cliOutput = '';
+let exampleAnswer: { operationId: string; queuePosition: number } | undefined;
 const etcdSamples: Array<{ at: number; healthy: number; error?: string }> = [];
 
 async function sampleEtcd(rig: Rig): Promise<void> {
@@ -41,6 +45,19 @@ async function sampleEtcd(rig: Rig): Promise<void> {
   } catch {
     etcdSamples.push({ at: Date.now(), healthy: 0, error: `${r.stdout}\n${r.stderr}`.slice(0, 400) });
   }
+}
+
+/** examples/request-upgrade.mjs as another service would run it: its own process, only @temporalio/client and the codec key. */
+function runExample(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(__dirname, '../../examples/request-upgrade.mjs'), ...args], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 function text(): { stream: PassThrough; read(): string } {
@@ -78,8 +95,9 @@ beforeAll(async () => {
   try {
     // Two requests at the same moment: one follows from the CLI, the other is detached.
     const following = runUpgrade({ cluster, to: TO, maxUnavailable: String(MAX_UNAVAILABLE), by: 'alice@ops', stdout: cli.stream, ...rig.flags });
-    const second = runUpgrade({ cluster, to: TO, maxUnavailable: String(MAX_UNAVAILABLE), detach: true, by: 'deploy-bot', ...quiet });
-    await second;
+    const second = await runExample(['--cluster', cluster, '--to', TO, '--max-unavailable', String(MAX_UNAVAILABLE), '--requested-by', 'deploy-bot', '--address', rig.flags.address]);
+    if (second.code !== 0) throw new Error(`the example program exited ${second.code}: ${second.stderr}`);
+    exampleAnswer = JSON.parse(second.stdout) as { operationId: string; queuePosition: number };
     await eventually(async () => {
       const record = await rig.opened.kubeha.record(cluster);
       return record.current?.kind === 'upgrade' && record.queue.length === 1 ? true : undefined;
@@ -123,7 +141,7 @@ it('a skipped minor and a downgrade are refused with a clear message before any 
   expect(record.history.filter((op) => op.kind === 'upgrade' && op.summary.includes('v1.32.0'))).toEqual([]);
 });
 
-it('two requests at the same moment run one after the other: kubeha ops showed the second queued', () => {
+it('two requests at the same moment (the CLI and the example program) run one after the other: kubeha ops showed the second queued', () => {
   expect(upgradeError).toBeUndefined();
   const queued = queuedView.slice(queuedView.indexOf('queued:'), queuedView.indexOf('history:'));
   expect(queued).toMatch(/1\. op-\d+ +queued +upgrade v1\.30\.2 -> v1\.31\.1/);
@@ -131,6 +149,7 @@ it('two requests at the same moment run one after the other: kubeha ops showed t
   const [first, second] = ended as [OperationRecord, OperationRecord];
   expect(Date.parse(second.startedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(first.endedAt ?? ''));
   expect(new Set(ended.map((op) => op.requestedBy))).toEqual(new Set(['alice@ops', 'deploy-bot']));
+  expect(ended.find((op) => op.requestedBy === 'deploy-bot')?.id).toBe(exampleAnswer?.operationId);
 });
 
 it('the upgrade succeeds and every node reports the new version through the lab kubectl', async () => {
