@@ -106,6 +106,12 @@ export class UpgradeProgressTracker implements GateLedger {
     return this.hosts.map(({ host, role, kubelet }) => ({ host, role, ...(kubelet ? { kubelet } : {}) }));
   }
 
+  /** An aborted upgrade no longer asks for the gate's decision. */
+  withdrawApproval(gate: ApprovalGate): void {
+    const i = this.pendingApprovals.findIndex((p) => p.gate === gate);
+    if (i >= 0) this.pendingApprovals.splice(i, 1);
+  }
+
   isPending(gate: ApprovalGate): boolean {
     return this.pendingApprovals.some((p) => p.gate === gate);
   }

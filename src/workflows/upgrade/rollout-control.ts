@@ -55,11 +55,25 @@ export class RolloutControls {
     this.abort(input);
   }
 
+  /**
+   * Waits for `wait` (a gate) unless an abort comes first: then throws RolloutAborted, since
+   * waiting changed nothing. (Promise.race handles a later rejection of `wait`.)
+   */
+  async unlessAborted<T>(before: string, wait: Promise<T>): Promise<T> {
+    const first = await Promise.race([wait.then((value) => ({ value })), condition(() => this.progress.abortRequested !== undefined).then(() => undefined)]);
+    if (first) return first.value;
+    throw this.aborted(before);
+  }
+
+  private aborted(before: string): RolloutAborted {
+    const abort = this.progress.abortRequested;
+    return new RolloutAborted({ by: abort?.by ?? 'unknown', ...(abort?.reason ? { reason: abort.reason } : {}) }, before);
+  }
+
   /** Between hosts: throws RolloutAborted when an abort was asked, holds while paused. */
   async safePoint(before: string): Promise<void> {
     for (;;) {
-      const abort = this.progress.abortRequested;
-      if (abort) throw new RolloutAborted({ by: abort.by, ...(abort.reason ? { reason: abort.reason } : {}) }, before);
+      if (this.progress.abortRequested) throw this.aborted(before);
       if (!this.progress.paused) return;
       const phase = this.progress.phase;
       this.progress.phase = 'paused';

@@ -1,6 +1,7 @@
 import type { UpgradePhase } from '../context';
+import { RolloutAborted } from '../failures';
 
-/** 4. Holds the upgrade until someone who read the plan approves; a rejection ends it, and so does the gate's timeout. */
+/** 4. Holds the upgrade until someone who read the plan approves; a rejection ends it, and so do an abort and the gate's timeout. */
 export const approveBeforeApply: UpgradePhase = {
   describe({ spec }) {
     const timeoutMs = spec.approvalTimeoutsMs?.['before-upgrade-apply'];
@@ -19,6 +20,12 @@ export const approveBeforeApply: UpgradePhase = {
       return;
     }
     ctx.progress.setStepStatus(self.id, 'waiting');
-    await ctx.gates.wait('before-upgrade-apply', self.gate?.timeoutMs);
+    // Waiting is a safe point: an abort ends the upgrade here, before anything was applied.
+    try {
+      await ctx.controls.unlessAborted(ctx.firstControlPlane.name, ctx.gates.wait('before-upgrade-apply', self.gate?.timeoutMs));
+    } catch (err) {
+      if (err instanceof RolloutAborted) ctx.progress.withdrawApproval('before-upgrade-apply');
+      throw err;
+    }
   },
 };
