@@ -4,6 +4,7 @@
  * at v1.30.2 going to v1.31.1 with maxUnavailable 1.
  * - a skipped minor and a downgrade are refused before any activity is scheduled;
  * - a rejection at before-upgrade-apply ends `rejected` with nothing changed but cp1's kubeadm;
+ * - an abort at the gate ends the upgrade there;
  * - pause holds before the next host and resume goes on; abort stops before the next host with
  *   every host reported and none left cordoned; asking again resumes and completes, apply once;
  * - a cancel while a node is drained uncordons it and says so.
@@ -139,6 +140,23 @@ it('a rejection at before-upgrade-apply ends the upgrade rejected: only cp1 kube
   expect(s.fake.touched()).toEqual(['cp1']);
   expect(Object.fromEntries(s.fake.kubeadm)).toEqual({ cp1: TO, w1: FROM, w2: FROM, w3: FROM });
   expect([...s.fake.apiServer.values(), ...s.fake.kubelet.values()].every((v) => v === FROM)).toBe(true);
+  expect(s.fake.cordoned.size).toBe(0);
+});
+
+it('an abort while waiting at before-upgrade-apply ends the upgrade aborted there: nothing applied, the gate no longer pending', async () => {
+  const s = setup();
+  const [result, progress] = await s.run(async () => {
+    const handle = await s.start();
+    await untilProgress(handle, 'the before-upgrade-apply gate', gatePending);
+    await handle.executeUpdate(abortUpdate, { args: [{ by: 'operator@jest', reason: 'wrong target' }] });
+    return [(await handle.result()) as UpgradeResult, await progressOf(handle)] as const;
+  });
+  expect(result).toMatchObject({ outcome: 'aborted', from: FROM, to: TO, stoppedBefore: 'cp1', by: 'operator@jest' });
+  expect(progress.phase).toBe('aborted');
+  expect(progress.pendingApprovals).toEqual([]);
+  expect(progress.steps.find((st) => st.id === 'approve-before-upgrade-apply')?.status).toBe('skipped');
+  expect(s.fake.named('kubeadmUpgradeApply')).toEqual([]);
+  expect(s.fake.touched()).toEqual(['cp1']);
   expect(s.fake.cordoned.size).toBe(0);
 });
 
