@@ -3,6 +3,7 @@ import { InputError } from '../../../src/client/errors';
 import { loadSpecFile, parseSpec } from '../../../src/spec/load';
 import { clusterSettings, controlPlanes, loadBalancers, workers } from '../../../src/spec/hosts';
 import { pinToday } from '../../helpers/today';
+import { clusterSpecWireSchema, wireProblems } from '../../../src/spec/wire';
 
 pinToday();
 
@@ -108,6 +109,12 @@ ${extra}
     expect(parse('  approvals: [{ gate: before-workers }]').approvalTimeoutsMs).toEqual({});
   });
 
+  it("takes a timeout for the upgrade's before-upgrade-apply gate (every upgrade holds there; listing it only sets the timeout)", () => {
+    const parsed = parse('  approvals: [{ gate: before-upgrade-apply, timeout: 30m }]');
+    expect(parsed.approvalTimeoutsMs).toEqual({ 'before-upgrade-apply': 30 * 60_000 });
+    expect(wireProblems(clusterSpecWireSchema, parsed)).toEqual([]);
+  });
+
   it('keeps one bootstrap token only when asked', () => {
     expect(parse('  joinToken: { keep: true }').joinToken).toEqual({ ttlMs: 86_400_000, renewBeforeMs: 3_600_000, keep: true });
     expect(parse('  joinToken: { ttl: 2h }').joinToken.keep).toBe(false);
@@ -123,10 +130,10 @@ ${extra}
     - before-init
   joinToken: { keep: maybe }`)),
     ).toEqual([
-      'c.yaml:9:15: spec.approvals[0].gate: "before-lunch" is not one of "before-init", "before-workers"',
+      'c.yaml:9:15: spec.approvals[0].gate: "before-lunch" is not one of "before-init", "before-workers", "before-upgrade-apply"',
       'c.yaml:10:37: spec.approvals[1].timeout: "soon" is not a duration (use e.g. 2h, 15m, 30s, 250ms)',
       'c.yaml:11:31: spec.approvals[2].timeot: unknown field "timeot"',
-      'c.yaml:12:7: spec.approvals[3]: 42 is not one of "before-init", "before-workers"',
+      'c.yaml:12:7: spec.approvals[3]: 42 is not one of "before-init", "before-workers", "before-upgrade-apply"',
       'c.yaml:13:7: spec.approvals[4]: gate before-init is already listed at approvals[1] with timeout soon; list each gate once',
       'c.yaml:14:22: spec.joinToken.keep: expected boolean, got string',
     ]);
@@ -161,7 +168,7 @@ describe('parseSpec problems', () => {
       'c.yaml:10:10: spec.loadBalancer.vip: the VIP address 10.0.0.99 lies inside podSubnet 10.0.0.0/16; pick subnets that do not contain host addresses',
       'c.yaml:13:20: spec.networking.serviceSubnet: "10.96.0.0/33" is not a valid CIDR (e.g. 10.244.0.0/16)',
       'c.yaml:14:26: spec.certificateKey.ttl: certificateKey ttl 3h exceeds 2h: kubeadm deletes the uploaded certificates after 2h',
-      'c.yaml:15:28: spec.approvals[1]: "before-lunch" is not one of "before-init", "before-workers"',
+      'c.yaml:15:28: spec.approvals[1]: "before-lunch" is not one of "before-init", "before-workers", "before-upgrade-apply"',
       'c.yaml:16:14: spec.criSocket: "unix:///run/x.sock; rm -rf /" is not a CRI socket URL (unix:///path)',
       'c.yaml:17:34: spec.workers.maxConcurrentJoins: must be at least 1',
       'c.yaml:18:3: spec.colour: unknown field "colour"',
