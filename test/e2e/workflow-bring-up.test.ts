@@ -268,11 +268,13 @@ it('fails with an explanation when the load balancer never answers', async () =>
 it('refuses a second bring-up of a running cluster and of one already brought up', async () => {
   const h = await harness({ controlPlanes: 1, workers: 0, approvals: ['before-init'] });
   await h.run(async () => {
-    await h.client.startBringUp(h.spec, { tuning: TUNING });
+    const started = await h.client.startBringUp(h.spec, { tuning: TUNING });
     await expect(h.client.startBringUp(h.spec)).rejects.toThrow(`cluster ${h.spec.name} is already being brought up (workflow ${bringUpWorkflowId(h.spec.name)})`);
     await waitFor(async () => ((await h.client.progress(h.spec.name)).pendingApprovals.length ? true : undefined), 'gate');
     await h.client.approve(h.spec.name, 'before-init', 'alice@ops');
     expect((await h.client.result(h.spec.name)).outcome).toBe('succeeded');
+    // The cluster workflow records the outcome once its child's result reaches it.
+    expect(await h.client.awaitOperation(h.spec.name, started.operationId, { pollMs: 100 })).toMatchObject({ kind: 'bring-up', state: 'ended', outcome: 'succeeded' });
     await expect(h.client.startBringUp(h.spec)).rejects.toThrow(/was already brought up successfully/);
   });
 });
