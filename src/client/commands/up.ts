@@ -24,7 +24,7 @@ export async function runUp(opts: UpOptions): Promise<void> {
   for (const w of warnings) stderr.write(`${w}\n`);
   await withKubehaClient(opts, async (kubeha) => {
     if (!(await kubeha.hasWorkers().catch(() => true))) {
-      stderr.write(`no kubeha worker is polling task queue ${kubeha.taskQueue}: the request waits until one does (start it with: kubeha worker)\n`);
+      stdout.write(`no kubeha worker is polling task queue ${kubeha.taskQueue}: the bring-up waits until one does (start it with: kubeha worker)\n`);
     }
     const started = await kubeha.startBringUp(spec, { requestedBy: opts.by ?? callerIdentity(opts) });
     const queued = started.queuePosition > 0 ? `, queued behind ${started.queuePosition} operation(s)` : '';
