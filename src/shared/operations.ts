@@ -10,7 +10,7 @@ import type { ApprovalDecision, BringUpTuning, HostProgress, PendingApproval, St
 export const CLUSTER_WORKFLOW_TYPE = 'clusterLifecycle';
 export const UPGRADE_WORKFLOW_TYPE = 'upgradeCluster';
 
-export type OperationKind = 'bring-up' | 'upgrade';
+export type OperationKind = 'bring-up' | 'upgrade' | 'rejoin' | 'certificates' | 'drill';
 
 export interface BringUpRequest {
   kind: 'bring-up';
@@ -27,7 +27,28 @@ export interface UpgradeRequest {
   tuning?: Partial<UpgradeTuning>;
 }
 
-export type OperationRequest = (BringUpRequest | UpgradeRequest) & {
+/** Rejoin a node at its recorded address (its host wiped, reinstalled or broken): the runbook's remove-and-join. */
+export interface RejoinRequest {
+  kind: 'rejoin';
+  node: string;
+}
+
+/** `kubeadm certs check-expiration` on every control plane; `renew` renews those expiring within the threshold. */
+export interface CertificatesRequest {
+  kind: 'certificates';
+  action: 'check' | 'renew';
+  /** Renew certificates that expire within this many days (default 30). */
+  renewWithinDays?: number;
+}
+
+/** Stop one control plane at a time and check the endpoint and etcd keep working (the seeds' HA check). */
+export interface DrillRequest {
+  kind: 'drill';
+  /** Longest `/readyz` outage through the endpoint the drill accepts (default 10 s). */
+  maxOutageMs?: number;
+}
+
+export type OperationRequest = (BringUpRequest | UpgradeRequest | RejoinRequest | CertificatesRequest | DrillRequest) & {
   /** Who asks (`user@host`, `cn:NAME`, a service's name); shown in the history. */
   requestedBy: string;
 };
@@ -86,6 +107,12 @@ export interface ClusterRecord {
 }
 
 export const requestOperationUpdate = defineUpdate<OperationAccepted, [OperationRequest]>('requestOperation');
+/**
+ * Fire-and-forget twin of `requestOperationUpdate` for senders that cannot wait for an answer (a
+ * workflow started by a Schedule): checked the same way; a refused request is recorded in the
+ * history as `rejected` with the reason, never queued.
+ */
+export const requestOperationSignal = defineSignal<[OperationRequest]>('requestOperationSignal');
 export const clusterRecordQuery = defineQuery<ClusterRecord>('record');
 
 export function clusterWorkflowId(cluster: string): string {
@@ -93,7 +120,12 @@ export function clusterWorkflowId(cluster: string): string {
 }
 
 export function upgradeWorkflowId(cluster: string, operationId: string): string {
-  return `kubeha-upgrade-${cluster}-${operationId}`;
+  return operationWorkflowId('upgrade', cluster, operationId);
+}
+
+/** Id of the child workflow that runs an operation (the bring-up keeps `kubeha-bringup-<cluster>`). */
+export function operationWorkflowId(kind: Exclude<OperationKind, 'bring-up'>, cluster: string, operationId: string): string {
+  return `kubeha-${kind}-${cluster}-${operationId}`;
 }
 
 // ---------------------------------------------------------------- upgrade (child workflow)

@@ -11,26 +11,21 @@ import {
 import { FailureTypes } from '../activities/types';
 import {
   clusterRecordQuery,
+  requestOperationSignal,
   requestOperationUpdate,
-  upgradeWorkflowId,
   type OperationAccepted,
   type OperationRecord,
   type OperationRequest,
 } from '../shared/operations';
 import { KubehaCluster, KubehaPhase } from '../shared/search-attributes';
-import { bringUpWorkflowId } from '../shared/workflow-ids';
 import { admissionProblem } from './cluster/admission';
+import { kindOf, kindOfOrUndefined } from './cluster/kinds';
 import { recordMarkdown } from './cluster/markdown';
 import { requestProblems } from './cluster/request-schema';
 import { runOperation } from './cluster/run-operation';
-import { emptyState, endOperation, type ClusterLifecycleInput, type ClusterState } from './cluster/state';
+import { addToHistory, emptyState, endOperation, type ClusterLifecycleInput, type ClusterState } from './cluster/state';
 
 const now = (): string => new Date().toISOString();
-
-function summaryOf(request: OperationRequest, from: string | undefined): string {
-  if (request.kind === 'bring-up') return `bring-up ${request.spec.kubernetesVersion} (${request.spec.hosts.length} hosts)`;
-  return `upgrade ${from ?? '?'} -> ${request.to} (maxUnavailable ${request.maxUnavailable ?? 1})`;
-}
 
 /**
  * One workflow per cluster, for the cluster's whole life (id `clusterWorkflowId(name)`). It takes
@@ -50,32 +45,49 @@ export async function clusterLifecycle(input: ClusterLifecycleInput): Promise<ne
   };
 
   setHandler(clusterRecordQuery, () => ({ ...record, queue: state.queue.map((q) => q.record) }));
-  setHandler(
-    requestOperationUpdate,
-    (request): OperationAccepted => {
-      const id = `op-${state.nextSeq++}`;
-      const op: OperationRecord = {
-        id,
-        kind: request.kind,
-        summary: summaryOf(request, record.kubernetesVersion),
-        requestedBy: request.requestedBy,
-        requestedAt: now(),
-        workflowId: request.kind === 'bring-up' ? bringUpWorkflowId(record.name) : upgradeWorkflowId(record.name, id),
-        state: 'queued',
-      };
-      state.queue.push({ record: op, request });
-      publish();
-      return { operationId: id, workflowId: op.workflowId, queuePosition: state.queue.length - (record.current ? 0 : 1) };
+  const accept = (request: OperationRequest): OperationAccepted => {
+    const id = `op-${state.nextSeq++}`;
+    const op: OperationRecord = {
+      id,
+      kind: request.kind,
+      summary: kindOf(request.kind).summary(request, record),
+      requestedBy: request.requestedBy,
+      requestedAt: now(),
+      workflowId: kindOf(request.kind).workflowId(record.name, id),
+      state: 'queued',
+    };
+    state.queue.push({ record: op, request });
+    publish();
+    return { operationId: id, workflowId: op.workflowId, queuePosition: state.queue.length - (record.current ? 0 : 1) };
+  };
+  const refusal = (request: OperationRequest): ApplicationFailure | undefined => {
+    const problems = requestProblems(request);
+    if (problems.length > 0) return ApplicationFailure.nonRetryable(`not an operation kubeha accepts: ${problems.join('; ')}`, FailureTypes.invalidSpec);
+    const problem = admissionProblem(state, request, running);
+    return problem ? ApplicationFailure.nonRetryable(problem, 'OperationRefused') : undefined;
+  };
+
+  setHandler(clusterRecordQuery, () => ({ ...record, queue: state.queue.map((q) => q.record) }));
+  setHandler(requestOperationUpdate, accept, {
+    validator: (request) => {
+      const refused = refusal(request);
+      if (refused) throw refused;
     },
-    {
-      validator: (request) => {
-        const problems = requestProblems(request);
-        if (problems.length > 0) throw ApplicationFailure.nonRetryable(`not an operation kubeha accepts: ${problems.join('; ')}`, FailureTypes.invalidSpec);
-        const problem = admissionProblem(state, request, running);
-        if (problem) throw ApplicationFailure.nonRetryable(problem, 'OperationRefused');
-      },
-    },
-  );
+  });
+  // A signal has nobody to answer: a refused request goes into the history, saying why.
+  setHandler(requestOperationSignal, (request) => {
+    const refused = refusal(request);
+    if (!refused) {
+      accept(request);
+      return;
+    }
+    const at = now();
+    const kind = typeof request?.kind === 'string' && kindOfOrUndefined(request.kind) ? request.kind : 'bring-up';
+    const by = typeof request?.requestedBy === 'string' ? request.requestedBy.slice(0, 200) : 'unknown';
+    const id = `op-${state.nextSeq++}`;
+    addToHistory(state, { id, kind, summary: `${String(request?.kind).slice(0, 40)} (signal)`, requestedBy: by, requestedAt: at, workflowId: '', state: 'ended', endedAt: at, outcome: 'rejected', message: refused.message });
+    publish();
+  });
 
   upsertSearchAttributes([{ key: KubehaCluster, value: record.name }]);
   publish();

@@ -1,41 +1,21 @@
 import { z } from 'zod';
-import { clusterSpecWireSchema, wireProblems } from '../../spec/wire';
-import { parseKubernetesVersion } from '../../spec/version';
+import { wireProblems } from '../../spec/wire';
+import type { OperationRequest } from '../../shared/operations';
+import { OPERATION_KINDS } from './kinds';
+import { requestedBy } from './request-fields';
 
 /**
  * Operation requests as they arrive in the cluster workflow's update, checked in its (synchronous)
  * validator: anyone with access to the namespace can send one, so shapes and bounds are checked
  * before anything is queued. Tuning knobs are bounded numbers; nothing names a worker file.
  */
-const requestedBy = z
-  .string()
-  .max(200)
-  .refine((v) => v.trim() !== '', { error: 'requestedBy must name who asks' })
-  .refine((v) => !/[\r\n]/.test(v), { error: 'requestedBy must be one line' });
-const knob = z.number().int().min(0).max(86_400_000);
-const version = z.string().refine((v) => parseKubernetesVersion(v) !== undefined, { error: (iss) => `${JSON.stringify(iss.input)} is not a Kubernetes version vX.Y.Z` });
+const kinds = Object.values(OPERATION_KINDS).map((k) => z.strictObject({ kind: z.literal(k.kind), requestedBy, ...k.fields }));
+export const operationRequestSchema = z.discriminatedUnion('kind', kinds as unknown as [z.ZodObject, ...z.ZodObject[]]);
 
-const bringUp = z.strictObject({
-  kind: z.literal('bring-up'),
-  requestedBy,
-  spec: z.unknown(),
-  tuning: z.record(z.string().max(64), knob).optional(),
-});
-
-const upgrade = z.strictObject({
-  kind: z.literal('upgrade'),
-  requestedBy,
-  to: version,
-  maxUnavailable: z.number().int().min(1).max(1000).optional(),
-  tuning: z.record(z.string().max(64), knob).optional(),
-});
-
-export const operationRequestSchema = z.discriminatedUnion('kind', [bringUp, upgrade]);
-
-/** Problems with the request's shape, each one line; the spec of a bring-up is checked like a workflow input. */
+/** Problems with the request's shape, each one line; then the kind's own deeper checks (a bring-up's spec). */
 export function requestProblems(request: unknown): string[] {
   const problems = wireProblems(operationRequestSchema, request);
   if (problems.length > 0) return problems;
-  const r = request as { kind: string; spec?: unknown };
-  return r.kind === 'bring-up' ? wireProblems(clusterSpecWireSchema, r.spec).map((p) => `spec ${p}`) : [];
+  const r = request as OperationRequest;
+  return OPERATION_KINDS[r.kind]?.problems?.(r) ?? [];
 }

@@ -35,8 +35,12 @@ export function requestsInFlight(state: ClusterState, current?: OperationRequest
 }
 
 export function endOperation(state: ClusterState, op: OperationRecord, at: string, outcome: NonNullable<OperationRecord['outcome']>, message?: string): void {
-  const ended: OperationRecord = { ...op, state: 'ended', endedAt: at, outcome, ...(message ? { message } : {}) };
+  addToHistory(state, { ...op, state: 'ended', endedAt: at, outcome, ...(message ? { message } : {}) });
+  state.record.current = undefined;
+}
+
+/** Appends an ended operation, keeping the last HISTORY_KEPT. */
+export function addToHistory(state: ClusterState, ended: OperationRecord): void {
   state.record.history.push(ended);
   if (state.record.history.length > HISTORY_KEPT) state.record.history.splice(0, state.record.history.length - HISTORY_KEPT);
-  state.record.current = undefined;
 }

@@ -1,0 +1,20 @@
+import type { OperationKind } from '../../../shared/operations';
+import { bringUpKind } from './bring-up';
+import type { OperationKindDefinition } from './kind';
+import { upgradeKind } from './upgrade';
+
+/** Every operation the cluster workflow takes, by kind. */
+export const OPERATION_KINDS: Partial<Record<OperationKind, OperationKindDefinition>> = {
+  'bring-up': bringUpKind as unknown as OperationKindDefinition,
+  upgrade: upgradeKind as unknown as OperationKindDefinition,
+};
+
+export function kindOfOrUndefined(kind: string): OperationKindDefinition | undefined {
+  return Object.hasOwn(OPERATION_KINDS, kind) ? OPERATION_KINDS[kind as OperationKind] : undefined;
+}
+
+export function kindOf(kind: OperationKind): OperationKindDefinition {
+  const definition = OPERATION_KINDS[kind];
+  if (!definition) throw new Error(`no operation kind ${kind}`);
+  return definition;
+}
