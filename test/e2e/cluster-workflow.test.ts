@@ -5,6 +5,8 @@
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { PassThrough } from 'node:stream';
+import { runClusters } from '../../src/client/commands/clusters';
 import { KubehaClient } from '../../src/client/kubeha-client';
 import { clusterWorkflowId, type OperationRecord } from '../../src/shared/operations';
 import { searchAttributeKeys } from '../../src/temporal/search-attributes';
@@ -87,5 +89,16 @@ it('keeps its record through continue-as-new: a bring-up and two upgrades, ids, 
     // The next request is judged against the carried record: a skipped minor is still refused.
     await expect(client.requestUpgrade(spec.name, { to: 'v1.34.0' }, 'deploy-bot')).rejects.toThrow(/runs v1\.32\.0: .*one minor at a time/);
     await expect(client.startBringUp(spec)).rejects.toThrow(/already brought up successfully/);
+
+    // `kubeha clusters` finds it through the visibility store and reads its record.
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (d: Buffer) => (text += d.toString()));
+    await waitFor(async () => {
+      text = '';
+      await runClusters({ address: env.address, taskQueue, stdout: out });
+      return text.includes(spec.name) ? true : undefined;
+    }, 'the cluster in kubeha clusters');
+    expect(text).toMatch(new RegExp(`${spec.name} +v1\\.32\\.0 +3 +0 +-`));
   });
 });
