@@ -139,6 +139,10 @@ it('up --follow prints the approval command, approve lets it finish, status --js
       { name: 'w1', role: 'worker', state: 'succeeded' },
     ]);
     expect(status.etcdMembers).toHaveLength(3);
+    // The cluster workflow's side: nothing running or queued once the bring-up is recorded.
+    const text = capture();
+    await runStatus({ cluster: name, stdout: text.stream, ...flags });
+    expect(text.text()).toMatch(new RegExp(`operations \\(kubeha ops ${name}\\):\\n  running: (nothing|op-1 )`));
 
     const table = capture();
     await runStatus({ cluster: name, stdout: table.stream, ...flags });
