@@ -13,6 +13,7 @@ import { DEFAULT_TASK_QUEUE } from '../shared/task-queue';
 import { bringUpWorkflowId } from '../shared/workflow-ids';
 import {
   approvalUpdateId,
+  OPERATION_GATES,
   approveUpdate,
   progressQuery,
   rejectUpdate,
@@ -221,9 +222,9 @@ export class KubehaClient {
 
   /** The workflow holding `gate`: the bring-up's, or the running upgrade's (read from the cluster record). */
   private async gateHolder(cluster: string, gate: ApprovalGate): Promise<WorkflowHandle> {
-    if (gate !== 'before-upgrade-apply') return this.handle(cluster);
+    if (!(OPERATION_GATES as readonly string[]).includes(gate)) return this.handle(cluster);
     const current = (await this.record(cluster)).current;
-    if (current?.kind !== 'upgrade') throw new OperationError(`cluster ${cluster} has no upgrade running to decide ${gate} for`, `see kubeha ops ${cluster}`);
+    if (!current || current.kind === 'bring-up') throw new OperationError(`cluster ${cluster} has no operation running to decide ${gate} for`, `see kubeha ops ${cluster}`);
     return this.options.client.workflow.getHandle(current.workflowId);
   }
 

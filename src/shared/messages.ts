@@ -4,9 +4,11 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { EtcdMember } from '../activities/types';
-import type { ApprovalGate, ClusterSpec, HostRole } from '../spec/types';
+import type { ApprovalGate, ClusterSpec, HostRole, OperationGate } from '../spec/types';
 
 export const APPROVAL_GATES: readonly ApprovalGate[] = ['before-init', 'before-workers'];
+/** Gates held by the cluster's operations other than the bring-up; a decision goes to the running operation. */
+export const OPERATION_GATES: readonly OperationGate[] = ['before-upgrade-apply', 'before-remove-workers', 'before-reset'];
 
 /** Knobs that make tests fast; production leaves them unset. */
 export interface BringUpTuning {

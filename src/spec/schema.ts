@@ -56,8 +56,8 @@ const endpoint = z.string().refine(
 const lifetime = z.strictObject({ ttl: duration.optional(), renewBefore: duration.optional() });
 const joinToken = lifetime.extend({ keep: z.boolean().optional() });
 
-/** The bring-up holds at a gate listed here; every upgrade holds at before-upgrade-apply, listed or not (listing it sets its timeout). */
-const approvalGate = z.enum(['before-init', 'before-workers', 'before-upgrade-apply']);
+/** The bring-up holds at a gate listed here; the other operations' gates are always on (listing one sets its timeout). */
+const approvalGate = z.enum(['before-init', 'before-workers', 'before-upgrade-apply', 'before-remove-workers', 'before-reset']);
 /** `before-init`, or `{ gate: before-init, timeout: 4h }`. */
 const approval = z.union([approvalGate, z.strictObject({ gate: approvalGate, timeout: duration.optional() })]);
 

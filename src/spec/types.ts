@@ -10,7 +10,9 @@ export type HostRole = 'control-plane' | 'worker' | 'load-balancer';
 export type BringUpGate = 'before-init' | 'before-workers';
 /** Gates an upgrade holds at: `before-upgrade-apply` carries `kubeadm upgrade plan`'s output. */
 export type UpgradeGate = 'before-upgrade-apply';
-export type ApprovalGate = BringUpGate | UpgradeGate;
+/** Gates of the cluster's other operations: `apply` before it removes workers, `reset` before it tears the cluster down. */
+export type OperationGate = UpgradeGate | 'before-remove-workers' | 'before-reset';
+export type ApprovalGate = BringUpGate | OperationGate;
 
 export interface JumpHostSpec {
   address: string;

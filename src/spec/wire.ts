@@ -61,7 +61,7 @@ const etcd = z.discriminatedUnion('topology', [
   }),
 ]);
 
-const gate = z.enum(['before-init', 'before-workers', 'before-upgrade-apply']);
+const gate = z.enum(['before-init', 'before-workers', 'before-upgrade-apply', 'before-remove-workers', 'before-reset']);
 
 /** Everything but the hosts: what activities receive (`ClusterSettings` adds the control planes). */
 const settingsShape = {

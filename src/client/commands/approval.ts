@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ApprovalGate } from '../../spec/types';
-import { APPROVAL_GATES } from '../../shared/messages';
+import { APPROVAL_GATES, OPERATION_GATES } from '../../shared/messages';
 import { UsageError } from '../errors';
 import { withKubehaClient, withTemporalOptions, type TemporalFlags } from '../temporal-options';
 import { callerIdentity } from '../who';
@@ -16,7 +16,7 @@ export interface ApprovalOptions extends TemporalFlags {
 }
 
 /** The bring-up's gates and the upgrade's; the client sends a decision to the operation that holds that gate. */
-const GATES: readonly ApprovalGate[] = [...APPROVAL_GATES, 'before-upgrade-apply'];
+const GATES: readonly ApprovalGate[] = [...APPROVAL_GATES, ...OPERATION_GATES];
 
 function checkGate(gate: string): ApprovalGate {
   if (!(GATES as readonly string[]).includes(gate)) {

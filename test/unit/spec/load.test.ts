@@ -130,10 +130,10 @@ ${extra}
     - before-init
   joinToken: { keep: maybe }`)),
     ).toEqual([
-      'c.yaml:9:15: spec.approvals[0].gate: "before-lunch" is not one of "before-init", "before-workers", "before-upgrade-apply"',
+      'c.yaml:9:15: spec.approvals[0].gate: "before-lunch" is not one of "before-init", "before-workers", "before-upgrade-apply", "before-remove-workers", "before-reset"',
       'c.yaml:10:37: spec.approvals[1].timeout: "soon" is not a duration (use e.g. 2h, 15m, 30s, 250ms)',
       'c.yaml:11:31: spec.approvals[2].timeot: unknown field "timeot"',
-      'c.yaml:12:7: spec.approvals[3]: 42 is not one of "before-init", "before-workers", "before-upgrade-apply"',
+      'c.yaml:12:7: spec.approvals[3]: 42 is not one of "before-init", "before-workers", "before-upgrade-apply", "before-remove-workers", "before-reset"',
       'c.yaml:13:7: spec.approvals[4]: gate before-init is already listed at approvals[1] with timeout soon; list each gate once',
       'c.yaml:14:22: spec.joinToken.keep: expected boolean, got string',
     ]);
@@ -168,7 +168,7 @@ describe('parseSpec problems', () => {
       'c.yaml:10:10: spec.loadBalancer.vip: the VIP address 10.0.0.99 lies inside podSubnet 10.0.0.0/16; pick subnets that do not contain host addresses',
       'c.yaml:13:20: spec.networking.serviceSubnet: "10.96.0.0/33" is not a valid CIDR (e.g. 10.244.0.0/16)',
       'c.yaml:14:26: spec.certificateKey.ttl: certificateKey ttl 3h exceeds 2h: kubeadm deletes the uploaded certificates after 2h',
-      'c.yaml:15:28: spec.approvals[1]: "before-lunch" is not one of "before-init", "before-workers", "before-upgrade-apply"',
+      'c.yaml:15:28: spec.approvals[1]: "before-lunch" is not one of "before-init", "before-workers", "before-upgrade-apply", "before-remove-workers", "before-reset"',
       'c.yaml:16:14: spec.criSocket: "unix:///run/x.sock; rm -rf /" is not a CRI socket URL (unix:///path)',
       'c.yaml:17:34: spec.workers.maxConcurrentJoins: must be at least 1',
       'c.yaml:18:3: spec.colour: unknown field "colour"',
