@@ -9,6 +9,7 @@ import { EnvironmentError, OperationError, UsageError } from '../src/client/erro
 import { writeClusterSpec } from './cluster-spec';
 import type { FailNextFault } from './faults';
 import { expireCertificateKey, failNext, slowHost } from './faults';
+import { expireCertificatesIn } from './hosts/certificates';
 import { bootHost, dropConnections, freezeHost, hostState, restartHost, stopHost, thawHost } from './hosts/control';
 import type { HostState } from './hosts/control';
 import { externalLbPid, startExternalLb, stopExternalLb } from './hosts/external-lb';
@@ -18,6 +19,7 @@ import { killUntilGone, labHostsOnMachine, labProcesses } from './hosts/processe
 import { createHostRoot, ensureMountPoints } from './hosts/roots';
 import type { RunOptions, RunResult } from './hosts/run';
 import { runSsh } from './hosts/run';
+import { wipeHost } from './hosts/wipe';
 import { installSimBin } from './hosts/sim-bin';
 import { portIsFree } from './hosts/sshd';
 import { createHostKeys, createUserKey } from './keys';
@@ -43,6 +45,11 @@ export interface StartLabOptions {
   concurrency?: number;
   /** Check (and apt-get install) the Debian packages first. */
   installPackages?: boolean;
+  /**
+   * `loadBalancer: 'external'` only: false runs the lab's HAProxy without health checks (and without
+   * redispatch), as a naive load balancer would, so it keeps sending clients to a stopped API server.
+   */
+  loadBalancerHealthChecks?: boolean;
 }
 
 export interface LabHostHandle {
@@ -52,12 +59,16 @@ export interface LabHostHandle {
   freeze(): Promise<void>;
   thaw(): Promise<void>;
   restart(): Promise<void>;
+  /** A fresh OS at the same address: processes killed, Kubernetes and etcd state gone, packages as at `lab up`; same SSH host key. */
+  wipe(): Promise<void>;
   /** Kills the sshd processes serving connections; returns how many. */
   dropConnections(): number;
   /** Multiplies this host's modelled command latencies (1 restores normal speed). */
   slow(factor: number): Promise<void>;
   /** The next `count` runs of `command` on this host fail with `message` and `exitCode`. */
   failNext(fault: Omit<FailNextFault, 'host'>): Promise<void>;
+  /** Re-issues this control plane's kubeadm certificates to expire in `days` (its API server then serves one); their names. */
+  expireCertificatesIn(days: number): Promise<string[]>;
   pids(): number[];
   state(): HostState;
   run(command: string, options?: RunOptions): Promise<RunResult>;
@@ -96,9 +107,11 @@ export function openLab(dir: string): LabHandle {
       freeze: () => freezeHost(config.dir, name),
       thaw: () => thawHost(config.dir, name),
       restart: () => restartHost(config.dir, host),
+      wipe: () => wipeHost(config, host),
       dropConnections: () => dropConnections(config.dir, name),
       slow: (factor) => slowHost(config.dir, name, factor),
       failNext: (fault) => failNext(config.dir, { ...fault, host: name }),
+      expireCertificatesIn: (days) => expireCertificatesIn(config.dir, name, days),
       pids: () => labProcesses(config.dir, HOST_IDENTITY_FILE).get(name) ?? [],
       state: () => hostState(config.dir, name),
       run: (command, options) => runSsh(config.dir, host, command, options),
@@ -202,6 +215,7 @@ export async function startLab(options: StartLabOptions): Promise<LabHandle> {
     apiServerPort: 6443,
     kubernetesVersion: options.kubernetesVersion ?? 'v1.30.2',
     hosts: plan.hosts,
+    ...(options.loadBalancerHealthChecks === false ? { loadBalancerHealthChecks: false } : {}),
   };
   await writeFile(labPaths(labDir).config, `${JSON.stringify(config, null, 2)}\n`);
   await ensureMountPoints();

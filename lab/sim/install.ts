@@ -64,6 +64,12 @@ export async function initSimHost(config: LabConfig, host: LabHost): Promise<voi
   await writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`);
 }
 
+/** A wiped host provisioned again (`kubeha lab fault wipe`): initSimHost plus containerd's socket. */
+export async function reprovisionSimHost(config: LabConfig, host: LabHost): Promise<void> {
+  await initSimHost(config, host);
+  if (host.role !== 'load-balancer') createSocketFiles([labPaths(config.dir).hostPrivate(host.name, CONTAINERD_SOCKET)]);
+}
+
 export async function expireCertificateKey(dir: string): Promise<void> {
   await expireKeyFault(dir);
 }

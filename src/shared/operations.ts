@@ -6,11 +6,12 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ApprovalGate, ClusterSpec, HostRole } from '../spec/types';
 import type { ApprovalDecision, BringUpTuning, HostProgress, PendingApproval, StepStatus } from './messages';
+import type { ApplyRequest } from './apply';
 
 export const CLUSTER_WORKFLOW_TYPE = 'clusterLifecycle';
 export const UPGRADE_WORKFLOW_TYPE = 'upgradeCluster';
 
-export type OperationKind = 'bring-up' | 'upgrade' | 'rejoin' | 'certificates' | 'drill';
+export type OperationKind = 'bring-up' | 'upgrade' | 'rejoin' | 'certificates' | 'drill' | 'apply';
 
 export interface BringUpRequest {
   kind: 'bring-up';
@@ -48,7 +49,7 @@ export interface DrillRequest {
   maxOutageMs?: number;
 }
 
-export type OperationRequest = (BringUpRequest | UpgradeRequest | RejoinRequest | CertificatesRequest | DrillRequest) & {
+export type OperationRequest = (BringUpRequest | UpgradeRequest | RejoinRequest | CertificatesRequest | DrillRequest | ApplyRequest) & {
   /** Who asks (`user@host`, `cn:NAME`, a service's name); shown in the history. */
   requestedBy: string;
 };

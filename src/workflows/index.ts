@@ -3,3 +3,4 @@ export { bringUpCluster } from './bring-up-cluster';
 export { joinHost } from './join-host';
 export { clusterLifecycle } from './cluster-lifecycle';
 export { upgradeCluster } from './upgrade-cluster';
+export { applyClusterSpec } from './apply-spec';

@@ -11,6 +11,7 @@ import { registerApproval } from './approval';
 import { registerCancel } from './cancel';
 import { registerCodec } from './codec';
 import { registerUpgrade } from './upgrade';
+import { registerApply } from './apply';
 import { registerOps } from './ops';
 import { registerClusters } from './clusters';
 
@@ -24,6 +25,7 @@ export function registerCommands(program: Command): void {
     registerApproval,
     registerCancel,
     registerUpgrade,
+    registerApply,
     registerOps,
     registerClusters,
     registerCodec,

@@ -135,6 +135,10 @@ function registerFaults(lab: Command): void {
     await l.host(h).restart();
     return 'restarted';
   });
+  hostAction('wipe', 'reinstall the host as a fresh OS at the same address (no Kubernetes or etcd state, packages as at lab up, same SSH host key)', async (l, h) => {
+    await l.host(h).wipe();
+    return 'wiped';
+  });
   hostAction('drop-ssh', 'kill the SSH connections being served (not the listener)', (l, h) => `dropped ${l.host(h).dropConnections()} connection process(es)`);
   withDir(fault.command('slow <host> <factor>').description('multiply the host\'s command latencies (1 = normal)')).action(
     async (host: string, factor: string, options: DirOptions) => {
@@ -160,6 +164,12 @@ function registerFaults(lab: Command): void {
     });
     process.stdout.write(`${host}: the next ${count} run(s) of "${options.command}" fail\n`);
   });
+  withDir(fault.command('certs-near-expiry <host>').description("re-issue a control plane's kubeadm certificates to expire in --days (its API server restarts to serve one)").option('--days <n>', 'days until they expire', '10')).action(
+    async (host: string, options: DirOptions & { days: string }) => {
+      const renewed = await (await loadLab()).openLab(options.dir).host(host).expireCertificatesIn(wholeNumber('--days', options.days, 1));
+      process.stdout.write(`${host}: ${renewed.length} certificate(s) now expire in ${options.days} day(s): ${renewed.join(', ')}\n`);
+    },
+  );
   withDir(fault.command('expire-cert-key').description('expire the uploaded certificate key (kubeadm-certs Secret) now')).action(
     async (options: DirOptions) => {
       await (await loadLab()).openLab(options.dir).expireCertificateKey();

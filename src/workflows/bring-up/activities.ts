@@ -13,7 +13,7 @@ function retry(tuning: BringUpTuning, maximumAttempts: number): RetryPolicy {
   };
 }
 
-function options(tuning: BringUpTuning, startToCloseMs: number, maximumAttempts: number, heartbeatMs?: number): ActivityOptions {
+export function options(tuning: BringUpTuning, startToCloseMs: number, maximumAttempts: number, heartbeatMs?: number): ActivityOptions {
   return {
     startToCloseTimeout: startToCloseMs,
     ...(heartbeatMs ? { heartbeatTimeout: heartbeatMs } : {}),
@@ -21,9 +21,9 @@ function options(tuning: BringUpTuning, startToCloseMs: number, maximumAttempts:
   };
 }
 
-const MINUTE = 60_000;
+export const MINUTE = 60_000;
 /** Long activities heartbeat every 5 s (src/activities/step.ts): six missed beats mean the worker is gone. */
-const HEARTBEAT_TIMEOUT_MS = 30_000;
+export const HEARTBEAT_TIMEOUT_MS = 30_000;
 
 type Proxies = ActivityInterfaceFor<KubehaActivities>;
 

@@ -1,4 +1,5 @@
 import type { OperationKind } from '../../../shared/operations';
+import { applyKind } from './apply';
 import { bringUpKind } from './bring-up';
 import type { OperationKindDefinition } from './kind';
 import { upgradeKind } from './upgrade';
@@ -7,6 +8,7 @@ import { upgradeKind } from './upgrade';
 export const OPERATION_KINDS: Partial<Record<OperationKind, OperationKindDefinition>> = {
   'bring-up': bringUpKind as unknown as OperationKindDefinition,
   upgrade: upgradeKind as unknown as OperationKindDefinition,
+  apply: applyKind as unknown as OperationKindDefinition,
 };
 
 export function kindOfOrUndefined(kind: string): OperationKindDefinition | undefined {
