@@ -131,3 +131,23 @@ export function certInfo(file: string): CertInfo {
   const cert = new X509Certificate(readFileSync(file));
   return { notAfter: new Date(cert.validTo), issuer: cert.issuer };
 }
+
+/** The subject, SANs and usage of an existing leaf, as `kubeadm certs renew` keeps them. */
+export function leafSpecOf(pem: string | Buffer): Omit<LeafSpec, 'name' | 'ca' | 'days'> {
+  const cert = new X509Certificate(pem);
+  const field = (key: string) => cert.subject.split('\n').find((l) => l.startsWith(`${key}=`))?.slice(key.length + 1);
+  const sans = (cert.subjectAltName ?? '').split(', ').filter(Boolean);
+  const eku = new Set(cert.keyUsage ?? []);
+  const server = eku.has('1.3.6.1.5.5.7.3.1');
+  const client = eku.has('1.3.6.1.5.5.7.3.2');
+  const org = field('O');
+  const dnsNames = sans.filter((s) => s.startsWith('DNS:')).map((s) => s.slice(4));
+  const ips = sans.filter((s) => s.startsWith('IP Address:')).map((s) => s.slice(11).toLowerCase()).map((ip) => (ip === '0:0:0:0:0:0:0:1' ? '::1' : ip));
+  return {
+    cn: field('CN') ?? '',
+    ...(org ? { org } : {}),
+    usage: server && client ? 'server+client' : server ? 'server' : 'client',
+    ...(dnsNames.length ? { dnsNames } : {}),
+    ...(ips.length ? { ips } : {}),
+  };
+}

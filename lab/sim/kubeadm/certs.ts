@@ -1,14 +1,13 @@
 /** `kubeadm certs certificate-key|check-expiration|renew`. */
 import { X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import type { SimContext } from '../context';
 import { newCertificateKey } from '../certs-secret';
 import { SimExit } from '../errors';
 import type { ParsedArgs } from '../flags';
-import { certInfo, createLeaf } from '../pki';
-import type { LeafSpec } from '../pki';
+import { certInfo, createLeaf, leafSpecOf } from '../pki';
 import { pki } from './files';
 import { out } from '../output';
 
@@ -17,18 +16,19 @@ export async function certificateKey(): Promise<number> {
   return 0;
 }
 
-const RENEWABLE: Array<{ name: string; file: string; ca: string; leaf?: Omit<LeafSpec, 'name' | 'ca'> }> = [
-  { name: 'admin.conf', file: '../admin.conf', ca: 'ca' },
-  { name: 'apiserver', file: 'apiserver.crt', ca: 'ca' },
-  { name: 'apiserver-etcd-client', file: 'apiserver-etcd-client.crt', ca: 'etcd-ca', leaf: { cn: 'kube-apiserver-etcd-client', usage: 'client' } },
-  { name: 'apiserver-kubelet-client', file: 'apiserver-kubelet-client.crt', ca: 'ca', leaf: { cn: 'kube-apiserver-kubelet-client', org: 'kubeadm:cluster-admins', usage: 'client' } },
-  { name: 'controller-manager.conf', file: '../controller-manager.conf', ca: 'ca' },
-  { name: 'etcd-healthcheck-client', file: 'etcd/healthcheck-client.crt', ca: 'etcd-ca', leaf: { cn: 'kube-etcd-healthcheck-client', usage: 'client' } },
-  { name: 'etcd-peer', file: 'etcd/peer.crt', ca: 'etcd-ca' },
-  { name: 'etcd-server', file: 'etcd/server.crt', ca: 'etcd-ca' },
-  { name: 'front-proxy-client', file: 'front-proxy-client.crt', ca: 'front-proxy-ca', leaf: { cn: 'front-proxy-client', usage: 'client' } },
-  { name: 'scheduler.conf', file: '../scheduler.conf', ca: 'ca' },
-  { name: 'super-admin.conf', file: '../super-admin.conf', ca: 'ca' },
+/** What `kubeadm certs check-expiration` lists and `kubeadm certs renew all` renews, with renew's own words for each. */
+const RENEWABLE: Array<{ name: string; file: string; ca: string; says: string }> = [
+  { name: 'admin.conf', file: '../admin.conf', ca: 'ca', says: 'certificate embedded in the kubeconfig file for the admin to use and for kubeadm itself' },
+  { name: 'apiserver', file: 'apiserver.crt', ca: 'ca', says: 'certificate for serving the Kubernetes API' },
+  { name: 'apiserver-etcd-client', file: 'apiserver-etcd-client.crt', ca: 'etcd-ca', says: 'certificate the apiserver uses to access etcd' },
+  { name: 'apiserver-kubelet-client', file: 'apiserver-kubelet-client.crt', ca: 'ca', says: 'certificate for the API server to connect to kubelet' },
+  { name: 'controller-manager.conf', file: '../controller-manager.conf', ca: 'ca', says: 'certificate embedded in the kubeconfig file for the controller manager to use' },
+  { name: 'etcd-healthcheck-client', file: 'etcd/healthcheck-client.crt', ca: 'etcd-ca', says: 'certificate for liveness probes to healthcheck etcd' },
+  { name: 'etcd-peer', file: 'etcd/peer.crt', ca: 'etcd-ca', says: 'certificate for etcd nodes to communicate with each other' },
+  { name: 'etcd-server', file: 'etcd/server.crt', ca: 'etcd-ca', says: 'certificate for serving etcd' },
+  { name: 'front-proxy-client', file: 'front-proxy-client.crt', ca: 'front-proxy-ca', says: 'certificate for the front proxy client' },
+  { name: 'scheduler.conf', file: '../scheduler.conf', ca: 'ca', says: 'certificate embedded in the kubeconfig file for the scheduler manager to use' },
+  { name: 'super-admin.conf', file: '../super-admin.conf', ca: 'ca', says: 'certificate embedded in the kubeconfig file for the super-admin' },
 ];
 
 const CAS = [
@@ -40,11 +40,18 @@ const CAS = [
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const fmt = (d: Date) => `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, '0')}, ${d.getUTCFullYear()} ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')} UTC`;
 
+/** apimachinery's duration.ShortHumanDuration, as kubeadm prints RESIDUAL TIME. */
 function residual(d: Date): string {
-  const ms = d.getTime() - Date.now();
-  if (ms <= 0) return '<invalid>';
-  const days = Math.floor(ms / 86_400_000);
-  return days >= 365 ? `${Math.floor(days / 365)}y` : `${days}d`;
+  const seconds = Math.trunc((d.getTime() - Date.now()) / 1000);
+  if (seconds < -1) return '<invalid>';
+  if (seconds < 0) return '0s';
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.trunc(seconds / 60);
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.trunc(minutes / 60);
+  if (hours < 24) return `${hours}h`;
+  if (hours < 24 * 365) return `${Math.trunc(hours / 24)}d`;
+  return `${Math.trunc(hours / 24 / 365)}y`;
 }
 
 function table(rows: string[][]): string {
@@ -95,17 +102,60 @@ export async function checkExpiration(_p: ParsedArgs, _ctx: SimContext): Promise
   return 0;
 }
 
+const CA_FILE: Record<string, string> = { ca: 'ca', 'etcd-ca': 'etcd/ca', 'front-proxy-ca': 'front-proxy-ca' };
+
+/**
+ * Re-signs one certificate (or a kubeconfig's embedded client certificate) with a new key and
+ * `days` of validity, keeping its subject, SANs and usage: what `kubeadm certs renew` does.
+ * False when the certificate is not there (e.g. etcd certificates with external etcd).
+ */
+function reissue(k8sDir: string, c: (typeof RENEWABLE)[number], days: number): boolean {
+  const pkiDir = path.join(k8sDir, 'pki');
+  const ca = CA_FILE[c.ca] as string;
+  if (!c.file.startsWith('../')) {
+    const file = path.join(pkiDir, c.file);
+    if (!existsSync(file)) return false;
+    createLeaf(pkiDir, { ...leafSpecOf(readFileSync(file)), name: c.file.replace(/\.crt$/, ''), ca, days });
+    return true;
+  }
+  const file = path.join(k8sDir, c.file.slice(3));
+  if (!existsSync(file)) return false;
+  const config = parse(readFileSync(file, 'utf8')) as { users?: Array<{ user?: Record<string, string> }> };
+  const user = config.users?.[0]?.user;
+  const data = user?.['client-certificate-data'];
+  if (!user || !data) return false;
+  const tmp = `.renew-${path.basename(c.file, '.conf')}`;
+  createLeaf(pkiDir, { ...leafSpecOf(Buffer.from(data, 'base64')), name: tmp, ca, days });
+  try {
+    user['client-certificate-data'] = readFileSync(path.join(pkiDir, `${tmp}.crt`)).toString('base64');
+    user['client-key-data'] = readFileSync(path.join(pkiDir, `${tmp}.key`)).toString('base64');
+    writeFileSync(file, stringify(config), { mode: 0o600 });
+  } finally {
+    rmSync(path.join(pkiDir, `${tmp}.crt`), { force: true });
+    rmSync(path.join(pkiDir, `${tmp}.key`), { force: true });
+  }
+  return true;
+}
+
+/** Every renewable certificate under `k8sDir` (a host's /etc/kubernetes) valid for `days` from now; their names. */
+export function reissueAll(k8sDir: string, days: number): string[] {
+  return RENEWABLE.filter((c) => reissue(k8sDir, c, days)).map((c) => c.name);
+}
+
 export async function renew(p: ParsedArgs, _ctx: SimContext): Promise<number> {
   const which = p.positional[2];
   if (!which) throw new SimExit('missing subcommand; "renew" is not meant to be run on its own', 1);
   const targets = which === 'all' ? RENEWABLE : RENEWABLE.filter((c) => c.name === which);
   if (targets.length === 0) throw new SimExit(`unknown command "${which}" for "kubeadm certs renew"`, 1);
-  for (const c of targets) {
-    if (c.leaf && certFile(c.file)) {
-      createLeaf(pki(), { ...c.leaf, name: c.file.replace(/\.crt$/, ''), ca: c.ca === 'etcd-ca' ? 'etcd/ca' : c.ca });
-    }
-    out(`certificate ${c.name.endsWith('.conf') ? `embedded in the kubeconfig file for ${c.name.replace('.conf', '')}` : `for ${c.name}`} renewed\n`);
+  if (!existsSync(path.join(pki(), 'ca.key'))) {
+    throw new SimExit('error execution phase renew: failed to load existing certificate ca: open /etc/kubernetes/pki/ca.key: no such file or directory', 1);
   }
-  out('\nDone renewing certificates. You must restart the kube-apiserver, kube-controller-manager, kube-scheduler and etcd, so that they can use the new certificates.\n');
+  out("[renew] Reading configuration from the cluster...\n[renew] FYI: You can look at this config file with 'kubectl -n kube-system get cm kubeadm-config -o yaml'\n\n");
+  const k8sDir = path.dirname(pki());
+  for (const c of targets) {
+    if (reissue(k8sDir, c, 365)) out(`${c.says} renewed\n`);
+    else if (which !== 'all') throw new SimExit(`error: ${c.name} does not exist`, 1);
+  }
+  if (which === 'all') out('\nDone renewing certificates. You must restart the kube-apiserver, kube-controller-manager, kube-scheduler and etcd, so that they can use the new certificates.\n');
   return 0;
 }

@@ -232,6 +232,8 @@ export function writeKubeletFiles(criSocket: string, nodeIp: string, nodeName: s
     cgroupDriver: 'systemd',
     clusterDNS: ['10.96.0.10'],
     clusterDomain: 'cluster.local',
+    // kubeadm's default: the kubelet renews its client certificate (kubelet-client-current.pem) itself.
+    rotateCertificates: true,
     staticPodPath: MANIFESTS_DIR,
   }));
   const override = nodeName === hostname ? '' : ` --hostname-override=${nodeName}`;
