@@ -12,6 +12,7 @@ import { createInitActivities } from './kubeadm-init';
 import { createKubeadmUpgradeActivities } from './kubeadm-upgrade';
 import { createLoadBalancerActivities } from './load-balancer';
 import { createPreflightActivities } from './preflight';
+import { createRejoinActivities } from './rejoin';
 import type { KubehaActivities } from './types';
 import { createUpgradeFactActivities } from './upgrade-facts';
 import { createUpgradePackageActivities } from './upgrade-packages';
@@ -40,5 +41,6 @@ export function createActivities(input: Partial<CreateActivitiesInput> = {}): Ku
     ...createUpgradePackageActivities(deps),
     ...createKubeadmUpgradeActivities(deps),
     ...createDrainActivities(deps),
+    ...createRejoinActivities(deps),
   };
 }

@@ -254,3 +254,75 @@ export interface UpgradeProgress {
 
 /** Same name as the bring-up's `progress` query; an upgrade answers with its own shape. */
 export const upgradeProgressQuery = defineQuery<UpgradeProgress>('progress');
+
+// ---------------------------------------------------------------- rejoin (child workflow)
+
+export const REJOIN_WORKFLOW_TYPE = 'rejoinNode';
+
+export interface RejoinTuning {
+  retryInitialIntervalMs: number;
+  nodeReadyTimeoutMs: number;
+  etcdHealthyTimeoutMs: number;
+  joinMaxAttempts: number;
+}
+
+export interface RejoinInput {
+  /** The cluster as recorded (its kubernetesVersion is what it runs now). */
+  spec: ClusterSpec;
+  /** A control plane or worker of `spec`, rejoined at its recorded address. */
+  node: string;
+  requestedBy: string;
+  tuning?: Partial<RejoinTuning>;
+}
+
+export interface RejoinResult {
+  outcome: 'succeeded';
+  node: string;
+  role: 'control-plane' | 'worker';
+  /** kubelet version the node reports after the join. */
+  version?: string;
+  /** etcd member ids (hex) removed before the join (stacked control plane). */
+  removedMemberIds: string[];
+  /** The node's etcd member id after the join (stacked control plane). */
+  etcdMemberId?: string;
+}
+
+/** Failure type of a rejoin that stopped on an error; details carry a `RejoinFailure`. */
+export const REJOIN_FAILED = 'RejoinFailed';
+
+export interface RejoinFailure {
+  step: RejoinStepId;
+  host?: string;
+  message: string;
+}
+
+/** The rejoin's steps, in the order they run (declared in src/workflows/rejoin/phases). */
+export type RejoinStepId = 'check-cluster' | 'drain-node' | 'remove-node' | 'reset-host' | 'preflight-host' | 'join-node' | 'verify-rejoin';
+
+export interface RejoinStepProgress {
+  id: RejoinStepId;
+  title: string;
+  status: StepStatus;
+  startedAt?: string;
+  endedAt?: string;
+  hosts: HostProgress[];
+}
+
+export interface RejoinProgress {
+  cluster: string;
+  node: string;
+  role: 'control-plane' | 'worker';
+  requestedBy: string;
+  phase: RejoinStepId | 'starting' | 'done' | 'failed';
+  /** The control plane the cluster-side steps run on (a healthy member other than the node). */
+  via?: string;
+  /** Whether the node's host answered SSH when the rejoin looked. */
+  reachable?: boolean;
+  steps: RejoinStepProgress[];
+  removedMemberIds: string[];
+  etcdMemberId?: string;
+  etcdSamples: EtcdSample[];
+  failure?: RejoinFailure;
+}
+
+export const rejoinProgressQuery = defineQuery<RejoinProgress>('progress');

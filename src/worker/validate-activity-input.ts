@@ -25,6 +25,7 @@ export function activityInputProblems(input: unknown): string[] {
   const problems: string[] = [];
   if ('cluster' in i) problems.push(...wireProblems(clusterSettingsWireSchema, i.cluster).map((p) => `cluster.${p}`));
   if ('host' in i) problems.push(...wireProblems(hostWireSchema, i.host).map((p) => `host.${p}`));
+  if ('target' in i) problems.push(...wireProblems(hostWireSchema, i.target).map((p) => `target.${p}`));
   const token = i.token as Input | undefined;
   if (token !== undefined && (typeof token?.token !== 'string' || !TOKEN.test(token.token) || typeof token.caCertHash !== 'string' || !CA_HASH.test(token.caCertHash))) {
     problems.push('token: not a bootstrap token with a sha256 CA hash');
@@ -66,6 +67,9 @@ const KUBEHA_ACTIVITIES: Record<keyof KubehaActivities, true> = {
   drainNode: true,
   uncordonNode: true,
   upgradeKubelet: true,
+  rejoinHostFacts: true,
+  removeFromCluster: true,
+  resetHost: true,
 };
 
 class ValidatingInbound implements ActivityInboundCallsInterceptor {

@@ -4,3 +4,4 @@ export { joinHost } from './join-host';
 export { clusterLifecycle } from './cluster-lifecycle';
 export { upgradeCluster } from './upgrade-cluster';
 export { applyClusterSpec } from './apply-spec';
+export { rejoinNode } from './rejoin-node';

@@ -3,6 +3,7 @@
  * start and end, and fails where a test tells it to. Workflow tests run the real workflows on
  * the real dev server against it.
  */
+import { unfakedRejoinActivities } from './rejoin-activity-stubs';
 import { unfakedUpgradeActivities } from './upgrade-activity-stubs';
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
 import {
@@ -123,6 +124,7 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
 
   const activities: KubehaActivities = {
     ...unfakedUpgradeActivities(),
+    ...unfakedRejoinActivities(),
     preflight: ({ host }) =>
       record('preflight', host.name, () => ({
         host: host.name,

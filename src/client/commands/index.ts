@@ -11,6 +11,7 @@ import { registerApproval } from './approval';
 import { registerCancel } from './cancel';
 import { registerCodec } from './codec';
 import { registerUpgrade } from './upgrade';
+import { registerRejoin } from './rejoin';
 import { registerApply } from './apply';
 import { registerOps } from './ops';
 import { registerClusters } from './clusters';
@@ -25,6 +26,7 @@ export function registerCommands(program: Command): void {
     registerApproval,
     registerCancel,
     registerUpgrade,
+    registerRejoin,
     registerApply,
     registerOps,
     registerClusters,

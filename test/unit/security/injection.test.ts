@@ -123,6 +123,8 @@ const TEMPLATE_INPUTS: Record<string, { bases: object[]; fragments?: string[] }>
   'restart-kubelet': { bases: [{}] },
   'upgrade-host-facts': { bases: [{ apiUrls: ['https://10.0.0.11:6443', 'https://10.0.0.10:6443'], unit: 'kubeadm-upgrade-node-v1.31.1' }] },
   'cluster-versions': { bases: [{ endpointUrl: 'https://10.0.0.10:6443', localUrl: 'https://10.0.0.11:6443' }] },
+  'rejoin-host-state': { bases: [{ kubeletConf: '/etc/kubernetes/kubelet.conf', manifestsDir: '/etc/kubernetes/manifests' }] },
+  'clean-after-reset': { bases: [{ cniDir: '/etc/cni/net.d', kubeconfig: '/root/.kube/config' }] },
 };
 
 /** Commands built outside a template (then run through `detached-start` or the SSH wrapper). */

@@ -2,12 +2,14 @@ import type { OperationKind } from '../../../shared/operations';
 import { applyKind } from './apply';
 import { bringUpKind } from './bring-up';
 import type { OperationKindDefinition } from './kind';
+import { rejoinKind } from './rejoin';
 import { upgradeKind } from './upgrade';
 
 /** Every operation the cluster workflow takes, by kind. */
 export const OPERATION_KINDS: Partial<Record<OperationKind, OperationKindDefinition>> = {
   'bring-up': bringUpKind as unknown as OperationKindDefinition,
   upgrade: upgradeKind as unknown as OperationKindDefinition,
+  rejoin: rejoinKind as unknown as OperationKindDefinition,
   apply: applyKind as unknown as OperationKindDefinition,
 };
 

@@ -1,0 +1,63 @@
+import { proxyActivities, type ActivityInterfaceFor, type ActivityOptions } from '@temporalio/workflow';
+import { NON_RETRYABLE_FAILURE_TYPES, type KubehaActivities } from '../../activities/types';
+import type { RejoinTuning } from '../../shared/operations';
+import { LONGEST_STEP_MS } from '../../shared/timeouts';
+
+const MINUTE = 60_000;
+/** Long activities heartbeat every 5 s (src/activities/step.ts): six missed beats mean the worker is gone. */
+const HEARTBEAT_TIMEOUT_MS = 30_000;
+
+function options(tuning: RejoinTuning, startToCloseMs: number, maximumAttempts: number, heartbeatMs?: number): ActivityOptions {
+  return {
+    startToCloseTimeout: startToCloseMs,
+    ...(heartbeatMs ? { heartbeatTimeout: heartbeatMs } : {}),
+    retry: {
+      initialInterval: tuning.retryInitialIntervalMs,
+      backoffCoefficient: 2,
+      maximumInterval: tuning.retryInitialIntervalMs * 30,
+      maximumAttempts,
+      nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES,
+    },
+  };
+}
+
+type Proxies = ActivityInterfaceFor<KubehaActivities>;
+
+export type RejoinActivityProxies = Pick<
+  Proxies,
+  | 'rejoinHostFacts'
+  | 'removeFromCluster'
+  | 'resetHost'
+  | 'drainNode'
+  | 'preflight'
+  | 'createJoinToken'
+  | 'uploadCerts'
+  | 'joinNode'
+  | 'installKubeVip'
+  | 'revokeJoinCredentials'
+  | 'waitForNodeReady'
+  | 'verifyEtcd'
+> & {
+  /** The same activities with few attempts: asking control planes in turn which one answers. */
+  probe: Pick<Proxies, 'rejoinHostFacts' | 'verifyEtcd'>;
+};
+
+export function rejoinActivities(tuning: RejoinTuning): RejoinActivityProxies {
+  const p = (startToCloseMs: number, attempts: number, heartbeatMs?: number) => proxyActivities<KubehaActivities>(options(tuning, startToCloseMs, attempts, heartbeatMs));
+  const probe = p(MINUTE, 2);
+  return {
+    rejoinHostFacts: p(MINUTE, 5).rejoinHostFacts,
+    removeFromCluster: p(3 * MINUTE, 6).removeFromCluster,
+    resetHost: p(6 * MINUTE, 5).resetHost,
+    drainNode: p(15 * MINUTE, 3, HEARTBEAT_TIMEOUT_MS).drainNode,
+    preflight: p(2 * MINUTE, 3).preflight,
+    createJoinToken: p(2 * MINUTE, 5).createJoinToken,
+    uploadCerts: p(5 * MINUTE, 5).uploadCerts,
+    joinNode: p(LONGEST_STEP_MS, tuning.joinMaxAttempts, HEARTBEAT_TIMEOUT_MS).joinNode,
+    installKubeVip: p(5 * MINUTE, 5).installKubeVip,
+    revokeJoinCredentials: p(2 * MINUTE, 10).revokeJoinCredentials,
+    waitForNodeReady: p(tuning.nodeReadyTimeoutMs + MINUTE, 3, HEARTBEAT_TIMEOUT_MS).waitForNodeReady,
+    verifyEtcd: p(2 * MINUTE, 6).verifyEtcd,
+    probe: { rejoinHostFacts: probe.rejoinHostFacts, verifyEtcd: probe.verifyEtcd },
+  };
+}

@@ -1,0 +1,59 @@
+import { isCancellation } from '@temporalio/workflow';
+import { controlPlanes } from '../../../spec/hosts';
+import type { HostSpec } from '../../../spec/types';
+import { describeFailure } from '../../bring-up/failures';
+import { hostInput } from '../../bring-up/hosts';
+import type { RejoinContext, RejoinPhase } from '../context';
+import { RejoinStepFailed } from '../failures';
+import { judgeRemoval, memberHealthy } from '../quorum';
+
+/** The control planes the rejoin may act through, in the spec's order. */
+const others = (ctx: { spec: RejoinContext['spec']; node: HostSpec }): HostSpec[] => controlPlanes(ctx.spec).filter((h) => h.name !== ctx.node.name);
+
+/**
+ * 1. Find a control plane other than the node that answers and runs as a node; for a stacked
+ * control plane, one whose own etcd member is healthy, and judge from its member list that
+ * removing the node's member keeps quorum. Nothing is changed before this passes.
+ */
+export const checkCluster: RejoinPhase = {
+  describe({ spec, node }) {
+    const title =
+      node.role === 'control-plane' && spec.etcd.topology === 'stacked'
+        ? `Find a healthy control plane and check etcd keeps quorum without ${node.name}'s member`
+        : `Find a healthy control plane to act through`;
+    return { id: 'check-cluster', title, hosts: others({ spec, node }), mode: { kind: 'serial' } };
+  },
+  async run(ctx, self) {
+    const tried: string[] = [];
+    for (const cp of self.hosts) {
+      ctx.progress.hostStarted(self.id, cp.name);
+      try {
+        const facts = await ctx.acts.probe.rejoinHostFacts.executeWithOptions({ summary: `is ${cp.name} up` }, [hostInput(ctx, cp)]);
+        if (!facts.reachable || !facts.runsAsNode) throw new Error(facts.reachable ? 'it does not run as a node (no kubelet.conf)' : 'unreachable');
+        if (ctx.withEtcd) {
+          const report = await ctx.acts.probe.verifyEtcd.executeWithOptions({ summary: `etcd seen from ${cp.name}` }, [hostInput(ctx, cp)]);
+          const own = report.members.find((m) => m.name === cp.name);
+          if (!own || !memberHealthy(report, own)) throw new Error('its own etcd member is not healthy');
+          const judgement = judgeRemoval(report, ctx.node);
+          ctx.progress.etcdSamples.push({ after: 'check-cluster', at: new Date().toISOString(), healthy: judgement.keepsQuorum, members: report.members.length, problems: [judgement.summary] });
+          if (!judgement.keepsQuorum) {
+            ctx.progress.hostEnded(self.id, cp.name, 'failed', judgement.summary);
+            throw new RejoinStepFailed(self.id, cp.name, `removing ${ctx.node.name}'s etcd member would lose quorum: ${judgement.summary}. Bring the other members back first; nothing was changed`);
+          }
+          ctx.etcdBefore = report;
+        }
+        ctx.via = cp;
+        ctx.progress.via = cp.name;
+        ctx.progress.hostEnded(self.id, cp.name, 'succeeded');
+        for (const rest of self.hosts.slice(self.hosts.indexOf(cp) + 1)) ctx.progress.hostEnded(self.id, rest.name, 'skipped', `acting through ${cp.name}`);
+        return;
+      } catch (err) {
+        if (err instanceof RejoinStepFailed || isCancellation(err)) throw err;
+        const detail = describeFailure(err);
+        ctx.progress.hostEnded(self.id, cp.name, 'failed', detail);
+        tried.push(`${cp.name}: ${detail}`);
+      }
+    }
+    throw new RejoinStepFailed(self.id, undefined, `no healthy control plane other than ${ctx.node.name} to act through (${tried.join('; ')}); nothing was changed`);
+  },
+};
