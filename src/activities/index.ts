@@ -2,6 +2,7 @@
 import { silentLogger } from '../logging';
 import { SshPool } from '../ssh/pool';
 import { createAbandonJoinActivities } from './abandon-join';
+import { createCertificateActivities } from './certificates';
 import { createCniActivities } from './cni';
 import { createDrainActivities } from './drain';
 import { createCredentialActivities } from './credentials';
@@ -42,5 +43,6 @@ export function createActivities(input: Partial<CreateActivitiesInput> = {}): Ku
     ...createKubeadmUpgradeActivities(deps),
     ...createDrainActivities(deps),
     ...createRejoinActivities(deps),
+    ...createCertificateActivities(deps),
   };
 }

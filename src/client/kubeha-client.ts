@@ -1,4 +1,7 @@
 import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  type ScheduleDescription,
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
@@ -25,12 +28,15 @@ import {
 import type { ApprovalGate, ClusterSpec } from '../spec/types';
 import {
   abortUpdate,
+  certificatesScheduleId,
   clusterRecordQuery,
   clusterWorkflowId,
   CLUSTER_WORKFLOW_TYPE,
   pauseUpdate,
   requestOperationUpdate,
   resumeUpdate,
+  SCHEDULED_CERTIFICATES_CHECK_WORKFLOW_TYPE,
+  type ScheduledCertificatesCheckInput,
   type ClusterRecord,
   type OperationAccepted,
   type OperationRecord,
@@ -185,6 +191,57 @@ export class KubehaClient {
       return await this.options.client.workflow.getHandle(current.workflowId).executeUpdate(update, { args: [control] });
     } catch (err) {
       throw this.explainCluster(cluster, err);
+    }
+  }
+
+  /** The result of an operation's child workflow once it ended (e.g. a certificates operation's per-host table). */
+  async operationResult<R>(workflowId: string): Promise<R> {
+    return (await this.options.client.workflow.getHandle(workflowId).result()) as R;
+  }
+
+  /**
+   * Creates or updates the cluster's Schedule `kubeha-certs-<cluster>`: every `everyMs` it starts
+   * `scheduledCertificatesCheck`, which asks the cluster workflow for a certificates check.
+   */
+  async scheduleCertificateChecks(cluster: string, options: { everyMs: number; renewWithinDays?: number }): Promise<ScheduleDescription> {
+    const scheduleId = certificatesScheduleId(cluster);
+    const input: ScheduledCertificatesCheckInput = { cluster, scheduleId, ...(options.renewWithinDays !== undefined ? { renewWithinDays: options.renewWithinDays } : {}) };
+    const action = {
+      type: 'startWorkflow' as const,
+      workflowType: SCHEDULED_CERTIFICATES_CHECK_WORKFLOW_TYPE,
+      workflowId: `kubeha-certs-check-${cluster}`,
+      taskQueue: this.taskQueue,
+      args: [input],
+      typedSearchAttributes: [{ key: KubehaCluster, value: cluster }],
+    };
+    const spec = { intervals: [{ every: options.everyMs }] };
+    try {
+      await this.options.client.schedule.create({ scheduleId, spec, action, policies: { overlap: 'SKIP' as const }, memo: { cluster } });
+    } catch (err) {
+      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+      await this.options.client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action }));
+    }
+    return this.options.client.schedule.getHandle(scheduleId).describe();
+  }
+
+  /** The cluster's certificate Schedule, or undefined when it has none. */
+  async describeCertificateSchedule(cluster: string): Promise<ScheduleDescription | undefined> {
+    try {
+      return await this.options.client.schedule.getHandle(certificatesScheduleId(cluster)).describe();
+    } catch (err) {
+      if (err instanceof ScheduleNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  /** Deletes the cluster's certificate Schedule; false when there was none. */
+  async deleteCertificateSchedule(cluster: string): Promise<boolean> {
+    try {
+      await this.options.client.schedule.getHandle(certificatesScheduleId(cluster)).delete();
+      return true;
+    } catch (err) {
+      if (err instanceof ScheduleNotFoundError) return false;
+      throw err;
     }
   }
 

@@ -255,6 +255,101 @@ export interface UpgradeProgress {
 /** Same name as the bring-up's `progress` query; an upgrade answers with its own shape. */
 export const upgradeProgressQuery = defineQuery<UpgradeProgress>('progress');
 
+// ---------------------------------------------------------------- certificates (child workflow)
+
+export const CERTIFICATES_WORKFLOW_TYPE = 'manageCertificates';
+/** What a cluster's certificate Schedule starts: it asks the cluster workflow for a check through `requestOperationSignal`. */
+export const SCHEDULED_CERTIFICATES_CHECK_WORKFLOW_TYPE = 'scheduledCertificatesCheck';
+export const DEFAULT_RENEW_WITHIN_DAYS = 30;
+
+export function certificatesScheduleId(cluster: string): string {
+  return `kubeha-certs-${cluster}`;
+}
+
+export interface ScheduledCertificatesCheckInput {
+  cluster: string;
+  /** The Schedule's id, recorded as who asks. */
+  scheduleId: string;
+  renewWithinDays?: number;
+}
+
+export interface CertificatesTuning {
+  retryInitialIntervalMs: number;
+  /** How long a control plane may take to serve the renewed certificate after its static Pods restart. */
+  restartTimeoutMs: number;
+}
+
+export interface CertificatesInput {
+  spec: ClusterSpec;
+  action: 'check' | 'renew';
+  renewWithinDays: number;
+  requestedBy: string;
+  tuning?: Partial<CertificatesTuning>;
+}
+
+/** One row of `kubeadm certs check-expiration` (either table). */
+export interface CertificateExpiry {
+  name: string;
+  /** ISO time (kubeadm prints it to the minute). */
+  expires: string;
+  /** RESIDUAL TIME as kubeadm printed it (`364d`, `9y`, `<invalid>`). */
+  residual: string;
+  /** Signing CA (certificates table); absent for the CAs themselves. */
+  authority?: string;
+  externallyManaged: boolean;
+}
+
+export interface HostCertificates {
+  host: string;
+  certificates: CertificateExpiry[];
+  authorities: CertificateExpiry[];
+  /** notAfter of /var/lib/kubelet/pki/kubelet-client-current.pem. */
+  kubeletClientExpires?: string;
+  /** `rotateCertificates` of /var/lib/kubelet/config.yaml (kubelet's default is false when unset). */
+  kubeletRotateCertificates?: boolean;
+  /** notAfter of the certificate the local API server serves, and of apiserver.crt on disk. */
+  servingNotAfter?: string;
+  apiserverCrtNotAfter?: string;
+  /** Renewed by this operation. */
+  renewed: boolean;
+}
+
+export interface CertificatesResult {
+  action: 'check' | 'renew';
+  renewWithinDays: number;
+  /** After renewal, when there was one. */
+  hosts: HostCertificates[];
+  /** Earliest expiry of a kubeadm-managed certificate (not a CA) over every control plane. */
+  earliestExpiry?: string;
+  renewed: string[];
+  /** Things a person should look at: CAs within the threshold, kubelet rotation off, kubelet client certificate close to expiry. */
+  warnings: string[];
+}
+
+export type CertificatesStepId = 'check-expiration' | 'renew-control-planes' | 'verify-certificates';
+
+export interface CertificatesStepProgress {
+  id: CertificatesStepId;
+  title: string;
+  status: StepStatus;
+  startedAt?: string;
+  endedAt?: string;
+  hosts: HostProgress[];
+}
+
+export interface CertificatesProgress {
+  cluster: string;
+  action: 'check' | 'renew';
+  renewWithinDays: number;
+  requestedBy: string;
+  phase: CertificatesStepId | 'starting' | 'done' | 'failed';
+  steps: CertificatesStepProgress[];
+  hosts: HostCertificates[];
+  failure?: { step: CertificatesStepId; host?: string; message: string };
+}
+
+export const certificatesProgressQuery = defineQuery<CertificatesProgress>('progress');
+
 // ---------------------------------------------------------------- rejoin (child workflow)
 
 export const REJOIN_WORKFLOW_TYPE = 'rejoinNode';

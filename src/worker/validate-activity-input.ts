@@ -39,6 +39,7 @@ export function activityInputProblems(input: unknown): string[] {
   if ('node' in i && !(typeof i.node === 'string' && PATTERNS.nodeName.test(i.node))) problems.push('node: not a node name');
   if ('to' in i && !(typeof i.to === 'string' && RELEASE.test(i.to))) problems.push('to: not a release vX.Y.Z');
   if ('timeoutMs' in i && !(typeof i.timeoutMs === 'number' && Number.isInteger(i.timeoutMs) && i.timeoutMs > 0 && i.timeoutMs <= MAX_TIMEOUT_MS)) problems.push('timeoutMs: not a positive whole number of milliseconds up to a day');
+  if ('withinDays' in i && !(typeof i.withinDays === 'number' && Number.isInteger(i.withinDays) && i.withinDays >= 1 && i.withinDays <= 3650)) problems.push('withinDays: not a whole number of days from 1 to 3650');
   if ('as' in i && i.as !== 'control-plane' && i.as !== 'worker') problems.push('as: neither control-plane nor worker');
   return problems;
 }
@@ -70,6 +71,9 @@ const KUBEHA_ACTIVITIES: Record<keyof KubehaActivities, true> = {
   rejoinHostFacts: true,
   removeFromCluster: true,
   resetHost: true,
+  certificateFacts: true,
+  renewCertificates: true,
+  restartControlPlanePods: true,
 };
 
 class ValidatingInbound implements ActivityInboundCallsInterceptor {

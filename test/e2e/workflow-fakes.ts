@@ -3,6 +3,7 @@
  * start and end, and fails where a test tells it to. Workflow tests run the real workflows on
  * the real dev server against it.
  */
+import { unfakedCertificateActivities } from './certificate-activity-stubs';
 import { unfakedRejoinActivities } from './rejoin-activity-stubs';
 import { unfakedUpgradeActivities } from './upgrade-activity-stubs';
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
@@ -125,6 +126,7 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
   const activities: KubehaActivities = {
     ...unfakedUpgradeActivities(),
     ...unfakedRejoinActivities(),
+    ...unfakedCertificateActivities(),
     preflight: ({ host }) =>
       record('preflight', host.name, () => ({
         host: host.name,

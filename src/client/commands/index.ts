@@ -12,6 +12,7 @@ import { registerCancel } from './cancel';
 import { registerCodec } from './codec';
 import { registerUpgrade } from './upgrade';
 import { registerRejoin } from './rejoin';
+import { registerCerts } from './certs';
 import { registerApply } from './apply';
 import { registerOps } from './ops';
 import { registerClusters } from './clusters';
@@ -27,6 +28,7 @@ export function registerCommands(program: Command): void {
     registerCancel,
     registerUpgrade,
     registerRejoin,
+    registerCerts,
     registerApply,
     registerOps,
     registerClusters,

@@ -125,6 +125,9 @@ const TEMPLATE_INPUTS: Record<string, { bases: object[]; fragments?: string[] }>
   'cluster-versions': { bases: [{ endpointUrl: 'https://10.0.0.10:6443', localUrl: 'https://10.0.0.11:6443' }] },
   'rejoin-host-state': { bases: [{ kubeletConf: '/etc/kubernetes/kubelet.conf', manifestsDir: '/etc/kubernetes/manifests' }] },
   'clean-after-reset': { bases: [{ cniDir: '/etc/cni/net.d', kubeconfig: '/root/.kube/config' }] },
+  'certificate-facts': { bases: [{ hostPort: '10.0.0.11:6443', readyzUrl: 'https://10.0.0.11:6443/readyz' }] },
+  'kubeadm-certs-renew-all': { bases: [{}] },
+  'restart-control-plane-pods': { bases: [{ hostPort: '10.0.0.11:6443', healthzUrl: 'https://10.0.0.11:6443/healthz', timeoutSeconds: 2 }] },
 };
 
 /** Commands built outside a template (then run through `detached-start` or the SSH wrapper). */

@@ -1,6 +1,7 @@
 import type { OperationKind } from '../../../shared/operations';
 import { applyKind } from './apply';
 import { bringUpKind } from './bring-up';
+import { certificatesKind } from './certificates';
 import type { OperationKindDefinition } from './kind';
 import { rejoinKind } from './rejoin';
 import { upgradeKind } from './upgrade';
@@ -10,6 +11,7 @@ export const OPERATION_KINDS: Partial<Record<OperationKind, OperationKindDefinit
   'bring-up': bringUpKind as unknown as OperationKindDefinition,
   upgrade: upgradeKind as unknown as OperationKindDefinition,
   rejoin: rejoinKind as unknown as OperationKindDefinition,
+  certificates: certificatesKind as unknown as OperationKindDefinition,
   apply: applyKind as unknown as OperationKindDefinition,
 };
 
