@@ -70,6 +70,13 @@ let readyAfterWorker: string[] = [];
 let refusal: unknown;
 let record: ClusterRecord | undefined;
 let recordBeforeRefusal: ClusterRecord | undefined;
+let runningError: unknown;
+let runningSteps: string[][] = [];
+let readyAfterRunning: string[] = [];
+let quorumRefusal: unknown;
+let membersBeforeQuorumRefusal: Member[] = [];
+let membersAfterQuorumRefusal: Member[] = [];
+let cp2ReadyAfterQuorumRefusal = false;
 
 beforeAll(async () => {
   rig = await startRig({ addressPrefix: '127.0.67', name: 'rejoin', controlPlanes: 3, workers: 1, loadBalancer: 'haproxy' });
@@ -99,9 +106,24 @@ beforeAll(async () => {
   workerError = await timed('kubeha rejoin w1', () => runRejoin({ cluster, node: 'w1', by: 'alice@ops', stdout: new PassThrough(), ...rig.flags }).catch((e: unknown) => e ?? 'failed'));
   readyAfterWorker = await readyNodes(rig, 'cp1');
 
+  // A running node (not wiped) is drained and reset before it joins again.
+  runningError = await timed('kubeha rejoin w1 (running, not wiped)', () => runRejoin({ cluster, node: 'w1', by: 'alice@ops', stdout: new PassThrough(), ...rig.flags }).catch((e: unknown) => e ?? 'failed'));
+  const runningOp = (await rig.opened.kubeha.record(cluster)).history.at(-1);
+  runningSteps = runningOp ? ((await rig.opened.kubeha.operationProgress<RejoinProgress>(runningOp.workflowId).catch(() => undefined))?.steps ?? []).map((st) => [st.id, st.status]) : [];
+  readyAfterRunning = await readyNodes(rig, 'cp1');
+
   recordBeforeRefusal = await rig.opened.kubeha.record(cluster);
   refusal = await runRejoin({ cluster, node: 'cp9', by: 'alice@ops', stdout: new PassThrough(), ...rig.flags }).catch((e: unknown) => e);
   record = await rig.opened.kubeha.record(cluster);
+
+  // cp3 down: removing cp2's member would leave cp1 and cp3 with one healthy, so the rejoin must refuse before touching cp2.
+  await rig.lab.host('cp3').stop();
+  membersBeforeQuorumRefusal = await members();
+  quorumRefusal = await timed('kubeha rejoin cp2 with cp3 down (refused)', () =>
+    runRejoin({ cluster, node: 'cp2', by: 'alice@ops', stdout: new PassThrough(), ...rig.flags }).then(() => undefined, (e: unknown) => e ?? 'failed'),
+  );
+  membersAfterQuorumRefusal = await members();
+  cp2ReadyAfterQuorumRefusal = (await readyNodes(rig, 'cp1')).includes('cp2');
   process.stdout.write(`rejoin-lab timings (ms): ${JSON.stringify(times)}\n`);
 }, 600_000);
 
@@ -135,6 +157,7 @@ it('kubectl shows cp2 Ready again, and the record has the rejoin succeeded with 
   expect(rejoins.map((op) => [op.summary, op.outcome, op.requestedBy])).toEqual([
     ['rejoin cp2 (control-plane)', 'succeeded', 'alice@ops'],
     ['rejoin w1 (worker)', 'succeeded', 'alice@ops'],
+    ['rejoin w1 (worker)', 'succeeded', 'alice@ops'],
   ]);
   const newCp2 = afterCp.find((m) => m.name === 'cp2');
   expect(record?.nodes.find((n) => n.name === 'cp2')?.etcdMemberId).toBe(newCp2?.id);
@@ -150,9 +173,30 @@ it('a wiped worker is rejoined too: w1 Ready again', () => {
   expect(readyAfterWorker).toEqual(['cp1', 'cp2', 'cp3', 'w1']);
 });
 
+it('a running worker (not wiped) is drained, reset and joined again: every step ran, w1 Ready', () => {
+  expect(runningError).toBeUndefined();
+  expect(runningSteps).toEqual([
+    ['check-cluster', 'succeeded'],
+    ['drain-node', 'succeeded'],
+    ['remove-node', 'succeeded'],
+    ['reset-host', 'succeeded'],
+    ['preflight-host', 'succeeded'],
+    ['join-node', 'succeeded'],
+    ['verify-rejoin', 'succeeded'],
+  ]);
+  expect(readyAfterRunning).toEqual(['cp1', 'cp2', 'cp3', 'w1']);
+});
+
 it('a rejoin of a node the cluster does not have is refused before anything runs', () => {
   expect(String(refusal)).toContain('cp9 is not a node of cluster');
   expect(record?.history.length).toBe(recordBeforeRefusal?.history.length);
   expect(record?.current).toBeUndefined();
   expect(record?.queue).toEqual([]);
+});
+
+it('with cp3 down, a rejoin of cp2 is refused because removing its member would lose quorum, and cp2 is left as it was', () => {
+  expect(String(quorumRefusal)).toContain("removing cp2's etcd member would lose quorum");
+  expect(membersAfterQuorumRefusal).toEqual(membersBeforeQuorumRefusal);
+  expect(membersAfterQuorumRefusal.map((m) => m.name).sort()).toEqual(['cp1', 'cp2', 'cp3']);
+  expect(cp2ReadyAfterQuorumRefusal).toBe(true);
 });
