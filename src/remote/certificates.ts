@@ -38,7 +38,8 @@ export const kubeadmCertsRenewAll = defineScript<Record<string, never>>('kubeadm
 
 /**
  * Guard: nothing held back and the API server already serves apiserver.crt's notAfter (restarted
- * after the renewal). A run cut short moves back whatever it held.
+ * after the renewal). The manifests go back however the script ends; a run cut short before that
+ * (host down) leaves them in the hold directory, and the next run moves them back.
  */
 export const restartControlPlanePods = defineScript<{ hostPort: string; healthzUrl: string; timeoutSeconds: number }>('restart-control-plane-pods', {
   guard: ({ hostPort }) => sh`[ ! -d ${q(RESTART_HOLD_DIR)} ] && [ "$(${servedEndDate(hostPort)} 2>/dev/null)" = "$(${fileEndDate(APISERVER_CRT)} 2>/dev/null)" ]`,
@@ -47,11 +48,13 @@ export const restartControlPlanePods = defineScript<{ hostPort: string; healthzU
     lines(
       sh`manifests=${q(MANIFESTS_DIR)}; hold=${q(RESTART_HOLD_DIR)}`,
       sh`mkdir -p "$hold"`,
+      // Whatever ends this script (an error, the SSH session gone, a signal), the manifests go back.
+      sh`restore() { for f in "$hold"/*.yaml; do if [ -e "$f" ]; then mv "$f" "$manifests/"; fi; done; rmdir "$hold" 2>/dev/null || true; }`,
+      sh`trap restore EXIT; trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM`,
       sh`for f in ${qAll(CONTROL_PLANE_MANIFESTS)}; do if [ -f "$manifests/$f" ]; then mv "$manifests/$f" "$hold/$f"; fi; done`,
       sh`stopped=0; i=0`,
       sh`while [ "$i" -lt ${timeoutSeconds} ]; do if ! curl -fsS --max-time 2 --cacert ${q(CA_CERT)} -o /dev/null ${q(healthzUrl)} 2>/dev/null; then stopped=1; break; fi; i=$((i+1)); sleep 1; done`,
-      sh`for f in "$hold"/*.yaml; do if [ -e "$f" ]; then mv "$f" "$manifests/"; fi; done`,
-      sh`rmdir "$hold"`,
+      sh`restore`,
       sh`if [ "$stopped" != 1 ]; then echo 'kube-apiserver still answered' ${q(healthzUrl)} 'after its manifest was moved out for' ${timeoutSeconds} 's; the manifests are back' >&2; exit 1; fi`,
       sh`echo 'control-plane static Pods stopped and started again'`,
     ),
