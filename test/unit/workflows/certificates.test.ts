@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseOpensslEndDate, parseRotateCertificates } from '../../../src/activities/certificates';
+import { parseDaysDuration } from '../../../src/client/commands/certs';
 import { certificateWarnings, certificatesToRenew, earliestExpiry, parseCheckExpiration, parseKubeadmTime } from '../../../src/certificates/expiration';
 import type { HostCertificates } from '../../../src/shared/operations';
 import type { ClusterSpec, HostSpec } from '../../../src/spec/types';
@@ -116,6 +117,16 @@ describe('certificate phase declarations', () => {
     expect(certificatesKind.admit({ record } as never, request, [])).toMatch(/no successful bring-up/);
     expect(certificatesKind.admit({ record: { ...record, spec, kubernetesVersion: 'v1.30.2' } } as never, request, [])).toBeUndefined();
     expect(certificatesKind.summary({ ...request, action: 'renew', renewWithinDays: 60 }, record as never)).toBe('certificates renew (renew within 60 days)');
+  });
+});
+
+describe('kubeha certs durations', () => {
+  it('reads days plus the usual units, and names the flag when it cannot', () => {
+    expect(parseDaysDuration('--within', '30d')).toBe(30 * DAY);
+    expect(parseDaysDuration('--every', '1d12h')).toBe(36 * 3_600_000);
+    expect(parseDaysDuration('--every', '90m')).toBe(90 * 60_000);
+    expect(() => parseDaysDuration('--within', '0d')).toThrow(/--within must be a duration/);
+    expect(() => parseDaysDuration('--every', 'weekly')).toThrow(/--every/);
   });
 });
 
