@@ -116,9 +116,12 @@ it("the record's certificatesExpireAt moved past the threshold", () => {
   ]);
 });
 
-it('kubeha certs schedule creates the Schedule on the server; a trigger asks the cluster for a check', async () => {
+it('kubeha certs schedule creates (then updates) the Schedule on the server; a trigger asks the cluster for a check', async () => {
   const id = certificatesScheduleId(cluster);
-  await runCertsSchedule({ cluster, every: '7d', stdout: new PassThrough(), ...rig.flags });
+  await runCertsSchedule({ cluster, every: '1d', stdout: new PassThrough(), ...rig.flags });
+  const out = text();
+  await runCertsSchedule({ cluster, every: '7d', stdout: out.stream, ...rig.flags });
+  expect(out.read()).toMatch(new RegExp(`^schedule ${id}: a certificates check of ${cluster} every 7d, next at `));
   const client = new Client({ connection: rig.env.connection, dataConverter: kubehaDataConverter(loadCodec().codec) });
   const handle = client.schedule.getHandle(id);
   const description = await handle.describe();
