@@ -26,6 +26,8 @@ export interface LabConfig {
   apiServerPort: number;
   kubernetesVersion: string;
   hosts: LabHost[];
+  /** `external` only: false when the lab's HAProxy does not health-check the API servers (default true). */
+  loadBalancerHealthChecks?: boolean;
 }
 
 /** Real paths on a host that each simulated host sees privately (bind-mounted from its root). */

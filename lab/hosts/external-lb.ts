@@ -12,8 +12,13 @@ export function externalLbPaths(labDir: string) {
   return { dir, config: path.join(dir, 'haproxy.cfg'), pid: path.join(dir, 'haproxy.pid'), log: path.join(dir, 'haproxy.log') };
 }
 
-/** The kubeadm HA guide's haproxy.cfg, bound to the VIP, one server per control plane. */
+/**
+ * The kubeadm HA guide's haproxy.cfg, bound to the VIP, one server per control plane. With
+ * `loadBalancerHealthChecks: false` a naive one instead: no health checks and no retries or
+ * redispatch, so a stopped API server keeps its share of the connections (they fail).
+ */
 export function renderExternalHaproxyConfig(config: LabConfig): string {
+  if (config.loadBalancerHealthChecks === false) return renderNaiveHaproxyConfig(config);
   const servers = config.hosts
     .filter((h) => h.role === 'control-plane')
     .map((h) => `    server ${h.name} ${h.address}:${config.apiServerPort} check verify none`);
@@ -41,6 +46,30 @@ export function renderExternalHaproxyConfig(config: LabConfig): string {
     '    http-check expect status 200',
     '    balance roundrobin',
     '    default-server inter 500ms fall 2 rise 1',
+    ...servers,
+    '',
+  ].join('\n');
+}
+
+function renderNaiveHaproxyConfig(config: LabConfig): string {
+  const servers = config.hosts.filter((h) => h.role === 'control-plane').map((h) => `    server ${h.name} ${h.address}:${config.apiServerPort}`);
+  return [
+    'global',
+    '    log stderr format raw local0 warning',
+    '    maxconn 4096',
+    'defaults',
+    '    mode tcp',
+    '    log global',
+    '    option tcplog',
+    '    retries 0',
+    '    timeout connect 2s',
+    '    timeout client 60s',
+    '    timeout server 60s',
+    'frontend apiserver',
+    `    bind ${config.vip}:${config.apiServerPort}`,
+    '    default_backend apiserverbackend',
+    'backend apiserverbackend',
+    '    balance roundrobin',
     ...servers,
     '',
   ].join('\n');

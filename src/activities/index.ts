@@ -5,6 +5,7 @@ import { createAbandonJoinActivities } from './abandon-join';
 import { createCertificateActivities } from './certificates';
 import { createCniActivities } from './cni';
 import { createDrainActivities } from './drain';
+import { createDrillActivities } from './drill';
 import { createCredentialActivities } from './credentials';
 import type { ActivityDeps, CreateActivitiesInput } from './deps';
 import { createEtcdActivities } from './etcd';
@@ -42,6 +43,7 @@ export function createActivities(input: Partial<CreateActivitiesInput> = {}): Ku
     ...createUpgradePackageActivities(deps),
     ...createKubeadmUpgradeActivities(deps),
     ...createDrainActivities(deps),
+    ...createDrillActivities(deps),
     ...createRejoinActivities(deps),
     ...createCertificateActivities(deps),
   };

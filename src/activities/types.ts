@@ -7,6 +7,7 @@
  * every activity's history.
  */
 import type { ClusterSpec, HostSpec } from '../spec/types';
+import type { DrillActivities } from './drill-types';
 import type { CertificateActivities } from './certificate-types';
 import type { RejoinActivities } from './rejoin-types';
 import type { UpgradeActivities } from './upgrade-types';
@@ -188,7 +189,7 @@ export interface WaitForNodeInput extends HostStepInput {
   timeoutMs: number;
 }
 
-export interface KubehaActivities extends UpgradeActivities, CertificateActivities, RejoinActivities {
+export interface KubehaActivities extends UpgradeActivities, CertificateActivities, RejoinActivities, DrillActivities {
   preflight(input: HostStepInput & { fix: boolean }): Promise<PreflightReport>;
   /** haproxy + keepalived on a load-balancer host. */
   configureLoadBalancer(input: HostStepInput): Promise<{ changed: boolean }>;

@@ -47,6 +47,7 @@ export interface DrillRequest {
   kind: 'drill';
   /** Longest `/readyz` outage through the endpoint the drill accepts (default 10 s). */
   maxOutageMs?: number;
+  tuning?: Partial<DrillTuning>;
 }
 
 export type OperationRequest = (BringUpRequest | UpgradeRequest | RejoinRequest | CertificatesRequest | DrillRequest | ApplyRequest) & {
@@ -421,3 +422,90 @@ export interface RejoinProgress {
 }
 
 export const rejoinProgressQuery = defineQuery<RejoinProgress>('progress');
+
+// ---------------------------------------------------------------- failover drill (child workflow)
+
+export const DRILL_WORKFLOW_TYPE = 'failoverDrill';
+
+export interface DrillTuning {
+  retryInitialIntervalMs: number;
+  /** Time between two `/readyz` probes through the endpoint. */
+  probeIntervalMs: number;
+  /** How long the endpoint is probed after a control plane stopped, beyond `maxOutageMs` (the window is their sum). */
+  probeSlackMs: number;
+  /** How long a restored control plane may take to answer `/readyz` and have its etcd member healthy. */
+  restoreTimeoutMs: number;
+}
+
+export interface DrillInput {
+  /** The cluster as recorded. */
+  spec: ClusterSpec;
+  maxOutageMs: number;
+  requestedBy: string;
+  tuning?: Partial<DrillTuning>;
+}
+
+export type DrillVerdict = 'pending' | 'running' | 'passed' | 'failed' | 'skipped';
+
+/** One control plane's row of the drill's table. */
+export interface DrillRow {
+  host: string;
+  /** What was stopped: `kube-apiserver`, `etcd`. */
+  stopped: string[];
+  /** Longest stretch the endpoint did not answer `/readyz` 200 while the host was down (ms). */
+  outageMs?: number;
+  /** Probes through the endpoint in the window, and how many failed. */
+  probes?: number;
+  failedProbes?: number;
+  /** etcd seen from a surviving member while the host was down. */
+  etcdMembers?: number;
+  etcdHealthy?: number;
+  etcdLeader?: string;
+  /** From putting the manifests back until its API server answered `/readyz` and its etcd member was healthy (ms). */
+  restoredMs?: number;
+  verdict: DrillVerdict;
+  /** Why it failed. */
+  problems: string[];
+}
+
+export interface DrillResult {
+  outcome: 'passed' | 'failed';
+  maxOutageMs: number;
+  rows: DrillRow[];
+  /** Why the drill failed, naming the host. */
+  message?: string;
+}
+
+/** Failure type of a drill that could not run or could not restore a host; details carry a `DrillFailure`. */
+export const DRILL_FAILED = 'DrillFailed';
+
+export interface DrillFailure {
+  step: DrillStepId;
+  host?: string;
+  message: string;
+  rows: DrillRow[];
+}
+
+/** The drill's steps, in the order they run (declared in src/workflows/drill/phases). */
+export type DrillStepId = 'check-cluster' | 'drill-control-planes' | 'verify-drill';
+
+export interface DrillStepProgress {
+  id: DrillStepId;
+  title: string;
+  status: StepStatus;
+  startedAt?: string;
+  endedAt?: string;
+  hosts: HostProgress[];
+}
+
+export interface DrillProgress {
+  cluster: string;
+  maxOutageMs: number;
+  requestedBy: string;
+  phase: DrillStepId | 'starting' | 'done' | 'failed';
+  steps: DrillStepProgress[];
+  rows: DrillRow[];
+  failure?: DrillFailure;
+}
+
+export const drillProgressQuery = defineQuery<DrillProgress>('progress');

@@ -16,6 +16,7 @@ const TOKEN_ID = /^[a-z0-9]{6}$/;
 const RELEASE = /^v1\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,3})$/;
 const MAX_TIMEOUT_MS = 24 * 3_600_000;
 const KUBEHA_FILE = /^\/etc\/kubeha\/[A-Za-z0-9._-]+$/;
+const READYZ_URL = /^https:\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}\/readyz$/;
 
 type Input = Record<string, unknown>;
 
@@ -41,6 +42,12 @@ export function activityInputProblems(input: unknown): string[] {
   if ('timeoutMs' in i && !(typeof i.timeoutMs === 'number' && Number.isInteger(i.timeoutMs) && i.timeoutMs > 0 && i.timeoutMs <= MAX_TIMEOUT_MS)) problems.push('timeoutMs: not a positive whole number of milliseconds up to a day');
   if ('withinDays' in i && !(typeof i.withinDays === 'number' && Number.isInteger(i.withinDays) && i.withinDays >= 1 && i.withinDays <= 3650)) problems.push('withinDays: not a whole number of days from 1 to 3650');
   if ('as' in i && i.as !== 'control-plane' && i.as !== 'worker') problems.push('as: neither control-plane nor worker');
+  if ('manifests' in i && !(Array.isArray(i.manifests) && i.manifests.length <= 2 && i.manifests.every((m) => m === 'kube-apiserver.yaml' || m === 'etcd.yaml'))) problems.push('manifests: only kube-apiserver.yaml and etcd.yaml may be stopped');
+  if ('url' in i && !(typeof i.url === 'string' && READYZ_URL.test(i.url))) problems.push('url: not an https://host:port/readyz URL');
+  if ('urls' in i && !(Array.isArray(i.urls) && i.urls.length <= 100 && i.urls.every((u) => typeof u === 'string' && READYZ_URL.test(u)))) problems.push('urls: not https://host:port/readyz URLs');
+  for (const key of ['windowMs', 'intervalMs'] as const) {
+    if (key in i && !(typeof i[key] === 'number' && Number.isInteger(i[key]) && (i[key] as number) >= 50 && (i[key] as number) <= 3_600_000)) problems.push(`${key}: not a whole number of milliseconds from 50 to an hour`);
+  }
   return problems;
 }
 
@@ -74,6 +81,10 @@ const KUBEHA_ACTIVITIES: Record<keyof KubehaActivities, true> = {
   certificateFacts: true,
   renewCertificates: true,
   restartControlPlanePods: true,
+  parkManifests: true,
+  restoreManifests: true,
+  probeReadyz: true,
+  readyzCodes: true,
 };
 
 class ValidatingInbound implements ActivityInboundCallsInterceptor {

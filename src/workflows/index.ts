@@ -7,3 +7,4 @@ export { manageCertificates } from './manage-certificates';
 export { scheduledCertificatesCheck } from './scheduled-certificates-check';
 export { applyClusterSpec } from './apply-spec';
 export { rejoinNode } from './rejoin-node';
+export { failoverDrill } from './failover-drill';

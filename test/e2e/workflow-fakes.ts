@@ -4,6 +4,7 @@
  * the real dev server against it.
  */
 import { unfakedCertificateActivities } from './certificate-activity-stubs';
+import { unfakedDrillActivities } from './drill-activity-stubs';
 import { unfakedRejoinActivities } from './rejoin-activity-stubs';
 import { unfakedUpgradeActivities } from './upgrade-activity-stubs';
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
@@ -127,6 +128,7 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
     ...unfakedUpgradeActivities(),
     ...unfakedRejoinActivities(),
     ...unfakedCertificateActivities(),
+    ...unfakedDrillActivities(),
     preflight: ({ host }) =>
       record('preflight', host.name, () => ({
         host: host.name,

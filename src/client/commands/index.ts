@@ -11,6 +11,7 @@ import { registerApproval } from './approval';
 import { registerCancel } from './cancel';
 import { registerCodec } from './codec';
 import { registerUpgrade } from './upgrade';
+import { registerDrill } from './drill';
 import { registerRejoin } from './rejoin';
 import { registerCerts } from './certs';
 import { registerApply } from './apply';
@@ -27,6 +28,7 @@ export function registerCommands(program: Command): void {
     registerApproval,
     registerCancel,
     registerUpgrade,
+    registerDrill,
     registerRejoin,
     registerCerts,
     registerApply,

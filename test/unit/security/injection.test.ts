@@ -90,6 +90,10 @@ const initCommand = kubeadmInitCommand({ config: '/etc/kubeha/kubeadm-init.yaml'
  * quoted shell (the caller builds them with sh/q), fed separately below.
  */
 const TEMPLATE_INPUTS: Record<string, { bases: object[]; fragments?: string[] }> = {
+  'drill-park-manifests': { bases: [{ manifests: ['kube-apiserver.yaml', 'etcd.yaml'], manifestsDir: '/etc/kubernetes/manifests', parkedDir: '/var/lib/kubeha/drill-stopped' }] },
+  'drill-restore-manifests': { bases: [{ manifests: ['kube-apiserver.yaml', 'etcd.yaml'], manifestsDir: '/etc/kubernetes/manifests', parkedDir: '/var/lib/kubeha/drill-stopped' }] },
+  'drill-probe-readyz': { bases: [{ url: 'https://10.0.0.10:6443/readyz', windowMs: 100, intervalMs: 50, timeoutSeconds: 1 }] },
+  'drill-readyz-codes': { bases: [{ urls: ['https://10.0.0.11:6443/readyz', 'https://10.0.0.10:6443/readyz'], timeoutSeconds: 1 }] },
   'write-file': { bases: [{ path: '/etc/kubeha/x.yaml', mode: '600' }] },
   'ensure-services': { bases: [{ services: ['haproxy', 'keepalived'], restart: true }, { services: ['haproxy'], restart: false }] },
   'probe-load-balancer': { bases: [{ host: '10.0.0.10', port: 6443, timeoutSeconds: 1 }] },

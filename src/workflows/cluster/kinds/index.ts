@@ -2,6 +2,7 @@ import type { OperationKind } from '../../../shared/operations';
 import { applyKind } from './apply';
 import { bringUpKind } from './bring-up';
 import { certificatesKind } from './certificates';
+import { drillKind } from './drill';
 import type { OperationKindDefinition } from './kind';
 import { rejoinKind } from './rejoin';
 import { upgradeKind } from './upgrade';
@@ -13,6 +14,7 @@ export const OPERATION_KINDS: Partial<Record<OperationKind, OperationKindDefinit
   rejoin: rejoinKind as unknown as OperationKindDefinition,
   certificates: certificatesKind as unknown as OperationKindDefinition,
   apply: applyKind as unknown as OperationKindDefinition,
+  drill: drillKind as unknown as OperationKindDefinition,
 };
 
 export function kindOfOrUndefined(kind: string): OperationKindDefinition | undefined {
