@@ -14,6 +14,7 @@ import { createInitActivities } from './kubeadm-init';
 import { createKubeadmUpgradeActivities } from './kubeadm-upgrade';
 import { createLoadBalancerActivities } from './load-balancer';
 import { createPreflightActivities } from './preflight';
+import { createResetActivities } from './reset';
 import { createRejoinActivities } from './rejoin';
 import type { KubehaActivities } from './types';
 import { createUpgradeFactActivities } from './upgrade-facts';
@@ -43,6 +44,7 @@ export function createActivities(input: Partial<CreateActivitiesInput> = {}): Ku
     ...createUpgradePackageActivities(deps),
     ...createKubeadmUpgradeActivities(deps),
     ...createDrainActivities(deps),
+    ...createResetActivities(deps),
     ...createDrillActivities(deps),
     ...createRejoinActivities(deps),
     ...createCertificateActivities(deps),

@@ -10,6 +10,7 @@ import type { ClusterSpec, HostSpec } from '../spec/types';
 import type { DrillActivities } from './drill-types';
 import type { CertificateActivities } from './certificate-types';
 import type { RejoinActivities } from './rejoin-types';
+import type { ResetActivities } from './reset-types';
 import type { UpgradeActivities } from './upgrade-types';
 
 export type ClusterSettings = Omit<ClusterSpec, 'hosts'> & { controlPlanes: HostSpec[] };
@@ -189,7 +190,7 @@ export interface WaitForNodeInput extends HostStepInput {
   timeoutMs: number;
 }
 
-export interface KubehaActivities extends UpgradeActivities, CertificateActivities, RejoinActivities, DrillActivities {
+export interface KubehaActivities extends UpgradeActivities, ResetActivities, CertificateActivities, RejoinActivities, DrillActivities {
   preflight(input: HostStepInput & { fix: boolean }): Promise<PreflightReport>;
   /** haproxy + keepalived on a load-balancer host. */
   configureLoadBalancer(input: HostStepInput): Promise<{ changed: boolean }>;

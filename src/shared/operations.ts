@@ -11,7 +11,7 @@ import type { ApplyRequest } from './apply';
 export const CLUSTER_WORKFLOW_TYPE = 'clusterLifecycle';
 export const UPGRADE_WORKFLOW_TYPE = 'upgradeCluster';
 
-export type OperationKind = 'bring-up' | 'upgrade' | 'rejoin' | 'certificates' | 'drill' | 'apply';
+export type OperationKind = 'bring-up' | 'upgrade' | 'rejoin' | 'certificates' | 'drill' | 'apply' | 'reset';
 
 export interface BringUpRequest {
   kind: 'bring-up';
@@ -50,7 +50,13 @@ export interface DrillRequest {
   tuning?: Partial<DrillTuning>;
 }
 
-export type OperationRequest = (BringUpRequest | UpgradeRequest | RejoinRequest | CertificatesRequest | DrillRequest | ApplyRequest) & {
+/** Tear the cluster down (after the `before-reset` approval): workers, then control planes, every host left clean for a new bring-up. */
+export interface ResetRequest {
+  kind: 'reset';
+  tuning?: Partial<ResetTuning>;
+}
+
+export type OperationRequest = (BringUpRequest | UpgradeRequest | RejoinRequest | CertificatesRequest | DrillRequest | ApplyRequest | ResetRequest) & {
   /** Who asks (`user@host`, `cn:NAME`, a service's name); shown in the history. */
   requestedBy: string;
 };
@@ -509,3 +515,86 @@ export interface DrillProgress {
 }
 
 export const drillProgressQuery = defineQuery<DrillProgress>('progress');
+
+// ---------------------------------------------------------------- reset (child workflow)
+
+export const RESET_WORKFLOW_TYPE = 'resetCluster';
+
+export interface ResetTuning {
+  retryInitialIntervalMs: number;
+  /** How long `kubectl drain` may take per worker before the reset goes on without it. */
+  drainTimeoutMs: number;
+  /** Workers reset at once. */
+  workerParallelism: number;
+}
+
+export interface ResetInput {
+  /** The cluster as recorded. */
+  spec: ClusterSpec;
+  requestedBy: string;
+  tuning?: Partial<ResetTuning>;
+}
+
+/** What was done to one host. */
+export interface ResetHostOutcome {
+  host: string;
+  role: HostRole;
+  /** `kubeadm reset -f` ran (false: the host was found already reset, only the cleanup ran). */
+  kubeadmReset: boolean;
+  /** A worker: drained, or why not. */
+  drain?: 'drained' | 'skipped' | `failed: ${string}`;
+  /** etcd member ids (hex) removed through another member before the reset. */
+  removedMemberIds: string[];
+}
+
+export type ResetResult =
+  | { outcome: 'succeeded'; hosts: ResetHostOutcome[]; leftAlone: string[] }
+  | { outcome: 'rejected'; gate: ApprovalGate; by: string; reason: string };
+
+/** Failure type of a reset that stopped on an error; details carry a `ResetFailure`. */
+export const RESET_FAILED = 'ResetFailed';
+
+export interface ResetFailure {
+  step: ResetStepId;
+  host?: string;
+  message: string;
+  /** Hosts fully reset before it stopped. */
+  reset: string[];
+}
+
+/** The reset's steps, in the order they run (declared in src/workflows/reset/phases). */
+export type ResetStepId = 'approve-before-reset' | 'reset-workers' | 'reset-control-planes' | 'reset-first-control-plane';
+
+export type ResetHostStage = 'pending' | 'draining' | 'removing' | 'resetting' | 'reset' | 'failed';
+
+export interface ResetHostProgress {
+  host: string;
+  role: HostRole;
+  stage: ResetHostStage;
+  lastError?: string;
+}
+
+export interface ResetStepProgress {
+  id: ResetStepId;
+  title: string;
+  status: StepStatus;
+  startedAt?: string;
+  endedAt?: string;
+  hosts: HostProgress[];
+}
+
+export interface ResetProgress {
+  cluster: string;
+  requestedBy: string;
+  phase: ResetStepId | 'starting' | 'done' | 'failed' | 'rejected';
+  steps: ResetStepProgress[];
+  hosts: ResetHostProgress[];
+  pendingApprovals: PendingApproval[];
+  approvals: ApprovalDecision[];
+  /** What will be destroyed, shown with the `before-reset` gate (`kubeha reset` prints it). */
+  plan: string;
+  outcomes: ResetHostOutcome[];
+  failure?: ResetFailure;
+}
+
+export const resetProgressQuery = defineQuery<ResetProgress>('progress');

@@ -3,6 +3,7 @@ export { bringUpCluster } from './bring-up-cluster';
 export { joinHost } from './join-host';
 export { clusterLifecycle } from './cluster-lifecycle';
 export { upgradeCluster } from './upgrade-cluster';
+export { resetCluster } from './reset-cluster';
 export { manageCertificates } from './manage-certificates';
 export { scheduledCertificatesCheck } from './scheduled-certificates-check';
 export { applyClusterSpec } from './apply-spec';

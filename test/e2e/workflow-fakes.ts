@@ -6,6 +6,7 @@
 import { unfakedCertificateActivities } from './certificate-activity-stubs';
 import { unfakedDrillActivities } from './drill-activity-stubs';
 import { unfakedRejoinActivities } from './rejoin-activity-stubs';
+import { unfakedResetActivities } from './reset-activity-stubs';
 import { unfakedUpgradeActivities } from './upgrade-activity-stubs';
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
 import {
@@ -126,6 +127,7 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
 
   const activities: KubehaActivities = {
     ...unfakedUpgradeActivities(),
+    ...unfakedResetActivities(),
     ...unfakedRejoinActivities(),
     ...unfakedCertificateActivities(),
     ...unfakedDrillActivities(),

@@ -11,6 +11,7 @@ import { registerApproval } from './approval';
 import { registerCancel } from './cancel';
 import { registerCodec } from './codec';
 import { registerUpgrade } from './upgrade';
+import { registerReset } from './reset';
 import { registerDrill } from './drill';
 import { registerRejoin } from './rejoin';
 import { registerCerts } from './certs';
@@ -28,6 +29,7 @@ export function registerCommands(program: Command): void {
     registerApproval,
     registerCancel,
     registerUpgrade,
+    registerReset,
     registerDrill,
     registerRejoin,
     registerCerts,

@@ -132,6 +132,9 @@ const TEMPLATE_INPUTS: Record<string, { bases: object[]; fragments?: string[] }>
   'certificate-facts': { bases: [{ hostPort: '10.0.0.11:6443', readyzUrl: 'https://10.0.0.11:6443/readyz' }] },
   'kubeadm-certs-renew-all': { bases: [{}] },
   'restart-control-plane-pods': { bases: [{ hostPort: '10.0.0.11:6443', healthzUrl: 'https://10.0.0.11:6443/healthz', timeoutSeconds: 2 }] },
+  'reset-host-state': { bases: [{ kubernetesDir: '/etc/kubernetes', kubeletConf: '/etc/kubernetes/kubelet.conf', manifestsDir: '/etc/kubernetes/manifests', etcdMemberDir: '/var/lib/etcd/member' }] },
+  'reset-cleanup': { bases: [{ cniDir: '/etc/cni/net.d', kubeconfig: '/root/.kube/config', kubehaDir: '/etc/kubeha', runsDir: '/var/lib/kubeha/runs' }] },
+  'kubeadm-reset-force': { bases: [{ criSocket: 'unix:///run/containerd/containerd.sock' }] },
 };
 
 /** Commands built outside a template (then run through `detached-start` or the SSH wrapper). */

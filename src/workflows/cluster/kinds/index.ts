@@ -4,6 +4,7 @@ import { bringUpKind } from './bring-up';
 import { certificatesKind } from './certificates';
 import { drillKind } from './drill';
 import type { OperationKindDefinition } from './kind';
+import { resetKind } from './reset';
 import { rejoinKind } from './rejoin';
 import { upgradeKind } from './upgrade';
 
@@ -11,6 +12,7 @@ import { upgradeKind } from './upgrade';
 export const OPERATION_KINDS: Partial<Record<OperationKind, OperationKindDefinition>> = {
   'bring-up': bringUpKind as unknown as OperationKindDefinition,
   upgrade: upgradeKind as unknown as OperationKindDefinition,
+  reset: resetKind as unknown as OperationKindDefinition,
   rejoin: rejoinKind as unknown as OperationKindDefinition,
   certificates: certificatesKind as unknown as OperationKindDefinition,
   apply: applyKind as unknown as OperationKindDefinition,
