@@ -15,8 +15,13 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { KubehaClient } from '../../src/client/kubeha-client';
+import { clusterWorkflowId } from '../../src/shared/operations';
 import { bringUpWorkflowId, hostJoinWorkflowId } from '../../src/shared/workflow-ids';
-import { testEnv } from '../helpers/temporal';
+import { createKubehaWorker } from '../../src/worker/create-worker';
+import { testEnv, uniqueTaskQueue, uniqueWorkflowId } from '../helpers/temporal';
+import { createFakeUpgradeCluster } from './upgrade-fakes';
+import { createFakeCluster, fakeSpec } from './workflow-fakes';
 import { bundleWorkflows, FAST_TUNING, gatePending, harness, waitFor, type Harness } from './workflow-harness';
 
 jest.setTimeout(300_000);
@@ -132,12 +137,59 @@ const scenarios: Record<string, () => Promise<void>> = {
     await finish(h);
     await save('external-etcd', bringUpWorkflowId(h.spec.name));
   },
+  async 'cluster-bring-up-upgrade'() {
+    // The cluster workflow running a bring-up, then an upgrade approved at before-upgrade-apply.
+    const h = await clusterHarness('replay-cluster');
+    await h.run(async () => {
+      const started = await h.client.startBringUp(h.spec, { requestedBy: 'alice@replay', tuning: FAST_TUNING });
+      await h.client.awaitOperation(h.spec.name, started.operationId, { pollMs: 100 });
+      const upgrade = await h.client.requestUpgrade(h.spec.name, { to: 'v1.31.1', tuning: UPGRADE_TUNING }, 'deploy@replay');
+      await waitFor(async () => h.client.approve(h.spec.name, 'before-upgrade-apply', 'approver@replay').then(() => true).catch(() => undefined), 'before-upgrade-apply');
+      await h.client.awaitOperation(h.spec.name, upgrade.operationId, { pollMs: 100 });
+      await save('upgrade-approved', upgrade.workflowId);
+    });
+    await save('cluster-bring-up-upgrade', clusterWorkflowId(h.spec.name));
+  },
+  async 'apply-shrink'() {
+    // A worker joined by apply, then another removed after before-remove-workers.
+    const h = await clusterHarness('replay-apply', { workers: 2, bringUpWorkers: 1 });
+    await h.run(async () => {
+      const started = await h.client.startBringUp(h.bringUpSpec, { requestedBy: 'alice@replay', tuning: FAST_TUNING });
+      await h.client.awaitOperation(h.spec.name, started.operationId, { pollMs: 100 });
+      const grow = await h.client.request(h.spec.name, { kind: 'apply', spec: h.spec, requestedBy: 'alice@replay', tuning: FAST_TUNING });
+      await h.client.awaitOperation(h.spec.name, grow.operationId, { pollMs: 100 });
+      const shrunk = { ...h.spec, hosts: h.spec.hosts.filter((host) => host.name !== 'w1') };
+      const shrink = await h.client.request(h.spec.name, { kind: 'apply', spec: shrunk, requestedBy: 'alice@replay', tuning: FAST_TUNING });
+      await waitFor(async () => h.client.approve(h.spec.name, 'before-remove-workers', 'approver@replay').then(() => true).catch(() => undefined), 'before-remove-workers');
+      await h.client.awaitOperation(h.spec.name, shrink.operationId, { pollMs: 100 });
+      await save('apply-grow', grow.workflowId);
+      await save('apply-shrink', shrink.workflowId);
+    });
+  },
   async 'preflight-failed'() {
     const h = await harness(env, bundle, { name: 'replay-preflight', controlPlanes: 1, workers: 1 }, { facts: { w1: { clockOffsetMs: 60_000 } } });
     await finish(h);
     await save('preflight-failed', bringUpWorkflowId(h.spec.name));
   },
 };
+
+const UPGRADE_TUNING = { retryInitialIntervalMs: 100, nodeReadyTimeoutMs: 10_000, etcdHealthyTimeoutMs: 5_000 };
+
+/** A worker serving the bring-up's and the upgrade's fake activities, for scenarios through the cluster workflow. */
+async function clusterHarness(name: string, options: { workers?: number; bringUpWorkers?: number } = {}) {
+  const spec = fakeSpec({ name: uniqueWorkflowId(name).slice(0, 23).replace(/-+$/, ''), controlPlanes: 1, workers: options.workers ?? 1 });
+  const bringUpSpec = { ...spec, hosts: spec.hosts.filter((h) => h.role !== 'worker' || Number(h.name.slice(1)) <= (options.bringUpWorkers ?? options.workers ?? 1)) };
+  const taskQueue = uniqueTaskQueue('replay-cluster');
+  const activities = { ...createFakeCluster(spec).activities, ...createFakeUpgradeCluster(spec).activities };
+  const client = new KubehaClient({ client: env.client, taskQueue });
+  return {
+    spec,
+    bringUpSpec,
+    client,
+    run: async (fn: () => Promise<void>) =>
+      (await createKubehaWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities, workflowBundle: bundle, shutdownGraceTimeMs: 1_000 })).runUntil(fn),
+  };
+}
 
 interface Fixture {
   release: string;

@@ -66,7 +66,7 @@ describe('operation requests as the update carries them', () => {
   });
 
   it('names what is wrong: unknown kinds and fields, bad versions, bounds, a multi-line requester, a bring-up without a valid spec', () => {
-    expect(requestProblems({ kind: 'reset', requestedBy: 'x' }).join(' ')).toMatch(/kind/);
+    expect(requestProblems({ kind: 'format-disks', requestedBy: 'x' }).join(' ')).toMatch(/kind/);
     expect(requestProblems({ kind: 'upgrade', to: '1.31', requestedBy: 'x' }).join(' ')).toContain('"1.31" is not a Kubernetes version');
     expect(requestProblems({ kind: 'upgrade', to: 'v1.31.0', requestedBy: 'x', maxUnavailable: 0 }).join(' ')).toMatch(/maxUnavailable/);
     expect(requestProblems({ kind: 'upgrade', to: 'v1.31.0', requestedBy: 'a\nb' }).join(' ')).toContain('requestedBy must be one line');
