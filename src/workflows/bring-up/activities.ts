@@ -3,7 +3,7 @@ import { NON_RETRYABLE_FAILURE_TYPES, type KubehaActivities } from '../../activi
 import type { BringUpTuning } from '../../shared/messages';
 import { LONGEST_STEP_MS } from '../../shared/timeouts';
 
-function retry(tuning: BringUpTuning, maximumAttempts: number): RetryPolicy {
+function retry(tuning: Pick<BringUpTuning, 'retryInitialIntervalMs'>, maximumAttempts: number): RetryPolicy {
   return {
     initialInterval: tuning.retryInitialIntervalMs,
     backoffCoefficient: 2,
@@ -13,7 +13,8 @@ function retry(tuning: BringUpTuning, maximumAttempts: number): RetryPolicy {
   };
 }
 
-export function options(tuning: BringUpTuning, startToCloseMs: number, maximumAttempts: number, heartbeatMs?: number): ActivityOptions {
+/** Activity options of every kubeha operation: its retry policy grows from the tuning's first interval. */
+export function options(tuning: Pick<BringUpTuning, 'retryInitialIntervalMs'>, startToCloseMs: number, maximumAttempts: number, heartbeatMs?: number): ActivityOptions {
   return {
     startToCloseTimeout: startToCloseMs,
     ...(heartbeatMs ? { heartbeatTimeout: heartbeatMs } : {}),

@@ -1,24 +1,7 @@
-import { proxyActivities, type ActivityInterfaceFor, type ActivityOptions } from '@temporalio/workflow';
-import { NON_RETRYABLE_FAILURE_TYPES, type KubehaActivities } from '../../activities/types';
+import { proxyActivities, type ActivityInterfaceFor } from '@temporalio/workflow';
+import type { KubehaActivities } from '../../activities/types';
+import { HEARTBEAT_TIMEOUT_MS, MINUTE, options } from '../bring-up/activities';
 import type { ResetTuning } from '../../shared/operations';
-
-const MINUTE = 60_000;
-/** Long activities heartbeat every 5 s (src/activities/step.ts): six missed beats mean the worker is gone. */
-const HEARTBEAT_TIMEOUT_MS = 30_000;
-
-function options(tuning: ResetTuning, startToCloseMs: number, maximumAttempts: number, heartbeatMs?: number): ActivityOptions {
-  return {
-    startToCloseTimeout: startToCloseMs,
-    ...(heartbeatMs ? { heartbeatTimeout: heartbeatMs } : {}),
-    retry: {
-      initialInterval: tuning.retryInitialIntervalMs,
-      backoffCoefficient: 2,
-      maximumInterval: tuning.retryInitialIntervalMs * 30,
-      maximumAttempts,
-      nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES,
-    },
-  };
-}
 
 export type ResetActivityProxies = Pick<ActivityInterfaceFor<KubehaActivities>, 'resetHostFacts' | 'drainNode' | 'forgetForReset' | 'resetNode'>;
 

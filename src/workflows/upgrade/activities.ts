@@ -1,25 +1,8 @@
-import { proxyActivities, type ActivityInterfaceFor, type ActivityOptions } from '@temporalio/workflow';
-import { NON_RETRYABLE_FAILURE_TYPES, type KubehaActivities } from '../../activities/types';
+import { proxyActivities, type ActivityInterfaceFor } from '@temporalio/workflow';
+import type { KubehaActivities } from '../../activities/types';
+import { HEARTBEAT_TIMEOUT_MS, MINUTE, options } from '../bring-up/activities';
 import type { UpgradeTuning } from '../../shared/operations';
 import { LONGEST_STEP_MS } from '../../shared/timeouts';
-
-const MINUTE = 60_000;
-/** Long activities heartbeat every 5 s (src/activities/step.ts): six missed beats mean the worker is gone. */
-const HEARTBEAT_TIMEOUT_MS = 30_000;
-
-function options(tuning: UpgradeTuning, startToCloseMs: number, maximumAttempts: number, heartbeatMs?: number): ActivityOptions {
-  return {
-    startToCloseTimeout: startToCloseMs,
-    ...(heartbeatMs ? { heartbeatTimeout: heartbeatMs } : {}),
-    retry: {
-      initialInterval: tuning.retryInitialIntervalMs,
-      backoffCoefficient: 2,
-      maximumInterval: tuning.retryInitialIntervalMs * 30,
-      maximumAttempts,
-      nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES,
-    },
-  };
-}
 
 type Proxies = ActivityInterfaceFor<KubehaActivities>;
 
