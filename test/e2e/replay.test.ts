@@ -20,6 +20,7 @@ import { clusterWorkflowId } from '../../src/shared/operations';
 import { bringUpWorkflowId, hostJoinWorkflowId } from '../../src/shared/workflow-ids';
 import { createKubehaWorker } from '../../src/worker/create-worker';
 import { testEnv, uniqueTaskQueue, uniqueWorkflowId } from '../helpers/temporal';
+import { fakeCertificateActivities, fakeDrillActivities, fakeRejoinActivities } from './lifecycle-fakes';
 import { createFakeUpgradeCluster } from './upgrade-fakes';
 import { createFakeCluster, fakeSpec } from './workflow-fakes';
 import { bundleWorkflows, FAST_TUNING, gatePending, harness, waitFor, type Harness } from './workflow-harness';
@@ -166,6 +167,24 @@ const scenarios: Record<string, () => Promise<void>> = {
       await save('apply-shrink', shrink.workflowId);
     });
   },
+  async 'cluster-rejoin-certificates-drill'() {
+    // Three control planes: cp2 rejoined, certificates renewed where near expiry, then the failover drill.
+    const h = await clusterHarness('replay-life', { controlPlanes: 3, lifecycle: true });
+    await h.run(async () => {
+      const started = await h.client.startBringUp(h.spec, { requestedBy: 'alice@replay', tuning: FAST_TUNING });
+      await h.client.awaitOperation(h.spec.name, started.operationId, { pollMs: 100 });
+      const rejoin = await h.client.request(h.spec.name, { kind: 'rejoin', node: 'cp2', requestedBy: 'oncall@replay' });
+      await h.client.awaitOperation(h.spec.name, rejoin.operationId, { pollMs: 100 });
+      const certs = await h.client.request(h.spec.name, { kind: 'certificates', action: 'renew', requestedBy: 'schedule@replay' });
+      await h.client.awaitOperation(h.spec.name, certs.operationId, { pollMs: 100 });
+      const drill = await h.client.request(h.spec.name, { kind: 'drill', maxOutageMs: 1_000, requestedBy: 'sre@replay' });
+      await h.client.awaitOperation(h.spec.name, drill.operationId, { pollMs: 100 });
+      await save('rejoin-control-plane', rejoin.workflowId);
+      await save('certificates-renewed', certs.workflowId);
+      await save('drill-passed', drill.workflowId);
+    });
+    await save('cluster-rejoin-certificates-drill', clusterWorkflowId(h.spec.name));
+  },
   async 'preflight-failed'() {
     const h = await harness(env, bundle, { name: 'replay-preflight', controlPlanes: 1, workers: 1 }, { facts: { w1: { clockOffsetMs: 60_000 } } });
     await finish(h);
@@ -176,11 +195,19 @@ const scenarios: Record<string, () => Promise<void>> = {
 const UPGRADE_TUNING = { retryInitialIntervalMs: 100, nodeReadyTimeoutMs: 10_000, etcdHealthyTimeoutMs: 5_000 };
 
 /** A worker serving the bring-up's and the upgrade's fake activities, for scenarios through the cluster workflow. */
-async function clusterHarness(name: string, options: { workers?: number; bringUpWorkers?: number } = {}) {
-  const spec = fakeSpec({ name: uniqueWorkflowId(name).slice(0, 23).replace(/-+$/, ''), controlPlanes: 1, workers: options.workers ?? 1 });
+async function clusterHarness(name: string, options: { controlPlanes?: number; workers?: number; bringUpWorkers?: number; lifecycle?: boolean } = {}) {
+  const spec = fakeSpec({ name: uniqueWorkflowId(name).slice(0, 23).replace(/-+$/, ''), controlPlanes: options.controlPlanes ?? 1, workers: options.workers ?? 1 });
   const bringUpSpec = { ...spec, hosts: spec.hosts.filter((h) => h.role !== 'worker' || Number(h.name.slice(1)) <= (options.bringUpWorkers ?? options.workers ?? 1)) };
   const taskQueue = uniqueTaskQueue('replay-cluster');
-  const activities = { ...createFakeCluster(spec).activities, ...createFakeUpgradeCluster(spec).activities };
+  const cluster = createFakeCluster(spec);
+  const lifecycle = options.lifecycle
+    ? {
+        ...fakeRejoinActivities(cluster),
+        ...fakeCertificateActivities(Object.fromEntries(spec.hosts.filter((h) => h.role === 'control-plane').map((h, i) => [h.name, i === 0 ? 10 : 200]))),
+        ...fakeDrillActivities(spec, cluster),
+      }
+    : {};
+  const activities = { ...cluster.activities, ...createFakeUpgradeCluster(spec).activities, ...lifecycle };
   const client = new KubehaClient({ client: env.client, taskQueue });
   return {
     spec,
