@@ -67,6 +67,7 @@ let before: EtcdMemberJson[] = [];
 let haproxyBefore = '';
 let refusals: Record<string, unknown> = {};
 let historyBeforeRefusals = 0;
+let afterRefusals: ClusterRecord | undefined;
 let cpError: unknown;
 let cpOutput = '';
 let cpSteps: Array<[string, string]> = [];
@@ -78,6 +79,10 @@ let sansOnNewCp2 = '';
 let kubeletFlagsOnCp4 = '';
 let storedCertSans: string[] = [];
 let versionThroughVip = '';
+let liveOldHost: unknown;
+let membersAfterLiveRefusal: EtcdMemberJson[] = [];
+let readyAfterLiveRefusal: string[] = [];
+let deadNewHost: unknown;
 let workerError: unknown;
 let workerSteps: string[] = [];
 let readyAfterWorker: string[] = [];
@@ -106,6 +111,7 @@ beforeAll(async () => {
     unknownNode: await replace('cp9', newCp2),
     notAnAddress: await replace('cp2', 'not an address'),
   };
+  afterRefusals = await rig.opened.kubeha.record(cluster);
 
   const cli = text();
   cpError = await timed('kubeha replace cp2', () => replace('cp2', newCp2, cli.stream));
@@ -123,7 +129,14 @@ beforeAll(async () => {
   storedCertSans = (JSON.parse(readFileSync(labPaths(rig.lab.dir).store, 'utf8')) as { cluster?: { certSans?: string[] } }).cluster?.certSans ?? [];
   versionThroughVip = await rig.ok('w1', `curl -fsS --cacert /etc/kubernetes/pki/ca.crt https://${rig.spec.controlPlaneEndpoint}/version`).catch(String);
 
+  // cp3 still runs: replacing it would leave two hosts claiming the node, refused before anything changed.
+  liveOldHost = await timed('kubeha replace cp3 while it runs (refused)', () => replace('cp3', newW1));
+  membersAfterLiveRefusal = await etcdMembers(rig, 'cp1');
+  readyAfterLiveRefusal = await readyNodes(rig, 'cp1');
+
   await rig.lab.host('w1').stop();
+  // Nothing listens at .200: the new host does not answer.
+  deadNewHost = await timed('kubeha replace w1 onto nothing (refused)', () => replace('w1', '127.0.73.200'));
   workerError = await timed('kubeha replace w1', () => replace('w1', newW1));
   const workerOp = (await rig.opened.kubeha.record(cluster)).history.at(-1);
   workerSteps = workerOp ? ((await rig.opened.kubeha.operationProgress<RejoinProgress>(workerOp.workflowId).catch(() => undefined))?.steps ?? []).map((s) => s.id) : [];
@@ -142,9 +155,10 @@ it('refuses, before anything is queued: the recorded address (that is a rejoin),
   expect(String(refusals.takenAddress)).toContain(`${addressOf('cp1')} is already the address of cp1 (control-plane)`);
   expect(String(refusals.unknownNode)).toContain('cp9 is not a node of cluster');
   expect(String(refusals.notAnAddress)).toContain('is not an IP address or DNS name');
-  const replaces = record?.history.filter((op) => op.kind === 'replace') ?? [];
-  expect(replaces).toHaveLength(2);
-  expect(historyBeforeRefusals).toBeGreaterThan(0);
+  expect(afterRefusals?.history).toHaveLength(historyBeforeRefusals);
+  expect(afterRefusals?.queue).toEqual([]);
+  expect(afterRefusals?.current).toBeUndefined();
+  expect(afterRefusals?.spec?.hosts.find((h) => h.name === 'cp2')?.address).toBe(oldCp2);
 });
 
 it('kubeha replace cp2 succeeds through the declared phases, nothing run on the dead host', () => {
@@ -199,6 +213,16 @@ it("kubeadm's ClusterConfiguration and the new API server certificate name the n
   expect(sansOnNewCp2).not.toContain(`IP Address:${oldCp2}`);
 });
 
+it('refuses to replace a control plane whose old host still runs as a node, and nothing changes', () => {
+  expect(String(liveOldHost)).toContain(`check-replacement on cp3: the old host ${addressOf('cp3')} still answers and runs as a node`);
+  expect(membersAfterLiveRefusal.map((m) => [m.name, m.peerURLs]).sort()).toEqual(after.map((m) => [m.name, m.peerURLs]).sort());
+  expect(readyAfterLiveRefusal).toEqual(['cp1', 'cp2', 'cp3', 'w1']);
+});
+
+it('refuses a new address where no host answers SSH', () => {
+  expect(String(deadNewHost)).toContain('check-replacement on w1: the new host 127.0.73.200 does not answer SSH');
+});
+
 it('a dead worker is replaced too: w1 Ready at w2\'s address, without the control-plane-only phases', () => {
   expect(workerError).toBeUndefined();
   expect(workerSteps).toEqual(['check-cluster', 'check-replacement', 'remove-node', 'reset-host', 'preflight-host', 'join-node', 'verify-rejoin']);
@@ -215,6 +239,8 @@ it('the record has the new addresses in its spec and nodes, and both replaces su
   const replaces = record?.history.filter((op) => op.kind === 'replace') ?? [];
   expect(replaces.map((op) => [op.summary, op.outcome, op.requestedBy])).toEqual([
     [`replace cp2 (control-plane) ${oldCp2} -> ${newCp2}`, 'succeeded', 'alice@ops'],
+    [`replace cp3 (control-plane) ${addressOf('cp3')} -> ${newW1}`, 'failed', 'alice@ops'],
+    [`replace w1 (worker) ${oldW1} -> 127.0.73.200`, 'failed', 'alice@ops'],
     [`replace w1 (worker) ${oldW1} -> ${newW1}`, 'succeeded', 'alice@ops'],
   ]);
   expect(replaces[0]?.message).toContain(`cp2 now at ${newCp2}`);

@@ -12,7 +12,8 @@ const same = (a: string, b: string): boolean => (isIp(a) && isIp(b) ? ipaddr.par
 
 /** Why `node` cannot move to `address`, or undefined. The node itself is checked by rejoinTargetProblem. */
 export function replacementAddressProblem(spec: Pick<ClusterSpec, 'name' | 'hosts' | 'loadBalancer' | 'controlPlaneEndpoint'>, node: string, address: string): string | undefined {
-  if (!(isIp(address) || PATTERNS.dnsName.test(address))) return `${JSON.stringify(address)} is not an IP address or DNS name`;
+  // All digits and dots is a mistyped IPv4 address, never a DNS name (a top-level domain is not numeric).
+  if (!(isIp(address) || (PATTERNS.dnsName.test(address) && !/^[\d.]+$/.test(address)))) return `${JSON.stringify(address)} is not an IP address or DNS name`;
   const current = spec.hosts.find((h) => h.name === node);
   if (current && same(current.address, address)) {
     return `${address} is ${node}'s recorded address: to join the same host again use kubeha rejoin ${spec.name} ${node}`;
