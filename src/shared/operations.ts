@@ -449,7 +449,7 @@ export interface RejoinProgress {
   phase: RejoinStepId | 'starting' | 'done' | 'failed';
   /** The control plane the cluster-side steps run on (a healthy member other than the node). */
   via?: string;
-  /** Whether the node's host answered SSH when the rejoin looked. */
+  /** Whether the node's host (a replace: the old one) answered SSH when the rejoin looked. */
   reachable?: boolean;
   /** Replace: the recorded (old) address and the new one. */
   replacing?: { from: string; to: string };
