@@ -3,6 +3,7 @@ import { silentLogger } from '../logging';
 import { SshPool } from '../ssh/pool';
 import { createAbandonJoinActivities } from './abandon-join';
 import { createCertificateActivities } from './certificates';
+import { createClusterConfigActivities } from './cluster-config';
 import { createCniActivities } from './cni';
 import { createDrainActivities } from './drain';
 import { createDrillActivities } from './drill';
@@ -48,5 +49,6 @@ export function createActivities(input: Partial<CreateActivitiesInput> = {}): Ku
     ...createDrillActivities(deps),
     ...createRejoinActivities(deps),
     ...createCertificateActivities(deps),
+    ...createClusterConfigActivities(deps),
   };
 }

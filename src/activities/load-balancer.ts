@@ -9,7 +9,7 @@ import {
   renderKubeVipManifest,
   vrrpRole,
 } from '../render';
-import { ensureServices, probeTcp } from '../remote/load-balancer';
+import { ensureServices, probeTcp, reloadService } from '../remote/load-balancer';
 import { endpointOf } from '../spec/hosts';
 import type { ActivityDeps } from './deps';
 import { failure } from './failures';
@@ -18,6 +18,7 @@ import type { HostStepInput, LoadBalancerProbe } from './types';
 import { FailureTypes } from './types';
 
 const PROBE_TIMEOUT_S = 5;
+const HAPROXY_CFG = '/etc/haproxy/haproxy.cfg';
 
 export function createLoadBalancerActivities(deps: ActivityDeps) {
   return {
@@ -28,13 +29,26 @@ export function createLoadBalancerActivities(deps: ActivityDeps) {
       }
       const role = host.role === 'control-plane' ? vrrpRole(cluster.controlPlanes, host) : EQUAL_BACKUP;
       const results = [
-        await step.writeFile('/etc/haproxy/haproxy.cfg', renderHaproxyCfg(cluster), 0o644),
+        await step.writeFile(HAPROXY_CFG, renderHaproxyCfg(cluster), 0o644),
         await step.writeFile('/etc/keepalived/keepalived.conf', renderKeepalivedConf(cluster, host, role), 0o644),
         await step.writeFile(CHECK_SCRIPT_PATH, renderCheckApiserverScript(cluster), 0o755),
       ];
       const changed = results.some((r) => r.changed);
       await step.runChecked(ensureServices.render({ services: ['haproxy', 'keepalived'], restart: changed }), { timeoutMs: 2 * 60_000 });
       step.log(changed ? 'haproxy and keepalived configured and restarted' : 'haproxy and keepalived already configured');
+      return { changed };
+    },
+
+    async updateLoadBalancerBackends({ cluster, host }: HostStepInput): Promise<{ changed: boolean }> {
+      const step = hostStep(deps, host, 'load-balancer-backends');
+      if (cluster.loadBalancer.type !== 'haproxy-keepalived') {
+        throw failure(FailureTypes.invalidSpec, `${host.name}: updateLoadBalancerBackends needs loadBalancer.type haproxy-keepalived, the spec has ${cluster.loadBalancer.type}`);
+      }
+      // keepalived's files do not name control planes: left alone, so the VIP does not move.
+      const { changed } = await step.writeFile(HAPROXY_CFG, renderHaproxyCfg(cluster), 0o644);
+      // Reloaded even when the file was already right: an earlier attempt may have written it and failed before its reload.
+      await step.runChecked(reloadService.render({ service: 'haproxy' }), { timeoutMs: 2 * 60_000 });
+      step.log(changed ? `${HAPROXY_CFG} rewritten, haproxy reloaded` : `${HAPROXY_CFG} already lists the control planes`);
       return { changed };
     },
 

@@ -194,6 +194,10 @@ export interface KubehaActivities extends UpgradeActivities, ResetActivities, Ce
   preflight(input: HostStepInput & { fix: boolean }): Promise<PreflightReport>;
   /** haproxy + keepalived on a load-balancer host. */
   configureLoadBalancer(input: HostStepInput): Promise<{ changed: boolean }>;
+  /** haproxy.cfg alone rendered again on a load-balancer host (its backends follow the control planes); HAProxy reloaded when it changed. */
+  updateLoadBalancerBackends(input: HostStepInput): Promise<{ changed: boolean }>;
+  /** On a control plane: kubeadm's ClusterConfiguration (kubeadm-config ConfigMap) uploaded again as rendered from the spec. */
+  uploadClusterConfiguration(input: HostStepInput): Promise<void>;
   /** The kube-vip static-pod manifest on a control plane. */
   installKubeVip(input: HostStepInput): Promise<{ changed: boolean }>;
   /** From `host`, connect to controlPlaneEndpoint. Timeout -> LoadBalancerUnreachable (retryable). */

@@ -42,6 +42,7 @@ import {
   type OperationRecord,
   type OperationRequest,
   type RolloutControl,
+  type ReplaceRequest,
   type UpgradeRequest,
 } from '../shared/operations';
 import type { bringUpCluster } from '../workflows/bring-up-cluster';
@@ -130,6 +131,11 @@ export class KubehaClient {
   /** Queues an upgrade on an existing cluster; refused (nothing queued, no host touched) when kubeadm's skew rules forbid it. */
   async requestUpgrade(cluster: string, upgrade: Omit<UpgradeRequest, 'kind'>, requestedBy: string): Promise<OperationAccepted> {
     return this.request(cluster, { kind: 'upgrade', ...upgrade, requestedBy });
+  }
+
+  /** Queues the replacement of a node's dead host by a fresh host at `address`; refused (nothing queued) when the node, the address or quorum does not allow it. */
+  async requestReplace(cluster: string, replace: Omit<ReplaceRequest, 'kind'>, requestedBy: string): Promise<OperationAccepted> {
+    return this.request(cluster, { kind: 'replace', ...replace, requestedBy });
   }
 
   /** Any operation on an existing cluster workflow (it must have been created by a bring-up). */

@@ -59,6 +59,13 @@ export const uploadCertsWithConfig = defineScript<{ config: string; server: stri
 kubeadm init phase upload-certs --upload-certs --config ${q(config)} --kubeconfig "$kc"`),
 });
 
+/** Uploads the ClusterConfiguration in `config` to the kubeadm-config ConfigMap (kubeadm replaces it whole; the file is removed). */
+export const uploadKubeadmConfig = defineScript<{ config: string; server: string }>('kubeadm-upload-config', {
+  body: ({ config, server }) =>
+    withLocalKubeconfig(server, sh`trap ${q(sh`rm -f -- "$kc" ${q(config)}`)} EXIT
+kubeadm init phase upload-config kubeadm --config ${q(config)} --kubeconfig "$kc"`),
+});
+
 export const tokenCreate = defineScript<{ ttlSeconds: number; server: string }>('kubeadm-token-create', {
   body: ({ ttlSeconds, server }) => withLocalKubeconfig(server, sh`kubeadm token create --kubeconfig "$kc" --ttl ${q(`${ttlSeconds}s`)} --print-join-command`),
 });

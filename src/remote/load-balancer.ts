@@ -9,6 +9,14 @@ export const ensureServices = defineScript<{ services: string[]; restart: boolea
 });
 
 /**
+ * A running service reloads its configuration (HAProxy's unit checks the file first and keeps
+ * serving on the old one when it is wrong; a reload keeps established connections), a stopped one starts.
+ */
+export const reloadService = defineScript<{ service: string }>('reload-service', {
+  body: ({ service }) => sh`if systemctl is-active --quiet ${q(service)}; then systemctl reload ${q(service)}; else systemctl start ${q(service)}; fi`,
+});
+
+/**
  * Prints `connected`, `refused` (nothing listens), `timeout` or `error <rc>: <output>`. The inner
  * bash gets host and port as positional parameters, never as part of its script text.
  */

@@ -11,7 +11,7 @@ import type { ApplyRequest } from './apply';
 export const CLUSTER_WORKFLOW_TYPE = 'clusterLifecycle';
 export const UPGRADE_WORKFLOW_TYPE = 'upgradeCluster';
 
-export type OperationKind = 'bring-up' | 'upgrade' | 'rejoin' | 'certificates' | 'drill' | 'apply' | 'reset';
+export type OperationKind = 'bring-up' | 'upgrade' | 'rejoin' | 'certificates' | 'drill' | 'apply' | 'reset' | 'replace';
 
 export interface BringUpRequest {
   kind: 'bring-up';
@@ -32,6 +32,18 @@ export interface UpgradeRequest {
 export interface RejoinRequest {
   kind: 'rejoin';
   node: string;
+}
+
+/**
+ * Replace a node whose host is gone by a fresh host at a new address: the rejoin's remove-and-join
+ * with the new host joined under the node's name, the kubeadm ClusterConfiguration's certSANs and
+ * the HAProxy backends moved to the new address, and the record's spec updated.
+ */
+export interface ReplaceRequest {
+  kind: 'replace';
+  node: string;
+  /** The new host's address (an IP address or DNS name, as in the spec's hosts). */
+  address: string;
 }
 
 /** `kubeadm certs check-expiration` on every control plane; `renew` renews those expiring within the threshold. */
@@ -56,7 +68,7 @@ export interface ResetRequest {
   tuning?: Partial<ResetTuning>;
 }
 
-export type OperationRequest = (BringUpRequest | UpgradeRequest | RejoinRequest | CertificatesRequest | DrillRequest | ApplyRequest | ResetRequest) & {
+export type OperationRequest = (BringUpRequest | UpgradeRequest | RejoinRequest | CertificatesRequest | DrillRequest | ApplyRequest | ResetRequest | ReplaceRequest) & {
   /** Who asks (`user@host`, `cn:NAME`, a service's name); shown in the history. */
   requestedBy: string;
 };
@@ -373,6 +385,11 @@ export interface RejoinInput {
   spec: ClusterSpec;
   /** A control plane or worker of `spec`, rejoined at its recorded address. */
   node: string;
+  /**
+   * kubeha replace: the node's new host at this address (never its recorded one). Nothing is run
+   * on the recorded host; the node joins from the new one under the same name.
+   */
+  address?: string;
   requestedBy: string;
   tuning?: Partial<RejoinTuning>;
 }
@@ -387,6 +404,10 @@ export interface RejoinResult {
   removedMemberIds: string[];
   /** The node's etcd member id after the join (stacked control plane). */
   etcdMemberId?: string;
+  /** Replace: the node's address now (the record's spec takes it). */
+  address?: string;
+  /** Replace: what the operator should know (the old host left untouched; an external load balancer's backends to change by hand). */
+  notes?: string[];
 }
 
 /** Failure type of a rejoin that stopped on an error; details carry a `RejoinFailure`. */
@@ -399,7 +420,17 @@ export interface RejoinFailure {
 }
 
 /** The rejoin's steps, in the order they run (declared in src/workflows/rejoin/phases). */
-export type RejoinStepId = 'check-cluster' | 'drain-node' | 'remove-node' | 'reset-host' | 'preflight-host' | 'join-node' | 'verify-rejoin';
+export type RejoinStepId =
+  | 'check-cluster'
+  | 'check-replacement'
+  | 'drain-node'
+  | 'remove-node'
+  | 'update-cluster-config'
+  | 'reset-host'
+  | 'preflight-host'
+  | 'join-node'
+  | 'update-load-balancer'
+  | 'verify-rejoin';
 
 export interface RejoinStepProgress {
   id: RejoinStepId;
@@ -418,8 +449,10 @@ export interface RejoinProgress {
   phase: RejoinStepId | 'starting' | 'done' | 'failed';
   /** The control plane the cluster-side steps run on (a healthy member other than the node). */
   via?: string;
-  /** Whether the node's host answered SSH when the rejoin looked. */
+  /** Whether the node's host (a replace: the old one) answered SSH when the rejoin looked. */
   reachable?: boolean;
+  /** Replace: the recorded (old) address and the new one. */
+  replacing?: { from: string; to: string };
   steps: RejoinStepProgress[];
   removedMemberIds: string[];
   etcdMemberId?: string;

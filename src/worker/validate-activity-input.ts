@@ -79,6 +79,8 @@ const KUBEHA_ACTIVITIES: Record<keyof KubehaActivities, true> = {
   forgetForReset: true,
   resetNode: true,
   rejoinHostFacts: true,
+  uploadClusterConfiguration: true,
+  updateLoadBalancerBackends: true,
   removeFromCluster: true,
   resetHost: true,
   certificateFacts: true,

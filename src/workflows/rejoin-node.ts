@@ -10,6 +10,7 @@ import { roleOf, type RejoinContext } from './rejoin/context';
 import { RejoinStepFailed } from './rejoin/failures';
 import { planRejoin } from './rejoin/plan';
 import { RejoinProgressTracker } from './rejoin/progress';
+import { withNodeAddress } from './rejoin/replacement';
 import { resolveRejoinTuning } from './rejoin/tuning';
 import { assertValidRejoin } from './rejoin/validate';
 
@@ -19,20 +20,25 @@ const now = (): string => new Date().toISOString();
  * Rejoins one node at its recorded address (its host wiped, reinstalled or broken), started as a
  * child of the cluster workflow (id `operationWorkflowId('rejoin', cluster, opId)`): the runbook's
  * drain, delete the Node, remove the etcd member through a healthy member (never losing quorum),
- * reset the host, join it again with fresh credentials, verify.
+ * reset the host, join it again with fresh credentials, verify. With `address` (kubeha replace) the
+ * node joins from a new host at that address instead: nothing is run on the recorded host, and the
+ * kubeadm ClusterConfiguration's certSANs and the HAProxy backends move to the new address.
  */
 export async function rejoinNode(input: RejoinInput): Promise<RejoinResult> {
   assertValidRejoin(input);
-  const { spec, requestedBy } = input;
+  const { requestedBy } = input;
+  const leaving = input.spec.hosts.find((h) => h.name === input.node) as HostSpec;
+  const spec = input.address === undefined ? input.spec : withNodeAddress(input.spec, input.node, input.address);
   const node = spec.hosts.find((h) => h.name === input.node) as HostSpec;
   const as = roleOf(node);
   const tuning = resolveRejoinTuning(input.tuning);
   const progress = new RejoinProgressTracker({ cluster: spec.name, node: node.name, role: as, requestedBy }, now);
+  if (input.address !== undefined) progress.replacing = { from: leaving.address, to: node.address };
   const refresh = (): void => {
     upsertSearchAttributes([{ key: KubehaPhase, value: `rejoin:${progress.phase}` }]);
     setCurrentDetails(progress.markdown());
   };
-  const planned = planRejoin({ spec, node });
+  const planned = planRejoin({ spec, node, leaving });
   for (const { description: step } of planned) progress.declareStep(step.id, step.title, step.hosts.map((h) => h.name));
   setHandler(rejoinProgressQuery, () => progress.snapshot());
 
@@ -40,11 +46,13 @@ export async function rejoinNode(input: RejoinInput): Promise<RejoinResult> {
     spec,
     settings: settingsOf(spec),
     node,
+    leaving,
     as,
     withEtcd: as === 'control-plane' && spec.etcd.topology === 'stacked',
     tuning,
     acts: rejoinActivities(tuning),
     progress,
+    notes: [],
   };
   upsertSearchAttributes([{ key: KubehaCluster, value: spec.name }]);
   try {
@@ -84,6 +92,7 @@ export async function rejoinNode(input: RejoinInput): Promise<RejoinResult> {
     ...(ctx.version ? { version: ctx.version } : {}),
     removedMemberIds: progress.removedMemberIds,
     ...(progress.etcdMemberId ? { etcdMemberId: progress.etcdMemberId } : {}),
+    ...(input.address !== undefined ? { address: node.address, notes: ctx.notes } : {}),
   };
 }
 

@@ -148,6 +148,8 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
       })),
     configureLoadBalancer: ({ host }) => record('configureLoadBalancer', host.name, () => ({ changed: true })),
     installKubeVip: ({ host }) => record('installKubeVip', host.name, () => ({ changed: true })),
+    updateLoadBalancerBackends: ({ host }) => record('updateLoadBalancerBackends', host.name, () => ({ changed: true })),
+    uploadClusterConfiguration: ({ host }) => record('uploadClusterConfiguration', host.name, () => undefined),
     probeLoadBalancer: ({ host }) =>
       record('probeLoadBalancer', host.name, () => {
         if (options.lbUnreachable) throw ApplicationFailure.retryable(`connect to ${spec.controlPlaneEndpoint} timed out`, FailureTypes.loadBalancerUnreachable);

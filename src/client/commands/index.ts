@@ -14,6 +14,7 @@ import { registerUpgrade } from './upgrade';
 import { registerReset } from './reset';
 import { registerDrill } from './drill';
 import { registerRejoin } from './rejoin';
+import { registerReplace } from './replace';
 import { registerCerts } from './certs';
 import { registerApply } from './apply';
 import { registerOps } from './ops';
@@ -32,6 +33,7 @@ export function registerCommands(program: Command): void {
     registerReset,
     registerDrill,
     registerRejoin,
+    registerReplace,
     registerCerts,
     registerApply,
     registerOps,

@@ -20,6 +20,8 @@ export type RejoinActivityProxies = Pick<
   | 'revokeJoinCredentials'
   | 'waitForNodeReady'
   | 'verifyEtcd'
+  | 'uploadClusterConfiguration'
+  | 'updateLoadBalancerBackends'
 > & {
   /** The same activities with few attempts: asking control planes in turn which one answers. */
   probe: Pick<Proxies, 'rejoinHostFacts' | 'verifyEtcd'>;
@@ -41,6 +43,8 @@ export function rejoinActivities(tuning: RejoinTuning): RejoinActivityProxies {
     revokeJoinCredentials: p(2 * MINUTE, 10).revokeJoinCredentials,
     waitForNodeReady: p(tuning.nodeReadyTimeoutMs + MINUTE, 3, HEARTBEAT_TIMEOUT_MS).waitForNodeReady,
     verifyEtcd: p(2 * MINUTE, 6).verifyEtcd,
+    uploadClusterConfiguration: p(3 * MINUTE, 5).uploadClusterConfiguration,
+    updateLoadBalancerBackends: p(2 * MINUTE, 5).updateLoadBalancerBackends,
     probe: { rejoinHostFacts: probe.rejoinHostFacts, verifyEtcd: probe.verifyEtcd },
   };
 }

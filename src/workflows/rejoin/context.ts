@@ -6,11 +6,19 @@ import type { ClusterSpec, HostSpec } from '../../spec/types';
 import type { RejoinActivityProxies } from './activities';
 import type { RejoinProgressTracker } from './progress';
 
-/** What the rejoin's phases describe themselves from: the recorded cluster and the node's host in it. */
+/**
+ * What the rejoin's phases describe themselves from: the cluster and the node's host in it. `spec`
+ * and `node` are what the cluster is after the rejoin (a replace: the node at its new address);
+ * `leaving` is the node as recorded, whose etcd member and Node are removed. For a rejoin both are one host.
+ */
 export interface RejoinPlan {
   spec: ClusterSpec;
   node: HostSpec;
+  leaving: HostSpec;
 }
+
+/** A replace: the node joins from a host at another address than the recorded one. */
+export const isReplace = (plan: Pick<RejoinPlan, 'node' | 'leaving'>): boolean => plan.node.address !== plan.leaving.address;
 
 export type RejoinRole = 'control-plane' | 'worker';
 
@@ -19,6 +27,8 @@ export interface RejoinContext {
   spec: ClusterSpec;
   settings: ClusterSettings;
   node: HostSpec;
+  /** The node as recorded (a replace: at its old address, nothing is run there). */
+  leaving: HostSpec;
   as: RejoinRole;
   /** A stacked control plane: it has an etcd member to remove and to get back. */
   withEtcd: boolean;
@@ -33,6 +43,8 @@ export interface RejoinContext {
   version?: string;
   /** Set by drain-node. */
   facts?: RejoinHostFacts;
+  /** Replace: what kubeha left to the operator (an external load balancer), for the result. */
+  notes: string[];
 }
 
 export type RejoinStep = PhaseDescription<RejoinStepId>;

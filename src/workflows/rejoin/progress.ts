@@ -7,6 +7,7 @@ export class RejoinProgressTracker {
   phase: RejoinProgress['phase'] = 'starting';
   via?: string;
   reachable?: boolean;
+  replacing?: { from: string; to: string };
   readonly removedMemberIds: string[] = [];
   etcdMemberId?: string;
   readonly etcdSamples: EtcdSample[] = [];
@@ -66,6 +67,7 @@ export class RejoinProgressTracker {
       phase: this.phase,
       ...(this.via ? { via: this.via } : {}),
       ...(this.reachable !== undefined ? { reachable: this.reachable } : {}),
+      ...(this.replacing ? { replacing: this.replacing } : {}),
       steps: this.steps,
       removedMemberIds: this.removedMemberIds,
       ...(this.etcdMemberId ? { etcdMemberId: this.etcdMemberId } : {}),
@@ -77,7 +79,8 @@ export class RejoinProgressTracker {
   /** Markdown for the Temporal UI's "current details". */
   markdown(): string {
     const { cluster, node, role } = this.header;
-    const lines = [`**${cluster}** rejoin ${node} (${role}) — ${this.phase}${this.via ? `, through ${this.via}` : ''}`, ''];
+    const what = this.replacing ? `replace ${node} (${role}) ${this.replacing.from} -> ${this.replacing.to}` : `rejoin ${node} (${role})`;
+    const lines = [`**${cluster}** ${what} — ${this.phase}${this.via ? `, through ${this.via}` : ''}`, ''];
     for (const step of this.steps) {
       if (step.status === 'pending') continue;
       const err = step.hosts.find((h) => h.lastError)?.lastError;

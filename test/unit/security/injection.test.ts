@@ -115,6 +115,8 @@ const TEMPLATE_INPUTS: Record<string, { bases: object[]; fragments?: string[] }>
   'cluster-membership': { bases: [{ node: 'cp2', server: 'https://10.0.0.11:6443', etcd }] },
   'kubeadm-reset': { bases: [{ criSocket: 'unix:///run/containerd/containerd.sock', unit: 'kubeadm-join' }] },
   'kubeadm-upload-certs': { bases: [{ config: '/etc/kubeha/kubeadm-upload-certs.yaml', server: 'https://10.0.0.11:6443' }] },
+  'kubeadm-upload-config': { bases: [{ config: '/etc/kubeha/kubeadm-upload-config.yaml', server: 'https://10.0.0.11:6443' }] },
+  'reload-service': { bases: [{ service: 'haproxy' }] },
   'kubeadm-token-create': { bases: [{ ttlSeconds: 3600, server: 'https://10.0.0.11:6443' }] },
   'revoke-join-credentials': { bases: [{ tokenIds: ['abcdef', 'ghijkl'], certificateSecret: true, files: ['/etc/kubeha/kubeadm-join.yaml'], server: 'https://10.0.0.11:6443' }] },
   'read-ca-cert': { bases: [{}] },

@@ -82,8 +82,9 @@ describe('the quorum rule for removing a member', () => {
 });
 
 describe('rejoin phase declarations', () => {
+  const plan = (s: ClusterSpec, node: HostSpec) => ({ spec: s, node, leaving: node });
   const ids = (s: ClusterSpec, node: string) =>
-    planRejoin({ spec: s, node: s.hosts.find((h) => h.name === node) as HostSpec }).map((p) => [p.description.id, p.description.hosts.map((h) => h.name)]);
+    planRejoin(plan(s, s.hosts.find((h) => h.name === node) as HostSpec)).map((p) => [p.description.id, p.description.hosts.map((h) => h.name)]);
 
   it('a control plane: checked through the other control planes, then drain, member and Node removed, reset, preflight, join, verify on the node', () => {
     expect(ids(spec(3), 'cp2')).toEqual([
@@ -95,22 +96,22 @@ describe('rejoin phase declarations', () => {
       ['join-node', ['cp2']],
       ['verify-rejoin', ['cp2']],
     ]);
-    const titles = planRejoin({ spec: spec(3), node: spec(3).hosts[1] as HostSpec }).map((p) => p.description.title);
+    const titles = planRejoin(plan(spec(3), spec(3).hosts[1] as HostSpec)).map((p) => p.description.title);
     expect(titles[0]).toContain('quorum');
     expect(titles[2]).toContain("etcd member");
     expect(titles[5]).toContain('certificate key');
-    expect(planRejoin({ spec: spec(3), node: spec(3).hosts[1] as HostSpec }).every((p) => p.description.mode.kind === 'serial')).toBe(true);
+    expect(planRejoin(plan(spec(3), spec(3).hosts[1] as HostSpec)).every((p) => p.description.mode.kind === 'serial')).toBe(true);
   });
 
   it('a worker: no etcd member or certificate key in the titles; the control planes to act through are all of them', () => {
-    const planned = planRejoin({ spec: spec(3), node: spec(3).hosts.find((h) => h.name === 'w1') as HostSpec }).map((p) => p.description);
+    const planned = planRejoin(plan(spec(3), spec(3).hosts.find((h) => h.name === 'w1') as HostSpec)).map((p) => p.description);
     expect(planned[0]?.hosts.map((h) => h.name)).toEqual(['cp1', 'cp2', 'cp3']);
     expect(planned.map((d) => d.title).join('\n')).not.toMatch(/etcd member|certificate key/);
   });
 
   it('external etcd: a control plane has no member to remove or check', () => {
     const s = spec(3, 0, 'external');
-    const planned = planRejoin({ spec: s, node: s.hosts[0] as HostSpec }).map((p) => p.description);
+    const planned = planRejoin(plan(s, s.hosts[0] as HostSpec)).map((p) => p.description);
     expect(planned.map((d) => d.title).join('\n')).not.toMatch(/etcd member|quorum/);
     expect(planned[0]?.hosts.map((h) => h.name)).toEqual(['cp2', 'cp3']);
   });

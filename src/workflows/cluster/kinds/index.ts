@@ -6,6 +6,7 @@ import { drillKind } from './drill';
 import type { OperationKindDefinition } from './kind';
 import { resetKind } from './reset';
 import { rejoinKind } from './rejoin';
+import { replaceKind } from './replace';
 import { upgradeKind } from './upgrade';
 
 /** Every operation the cluster workflow takes, by kind. */
@@ -17,6 +18,7 @@ export const OPERATION_KINDS: Partial<Record<OperationKind, OperationKindDefinit
   certificates: certificatesKind as unknown as OperationKindDefinition,
   apply: applyKind as unknown as OperationKindDefinition,
   drill: drillKind as unknown as OperationKindDefinition,
+  replace: replaceKind as unknown as OperationKindDefinition,
 };
 
 export function kindOfOrUndefined(kind: string): OperationKindDefinition | undefined {

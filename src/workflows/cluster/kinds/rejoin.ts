@@ -23,6 +23,7 @@ export const rejoinKind: OperationKindDefinition<'rejoin'> = {
     if (problem) return problem;
     // Asking again for a rejoin of the same node while one is queued or running adds nothing.
     if (inFlight.some((r) => r.kind === 'rejoin' && r.node === request.node)) return `a rejoin of ${request.node} is already queued or running: see kubeha ops ${record.name}`;
+    if (inFlight.some((r) => r.kind === 'replace' && r.node === request.node)) return `a replace of ${request.node} is queued or running: it joins ${request.node} anew; see kubeha ops ${record.name}`;
     return undefined;
   },
   async run({ record, op, request, runChild }) {

@@ -34,7 +34,7 @@ export const checkCluster: RejoinPhase = {
           const report = await ctx.acts.probe.verifyEtcd.executeWithOptions({ summary: `etcd seen from ${cp.name}` }, [hostInput(ctx, cp)]);
           const own = report.members.find((m) => m.name === cp.name);
           if (!own || !memberHealthy(report, own)) throw new Error('its own etcd member is not healthy');
-          const judgement = judgeRemoval(report, ctx.node);
+          const judgement = judgeRemoval(report, ctx.leaving);
           ctx.progress.etcdSamples.push({ after: 'check-cluster', at: new Date().toISOString(), healthy: judgement.keepsQuorum, members: report.members.length, problems: [judgement.summary] });
           if (!judgement.keepsQuorum) {
             ctx.progress.hostEnded(self.id, cp.name, 'failed', judgement.summary);

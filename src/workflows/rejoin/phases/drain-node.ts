@@ -1,10 +1,14 @@
 import { hostInput } from '../../bring-up/hosts';
-import { viaOf, type RejoinPhase } from '../context';
+import { isReplace, viaOf, type RejoinPhase } from '../context';
 import { onHost, skipped } from '../on-host';
 
-/** 2. Drain the node when its host answers and still runs as a node; a wiped or dead host has nothing to evict gracefully. */
+/**
+ * 2. Drain the node when its host answers and still runs as a node; a wiped or dead host has nothing
+ * to evict gracefully. Not part of a replace: check-replacement refuses an old host that still runs as a node.
+ */
 export const drainNode: RejoinPhase = {
-  describe: ({ node }) => ({ id: 'drain-node', title: `Drain ${node.name} if its host answers and still runs as a node`, hosts: [node], mode: { kind: 'serial' } }),
+  describe: (plan) =>
+    isReplace(plan) ? undefined : { id: 'drain-node', title: `Drain ${plan.node.name} if its host answers and still runs as a node`, hosts: [plan.node], mode: { kind: 'serial' } },
   async run(ctx, self) {
     const { node } = ctx;
     const facts = await onHost(ctx, self, node, () => ctx.acts.rejoinHostFacts.executeWithOptions({ summary: `is ${node.name} up` }, [hostInput(ctx, node)]));

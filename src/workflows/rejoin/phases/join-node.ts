@@ -2,7 +2,7 @@ import { CancellationScope, isCancellation } from '@temporalio/workflow';
 import type { BootstrapToken, CertificateKey } from '../../../activities/types';
 import { describeFailure } from '../../bring-up/failures';
 import { hostInput } from '../../bring-up/hosts';
-import { viaOf, type RejoinContext, type RejoinPhase } from '../context';
+import { isReplace, viaOf, type RejoinContext, type RejoinPhase } from '../context';
 import { RejoinStepFailed } from '../failures';
 import { onHost } from '../on-host';
 
@@ -27,10 +27,10 @@ async function revoke(ctx: RejoinContext, token: BootstrapToken | undefined, cer
  * manifest after a control-plane join), and the credentials revoked on every way out.
  */
 export const joinNode: RejoinPhase = {
-  describe: ({ node }) => ({
+  describe: (plan) => ({
     id: 'join-node',
-    title: `Fresh join token${node.role === 'control-plane' ? ' and certificate key' : ''}, kubeadm join ${node.name} as ${node.role}, revoke them`,
-    hosts: [node],
+    title: `Fresh join token${plan.node.role === 'control-plane' ? ' and certificate key' : ''}, kubeadm join ${plan.node.name}${isReplace(plan) ? ` from ${plan.node.address}` : ''} as ${plan.node.role}, revoke them`,
+    hosts: [plan.node],
     mode: { kind: 'serial' },
   }),
   async run(ctx, self) {

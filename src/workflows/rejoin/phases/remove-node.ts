@@ -1,8 +1,8 @@
 import { hostInput } from '../../bring-up/hosts';
-import { viaOf, type RejoinPhase } from '../context';
+import { isReplace, viaOf, type RejoinPhase } from '../context';
 import { RejoinStepFailed } from '../failures';
 import { onHost } from '../on-host';
-import { judgeRemoval } from '../quorum';
+import { judgeRemoval, peerUrlOf } from '../quorum';
 
 /**
  * 3. Through the healthy control plane: for a stacked control plane its etcd member removed (quorum
@@ -10,13 +10,15 @@ import { judgeRemoval } from '../quorum';
  * can take minutes), then the Node deleted.
  */
 export const removeNode: RejoinPhase = {
-  describe({ spec, node }) {
+  describe(plan) {
+    const { spec, node, leaving } = plan;
     const withEtcd = node.role === 'control-plane' && spec.etcd.topology === 'stacked';
-    return { id: 'remove-node', title: withEtcd ? `Remove ${node.name}'s etcd member through a healthy member and delete its Node` : `Delete the Node ${node.name}`, hosts: [node], mode: { kind: 'serial' } };
+    const member = isReplace(plan) ? `etcd member (peer ${peerUrlOf(leaving.address)})` : 'etcd member';
+    return { id: 'remove-node', title: withEtcd ? `Remove ${node.name}'s ${member} through a healthy member and delete its Node` : `Delete the Node ${node.name}`, hosts: [node], mode: { kind: 'serial' } };
   },
   async run(ctx, self) {
     const via = viaOf(ctx);
-    const { node } = ctx;
+    const node = ctx.leaving;
     await onHost(ctx, self, node, async () => {
       if (ctx.withEtcd && ctx.progress.status('drain-node') !== 'skipped') {
         const report = await ctx.acts.verifyEtcd.executeWithOptions({ summary: `etcd seen from ${via.name}` }, [hostInput(ctx, via)]);

@@ -1,11 +1,16 @@
 import { hostInput } from '../../bring-up/hosts';
-import type { RejoinPhase } from '../context';
+import { isReplace, type RejoinPhase } from '../context';
 import { RejoinStepFailed } from '../failures';
 import { onHost } from '../on-host';
 
-/** 4. `kubeadm reset -f` and the cleanup it leaves, on the node's host; it must answer now, since it is joined next. */
+/** 4. `kubeadm reset -f` and the cleanup it leaves, on the node's host (a replace: the new one); it must answer now, since it is joined next. */
 export const resetHost: RejoinPhase = {
-  describe: ({ node }) => ({ id: 'reset-host', title: `kubeadm reset -f and clean up on ${node.name}`, hosts: [node], mode: { kind: 'serial' } }),
+  describe: (plan) => ({
+    id: 'reset-host',
+    title: `kubeadm reset -f and clean up on ${plan.node.name}${isReplace(plan) ? `'s new host ${plan.node.address}` : ''}`,
+    hosts: [plan.node],
+    mode: { kind: 'serial' },
+  }),
   async run(ctx, self) {
     const { node } = ctx;
     await onHost(ctx, self, node, async () => {

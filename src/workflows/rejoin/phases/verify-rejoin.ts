@@ -1,9 +1,10 @@
 import { sleep } from '@temporalio/workflow';
 import { etcdProblems, expectedEtcdMembers } from '../../bring-up/etcd-checks';
 import { hostInput } from '../../bring-up/hosts';
-import { viaOf, type RejoinPhase } from '../context';
+import { isReplace, viaOf, type RejoinPhase } from '../context';
 import { RejoinStepFailed } from '../failures';
 import { onHost } from '../on-host';
+import { peerUrlOf } from '../quorum';
 
 const POLL_MS = 2_000;
 
@@ -27,7 +28,13 @@ export const verifyRejoin: RejoinPhase = {
       for (;;) {
         const report = await ctx.acts.verifyEtcd.executeWithOptions({ summary: `etcd after rejoining ${node.name}` }, [hostInput(ctx, via)]);
         const stale = report.members.filter((m) => ctx.progress.removedMemberIds.includes(m.id));
-        const problems = [...etcdProblems(report, expected), ...stale.map((m) => `the removed member ${m.id} is still listed`)];
+        const oldPeer = peerUrlOf(ctx.leaving.address);
+        const atOldAddress = isReplace(ctx) ? report.members.filter((m) => m.peerURLs.includes(oldPeer)) : [];
+        const problems = [
+          ...etcdProblems(report, expected),
+          ...stale.map((m) => `the removed member ${m.id} is still listed`),
+          ...atOldAddress.map((m) => `member ${m.id} still has the old peer URL ${oldPeer}`),
+        ];
         const member = report.members.find((m) => m.name === node.name);
         if (problems.length === 0 && member) {
           ctx.progress.etcdMemberId = member.id;
