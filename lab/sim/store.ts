@@ -44,6 +44,14 @@ export interface CertsSecret {
   ownerToken?: string;
 }
 
+/** ClusterConfiguration etcd.external: the API servers' etcd, run by someone else. */
+export interface ExternalEtcd {
+  endpoints: string[];
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+}
+
 /** The kubeadm-config ConfigMap (upload-config), which joins and upgrades read. */
 export interface ClusterConfig {
   clusterName: string;
@@ -53,6 +61,8 @@ export interface ClusterConfig {
   serviceSubnet: string;
   /** apiServer.certSANs, added to every control plane's apiserver certificate. */
   certSans?: string[];
+  /** etcd.external; absent: stacked etcd (etcd.local). */
+  externalEtcd?: ExternalEtcd;
   initializedAt: number;
   initHost: string;
 }
