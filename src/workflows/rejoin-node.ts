@@ -42,6 +42,7 @@ export async function rejoinNode(input: RejoinInput): Promise<RejoinResult> {
     node,
     as,
     withEtcd: as === 'control-plane' && spec.etcd.topology === 'stacked',
+    externalEtcd: as === 'control-plane' && spec.etcd.topology === 'external',
     tuning,
     acts: rejoinActivities(tuning),
     progress,

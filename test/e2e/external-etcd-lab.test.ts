@@ -15,7 +15,7 @@ import { runCerts } from '../../src/client/commands/certs';
 import { runRejoin } from '../../src/client/commands/rejoin';
 import { runUp } from '../../src/client/commands/up';
 import type { CertificatesResult, ClusterRecord } from '../../src/shared/operations';
-import { readyNodes, startRig, type Rig } from '../helpers/bringup';
+import { eventually, readyNodes, startRig, type Rig } from '../helpers/bringup';
 
 jest.setTimeout(900_000);
 
@@ -78,6 +78,10 @@ let cp2Manifests = '';
 let cp2Readyz = '';
 let cp2Sums = '';
 let cp1Sums = '';
+let refusal: unknown;
+let cp2AfterRefusal = '';
+let readyAfterRefusal: string[] = [];
+let membersAfterRefusal: Member[] = [];
 let renewed: CertificatesResult | undefined;
 let cp1Tables: ReturnType<typeof parseCheckExpiration>;
 let cp1ClientCertBefore = '';
@@ -115,6 +119,20 @@ beforeAll(async () => {
   cp2Sums = await userFileSums('cp2').catch(() => '');
   cp1Sums = await userFileSums('cp1');
 
+  // Two of three external members frozen: the external etcd has no quorum, so a rejoin of cp2 must refuse before touching it.
+  await Promise.all(['etcd2', 'etcd3'].map((h) => rig.lab.host(h).freeze()));
+  try {
+    const started = Date.now();
+    refusal = await runRejoin({ cluster, node: 'cp2', by: 'alice@ops', stdout: new PassThrough(), ...rig.flags }).then(() => undefined, (e: unknown) => e ?? 'failed');
+    times['kubeha rejoin cp2 without external quorum (refused)'] = Date.now() - started;
+    cp2AfterRefusal = await rig.ok('cp2', 'ls /etc/kubernetes/kubelet.conf /etc/kubernetes/manifests');
+    readyAfterRefusal = await readyNodes(rig, 'cp1');
+  } finally {
+    await Promise.all(['etcd2', 'etcd3'].map((h) => rig.lab.host(h).thaw()));
+  }
+  await eventually(async () => ((await healthyEndpoints()) === 3 ? true : undefined), 'the external etcd healthy again after the thaw');
+  membersAfterRefusal = await members();
+
   cp1ClientCertBefore = await rig.ok('cp1', 'sha256sum /etc/kubernetes/pki/apiserver-etcd-client.crt');
   await timed('certs-near-expiry cp1', () => rig.lab.host('cp1').expireCertificatesIn(10));
   renewed = await timed('kubeha certs renew', () => runCerts({ cluster, action: 'renew', within: '30d', by: 'alice@ops', stdout: new PassThrough(), ...rig.flags }));
@@ -148,6 +166,15 @@ it('kubeha rejoin brings the wiped cp2 back: Ready, the external files downloade
   expect(cp2Readyz).toBe('ok');
   expect(cp2Sums).toBe(cp1Sums);
   expect(membersAfterRejoin.map((m) => m.ID).sort()).toEqual(membersAfterUp.map((m) => m.ID).sort());
+});
+
+it('a rejoin of a control plane is refused while the external etcd has no quorum, and nothing is changed', () => {
+  process.stdout.write(`refusal: ${String(refusal)}\n`);
+  expect(String(refusal)).toContain('nothing was changed');
+  expect(String(refusal)).toMatch(/check-cluster on cp1: the external etcd has [01] of 3 voting member\(s\) healthy \(quorum needs 2\)/);
+  expect(cp2AfterRefusal).toBe('/etc/kubernetes/kubelet.conf\n\n/etc/kubernetes/manifests:\nkube-apiserver.yaml\nkube-controller-manager.yaml\nkube-scheduler.yaml\n');
+  expect(readyAfterRefusal).toEqual(['cp1', 'cp2', 'w1']);
+  expect(membersAfterRefusal.map((m) => m.ID).sort()).toEqual(membersAfterUp.map((m) => m.ID).sort());
 });
 
 it('kubeha certs renew renews cp1 (no etcd certificate in sight), and leaves the user\'s etcd client certificate alone', () => {
