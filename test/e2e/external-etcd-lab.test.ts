@@ -65,6 +65,8 @@ async function timed<T>(what: string, fn: () => Promise<T>): Promise<T | undefin
   }
 }
 
+let preflightRefusal = '';
+let cp1AfterRefusal = '';
 let membersAfterUp: Member[] = [];
 let healthyAfterUp = 0;
 let manifestsAfterUp: Record<string, string> = {};
@@ -93,6 +95,15 @@ beforeAll(async () => {
   times['lab up (3 etcd members)'] = Date.now() - started;
   await rig.startWorker();
   cluster = rig.spec.name;
+  // The user forgot to copy the files: the bring-up (of another cluster name) stops at preflight, before kubeadm runs anywhere.
+  await rig.ok('cp1', 'mkdir -p /root/kept && mv /etc/kubernetes/pki/apiserver-etcd-client.key /root/kept/');
+  const forgot = await timed('kubeha up without the files (refused at preflight)', async () => {
+    const file = rig.specFile((doc) => (doc.metadata.name = `${cluster}-nofiles`));
+    return runUp({ file, follow: true, by: 'e2e@lab', stdout: new PassThrough(), stderr: new PassThrough(), ...rig.flags }).then(() => 'succeeded', (e: unknown) => String(e));
+  });
+  preflightRefusal = forgot ?? '';
+  cp1AfterRefusal = await rig.ok('cp1', 'ls /etc/kubernetes; ls /etc/kubernetes/pki');
+  await rig.ok('cp1', 'mv /root/kept/apiserver-etcd-client.key /etc/kubernetes/pki/');
   const out = new PassThrough();
   let upText = '';
   out.on('data', (d: Buffer) => (upText += d.toString()));
@@ -143,6 +154,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rig?.dispose();
+});
+
+it("kubeha up stops at preflight when the user's files are not on the first control plane, before kubeadm runs anywhere", () => {
+  expect(preflightRefusal).toContain('preflight');
+  expect(preflightRefusal).toContain('cp1: [ExternalEtcdClientCertificates] /etc/kubernetes/pki/apiserver-etcd-client.key not found: with external etcd, copy etcd/ca.crt and apiserver-etcd-client.crt/.key from an etcd node');
+  expect(cp1AfterRefusal).toBe('pki\napiserver-etcd-client.crt\netcd\n');
 });
 
 it('kubeha up: the external etcd has its 3 healthy members, the control planes run no etcd and use the external endpoints, every node is Ready', () => {

@@ -13,6 +13,7 @@ import type { LabHandle } from '../../lab';
 import { etcdMemberListCommand } from '../../lab/hosts/external-etcd';
 import { labPaths } from '../../lab/layout';
 import { parseCheckExpiration } from '../../src/certificates/expiration';
+import { kubeadmReset } from '../../src/remote/kubeadm';
 import { hostCommands, startTestLab } from '../helpers/lab';
 import { controlPlaneJoinConfig, initConfig, KEY, PREPARE, writeFileCommand } from './kubeadm-runs';
 
@@ -163,5 +164,18 @@ describe('kubeadm with etcd.external', () => {
     expect(out).toContain('[reset] No etcd config found. Assuming external etcd\n[reset] Please, manually reset etcd to prevent further issues\n');
     expect((await members()).length).toBe(3);
     expect((await readyz('cp1')).stdout).toBe('ok');
+  });
+
+  test("kubeha's kubeadm reset of a failed init host keeps the user's external etcd files (the next init needs them)", async () => {
+    const files = ['/etc/kubernetes/pki/etcd/ca.crt', '/etc/kubernetes/pki/apiserver-etcd-client.crt', '/etc/kubernetes/pki/apiserver-etcd-client.key'];
+    const sums = `sha256sum ${files.join(' ')}`;
+    const before = await ok('cp1', sums);
+    const script = kubeadmReset.render({ criSocket: 'unix:///run/containerd/containerd.sock', unit: 'kubeadm-init', keep: files });
+    await ok('cp1', writeFileCommand('/root/reset.sh', `${script.text}\n`));
+    await ok('cp1', 'mkdir -p /etc/kubeha && bash /root/reset.sh');
+    expect(await ok('cp1', 'ls /etc/kubernetes/manifests | wc -l')).toBe('0\n');
+    expect(await ok('cp1', 'find /etc/kubernetes/pki -type f | sort')).toBe(`${[...files].sort().join('\n')}\n`);
+    expect(await ok('cp1', sums)).toBe(before);
+    expect(await ok('cp1', 'ls -A /etc/kubeha | grep -c kept || true')).toBe('0\n');
   });
 });
