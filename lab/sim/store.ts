@@ -42,6 +42,8 @@ export interface CertsSecret {
   data: string;
   expiresAt: number;
   ownerToken?: string;
+  /** How many entries it holds (kubectl's DATA column): 8 with a local etcd, 9 with an external one. */
+  entries?: number;
 }
 
 /** ClusterConfiguration etcd.external: the API servers' etcd, run by someone else. */

@@ -129,6 +129,8 @@ describe('kubeadm with etcd.external', () => {
   });
 
   test('a control-plane join downloads the external files from kubeadm-certs and starts no etcd', async () => {
+    // ca, front-proxy-ca and sa pairs plus external-etcd-ca.crt, external-etcd.crt, external-etcd.key.
+    expect(await ok('cp1', 'kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system get secrets kubeadm-certs')).toMatch(/\nkubeadm-certs\s+Opaque\s+9\s/);
     await ok('cp2', writeFileCommand('/root/join.yaml', controlPlaneJoinConfig(lab, 'cp2', caHash)));
     const out = await ok('cp2', 'kubeadm join --config /root/join.yaml');
     expect(KEY).toHaveLength(64);

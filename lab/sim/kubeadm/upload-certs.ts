@@ -46,7 +46,7 @@ export async function uploadCerts(ctx: SimContext, key = newCertificateKey(), ex
   const owner = { ...makeToken(ctx.config, newToken(), { modelMs: TTL.certificateKey }), description: 'Proxy for managing TTL for the kubeadm-certs secret', usages: [], groups: [] };
   await updateStore(ctx.identity.labDir, (s) => {
     s.tokens.push(owner);
-    s.certs = { data: encryptCerts(files, key), uploadedAt: owner.createdAt, expiresAt: owner.expiresAt, ownerToken: owner.token };
+    s.certs = { data: encryptCerts(files, key), uploadedAt: owner.createdAt, expiresAt: owner.expiresAt, ownerToken: owner.token, entries: Object.keys(files).length };
   });
   out(`[upload-certs] Using certificate key:\n${key}\n`);
   return key;
