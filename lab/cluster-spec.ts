@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import type { LabConfig, LabLoadBalancer } from './layout';
 import { labPaths } from './layout';
+import { EXTERNAL_ETCD_FILES, etcdClientUrl, etcdHosts } from './hosts/external-etcd';
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
@@ -34,6 +35,9 @@ export function renderClusterSpec({ config, name = 'lab' }: ClusterSpecInput): s
   });
   const type = SPEC_LB_TYPE[config.loadBalancer];
   const loadBalancer = type === 'external' ? { type } : { type, vip: config.vip, interface: 'eth0' };
+  const etcdMembers = etcdHosts(config);
+  // The lab's external etcd, and the files `lab up` copied to the first control plane as the user would.
+  const etcd = etcdMembers.length > 0 ? { etcd: { topology: 'external', endpoints: etcdMembers.map(etcdClientUrl), ...EXTERNAL_ETCD_FILES } } : {};
   const doc = {
     apiVersion: 'kubeha.io/v1alpha1',
     kind: 'Cluster',
@@ -42,13 +46,14 @@ export function renderClusterSpec({ config, name = 'lab' }: ClusterSpecInput): s
       kubernetesVersion: config.kubernetesVersion,
       controlPlaneEndpoint: `${config.vip}:${config.apiServerPort}`,
       loadBalancer,
+      ...etcd,
       networking: { podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12', cni: 'calico' },
       certificateKey: lifetime(CERTIFICATE_KEY),
       joinToken: lifetime(JOIN_TOKEN),
       // Lab hosts boot like fresh machines (swap on, no br_netfilter, ip_forward 0): let kubeha fix them.
       preflight: { fix: true },
       ssh: { user: 'root', port: 22, privateKey: paths.privateKey, knownHosts: paths.knownHosts },
-      hosts: config.hosts.map((h) => ({ name: h.name, address: h.address, role: h.role })),
+      hosts: config.hosts.filter((h) => h.role !== 'etcd').map((h) => ({ name: h.name, address: h.address, role: h.role })),
     },
   };
   return `# Written by \`kubeha lab up\` for the lab in ${config.dir}\n${stringify(doc)}`;

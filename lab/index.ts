@@ -12,6 +12,7 @@ import { expireCertificateKey, failNext, slowHost } from './faults';
 import { expireCertificatesIn } from './hosts/certificates';
 import { bootHost, dropConnections, freezeHost, hostState, restartHost, stopHost, thawHost } from './hosts/control';
 import type { HostState } from './hosts/control';
+import { startExternalEtcd } from './hosts/external-etcd';
 import { externalLbPid, startExternalLb, stopExternalLb } from './hosts/external-lb';
 import { planLabHosts } from './hosts/plan';
 import { mapBounded } from './hosts/pool';
@@ -50,6 +51,12 @@ export interface StartLabOptions {
    * redispatch), as a naive load balancer would, so it keeps sending clients to a stopped API server.
    */
   loadBalancerHealthChecks?: boolean;
+  /**
+   * Members of an external etcd cluster on their own hosts (`etcd1`…, real etcd with a lab-made CA),
+   * set up before any control plane, with the files kubeadm needs copied to the first control plane;
+   * the written cluster.yaml then uses `etcd.topology: external`. 0 (the default): stacked etcd.
+   */
+  externalEtcd?: number;
 }
 
 export interface LabHostHandle {
@@ -197,6 +204,7 @@ export async function startLab(options: StartLabOptions): Promise<LabHandle> {
     workers: options.workers ?? 3,
     loadBalancer,
     addressPrefix: options.addressPrefix ?? '127.0.0',
+    etcdMembers: options.externalEtcd ?? 0,
   });
   const concurrency = options.concurrency ?? 16;
   if (options.installPackages ?? true) await ensureLabPackages();
@@ -226,6 +234,7 @@ export async function startLab(options: StartLabOptions): Promise<LabHandle> {
   try {
     await mapBounded(config.hosts, concurrency, (host) => bootHost(labDir, host));
     if (loadBalancer === 'external') await startExternalLb(config);
+    await startExternalEtcd(config);
   } catch (err) {
     await stopLab(labDir);
     throw err;

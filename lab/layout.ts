@@ -5,7 +5,8 @@
  */
 import * as path from 'node:path';
 
-export type LabRole = 'control-plane' | 'worker' | 'load-balancer';
+/** `etcd`: a member of the lab's external etcd cluster (`lab up --external-etcd N`), not a Kubernetes node. */
+export type LabRole = 'control-plane' | 'worker' | 'load-balancer' | 'etcd';
 export type LabLoadBalancer = 'haproxy' | 'kube-vip' | 'external';
 
 export interface LabHost {

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { OperationError, UsageError } from '../../src/client/errors';
 import { labPaths } from '../layout';
 import { reissueAll } from '../sim/kubeadm/certs';
+import { readStore } from '../sim/store';
 import { isDead, waitFor } from './processes';
 
 const APISERVER_PID = 'pod-kube-apiserver.pid';
@@ -28,7 +29,8 @@ export async function expireCertificatesIn(labDir: string, host: string, days: n
   if (!Number.isInteger(days) || days < 1 || days > 3650) throw new UsageError(`certs-near-expiry: --days must be a whole number from 1 to 3650 (got ${days})`);
   const k8sDir = labPaths(labDir).hostPrivate(host, '/etc/kubernetes');
   if (!existsSync(path.join(k8sDir, 'pki', 'ca.key'))) throw new OperationError(`${host}: no kubeadm PKI in /etc/kubernetes/pki (not a control plane brought up yet)`);
-  const renewed = reissueAll(k8sDir, days);
+  // As `kubeadm certs renew` would: with external etcd, not the etcd certificates (the user's apiserver-etcd-client included).
+  const renewed = reissueAll(k8sDir, days, readStore(labDir).cluster?.externalEtcd !== undefined);
   const before = apiServerPid(labDir, host);
   if (before !== undefined) {
     process.kill(before, 'SIGTERM');

@@ -7,6 +7,8 @@ export interface LabPlanInput {
   loadBalancer: LabLoadBalancer;
   /** First three octets of the lab's loopback addresses, e.g. `127.0.0`. */
   addressPrefix: string;
+  /** Members of an external etcd cluster, hosts `etcd1`… after the Kubernetes nodes (default 0: stacked etcd). */
+  etcdMembers?: number;
 }
 
 export interface LabPlan {
@@ -21,7 +23,7 @@ const FIRST_HOST_OCTET = 11;
 const LAST_OCTET = 254;
 
 export function planLabHosts(input: LabPlanInput): LabPlan {
-  const { controlPlanes, workers, loadBalancer, addressPrefix } = input;
+  const { controlPlanes, workers, loadBalancer, addressPrefix, etcdMembers = 0 } = input;
   if (!/^127\.\d{1,3}\.\d{1,3}$/.test(addressPrefix)) {
     throw new UsageError(`address prefix "${addressPrefix}" must be three loopback octets like 127.0.0`);
   }
@@ -30,6 +32,9 @@ export function planLabHosts(input: LabPlanInput): LabPlan {
   }
   if (!Number.isInteger(workers) || workers < 0) {
     throw new UsageError(`workers must be a whole number >= 0 (got ${workers})`);
+  }
+  if (!Number.isInteger(etcdMembers) || etcdMembers < 0) {
+    throw new UsageError(`external etcd members must be a whole number >= 0 (got ${etcdMembers})`);
   }
   const hosts: LabHost[] = [];
   if (loadBalancer === 'haproxy') {
@@ -49,5 +54,6 @@ export function planLabHosts(input: LabPlanInput): LabPlan {
   };
   for (let i = 1; i <= controlPlanes; i++) hosts.push({ name: `cp${i}`, address: next(), role: 'control-plane' });
   for (let i = 1; i <= workers; i++) hosts.push({ name: `w${i}`, address: next(), role: 'worker' });
+  for (let i = 1; i <= etcdMembers; i++) hosts.push({ name: `etcd${i}`, address: next(), role: 'etcd' });
   return { vip: `${addressPrefix}.${VIP_OCTET}`, hosts };
 }

@@ -1,7 +1,7 @@
 /**
  * The simulated kube-apiserver: an HTTPS server on <advertise-address>:<secure-port> with the
- * node's apiserver.crt, answering /healthz /livez /readyz (not ready while the local etcd is
- * unhealthy) and /version. Everything else about the cluster API lives in the lab store.
+ * node's apiserver.crt, answering /healthz /livez /readyz (not ready while no etcd of
+ * --etcd-servers answers healthy) and /version. Everything else about the cluster API lives in the lab store.
  */
 import { readFileSync } from 'node:fs';
 import * as https from 'node:https';
@@ -17,8 +17,9 @@ const port = Number(flag('secure-port', '6443'));
 const version = process.env.KUBEHA_SIM_VERSION || 'v1.30.2';
 const log = (msg: string) => out(`${new Date().toISOString()} kube-apiserver: ${msg}\n`);
 
-function etcdHealthy(): Promise<boolean> {
-  const url = new URL(flag('etcd-servers').split(',')[0] ?? '');
+/** One etcd endpoint's /health with the API server's etcd client files. */
+function endpointHealthy(server: string): Promise<boolean> {
+  const url = new URL(server);
   return new Promise((resolve) => {
     const req = https.get(
       { host: url.hostname, port: Number(url.port || 2379), path: '/health', ca: file('etcd-cafile'), cert: file('etcd-certfile'), key: file('etcd-keyfile'), timeout: 1_000 },
@@ -31,6 +32,13 @@ function etcdHealthy(): Promise<boolean> {
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', () => resolve(false));
   });
+}
+
+/** The etcd check of /readyz: the client reaches a healthy member among --etcd-servers (stacked: the local one; external: any). */
+async function etcdHealthy(): Promise<boolean> {
+  const servers = flag('etcd-servers').split(',').filter(Boolean);
+  const answers = await Promise.all(servers.map((server) => endpointHealthy(server).catch(() => false)));
+  return answers.some(Boolean);
 }
 
 function versionInfo() {

@@ -84,10 +84,11 @@ export const SHARED_CERT_FILES = [
   'ca.crt', 'ca.key', 'sa.key', 'sa.pub', 'front-proxy-ca.crt', 'front-proxy-ca.key', 'etcd/ca.crt', 'etcd/ca.key',
 ] as const;
 
-export function createSharedCas(pkiDir: string): void {
+/** With external etcd, kubeadm makes no etcd CA ("External etcd mode: Skipping etcd/ca certificate authority generation"). */
+export function createSharedCas(pkiDir: string, externalEtcd = false): void {
   createCa(pkiDir, 'ca', 'kubernetes');
   createCa(pkiDir, 'front-proxy-ca', 'front-proxy-ca');
-  createCa(pkiDir, 'etcd/ca', 'etcd-ca');
+  if (!externalEtcd) createCa(pkiDir, 'etcd/ca', 'etcd-ca');
   createServiceAccountKey(pkiDir);
 }
 
@@ -99,6 +100,8 @@ export interface NodeCertInput {
   serviceIp: string;
   /** apiServer.certSANs / --apiserver-cert-extra-sans. */
   extraSans?: string[];
+  /** No etcd certificates (server, peer, healthcheck-client, apiserver-etcd-client): etcd is external. */
+  externalEtcd?: boolean;
 }
 
 const isIp = (v: string) => /^\d+\.\d+\.\d+\.\d+$/.test(v) || v.includes(':');
@@ -111,6 +114,7 @@ export function createControlPlaneLeaves(pkiDir: string, input: NodeCertInput): 
   createLeaf(pkiDir, { name: 'apiserver', ca: 'ca', cn: 'kube-apiserver', usage: 'server', dnsNames: [...new Set(dns)], ips: [...new Set(ips)] });
   createLeaf(pkiDir, { name: 'apiserver-kubelet-client', ca: 'ca', cn: 'kube-apiserver-kubelet-client', org: 'kubeadm:cluster-admins', usage: 'client' });
   createLeaf(pkiDir, { name: 'front-proxy-client', ca: 'front-proxy-ca', cn: 'front-proxy-client', usage: 'client' });
+  if (input.externalEtcd) return;
   const etcdNames = { dnsNames: [input.nodeName, 'localhost'], ips: [input.address, '127.0.0.1', '::1'] };
   createLeaf(pkiDir, { name: 'etcd/server', ca: 'etcd/ca', cn: input.nodeName, usage: 'server+client', ...etcdNames });
   createLeaf(pkiDir, { name: 'etcd/peer', ca: 'etcd/ca', cn: input.nodeName, usage: 'server+client', ...etcdNames });

@@ -42,6 +42,16 @@ export interface CertsSecret {
   data: string;
   expiresAt: number;
   ownerToken?: string;
+  /** How many entries it holds (kubectl's DATA column): 8 with a local etcd, 9 with an external one. */
+  entries?: number;
+}
+
+/** ClusterConfiguration etcd.external: the API servers' etcd, run by someone else. */
+export interface ExternalEtcd {
+  endpoints: string[];
+  caFile: string;
+  certFile: string;
+  keyFile: string;
 }
 
 /** The kubeadm-config ConfigMap (upload-config), which joins and upgrades read. */
@@ -53,6 +63,8 @@ export interface ClusterConfig {
   serviceSubnet: string;
   /** apiServer.certSANs, added to every control plane's apiserver certificate. */
   certSans?: string[];
+  /** etcd.external; absent: stacked etcd (etcd.local). */
+  externalEtcd?: ExternalEtcd;
   initializedAt: number;
   initHost: string;
 }

@@ -16,6 +16,7 @@ import { failure, lastLines } from './failures';
 import { judgeInitHost } from './host-state';
 import { classifyKubeadmFailure, preflightErrors } from './kubeadm-output';
 import { hasStackedEtcd, readHostFacts } from './kubeadm-state';
+import { initPrerequisiteFiles } from './preflight';
 import type { Step } from './step';
 import { hostStep } from './step';
 import type { ClusterSettings, HostStepInput, InitResult } from './types';
@@ -117,7 +118,8 @@ export function createInitActivities(deps: ActivityDeps) {
           }
           case 'leftovers':
             step.log(`leftovers of an init that failed (${state.seen}) and no etcd or API server running: kubeadm reset -f`);
-            await step.runChecked(kubeadmReset.render({ criSocket: cluster.criSocket, unit: INIT_UNIT }), { timeoutMs: 5 * 60_000 });
+            // The user's external etcd files survive the reset: the next kubeadm init needs them.
+            await step.runChecked(kubeadmReset.render({ criSocket: cluster.criSocket, unit: INIT_UNIT, keep: initPrerequisiteFiles(cluster) }), { timeoutMs: 5 * 60_000 });
             continue;
           case 'ask-cluster':
           case 'cant-tell':

@@ -6,7 +6,7 @@ import type { Section } from '../remote/sections';
 import type { HostSpec } from '../spec/types';
 import type { ActivityDeps } from './deps';
 import { hostStep } from './step';
-import type { ClusterSettings, HostFacts, HostStepInput, PreflightProblem, PreflightReport } from './types';
+import type { ClusterSettings, HostFacts, PreflightInput, PreflightProblem, PreflightReport } from './types';
 
 const CONTROL_PLANE_PORTS = [6443, 2379, 2380, 10250, 10257, 10259];
 const WORKER_PORTS = [10250];
@@ -103,6 +103,12 @@ export function evaluatePreflight(cluster: ClusterSettings, host: HostSpec, sect
   const ports = host.role === 'control-plane' ? CONTROL_PLANE_PORTS : host.role === 'worker' ? WORKER_PORTS : [];
   for (const port of busyPorts(get('ports').output, host.address, ports)) add(`Port-${port}`, `Port ${port} is in use`);
 
+  const prerequisites = get('prerequisites').output.split('\n');
+  const missing = prerequisites.filter((l) => l.startsWith('missing ')).map((l) => l.slice('missing '.length));
+  if (missing.length > 0 && !prerequisites.includes('initialized')) {
+    add('ExternalEtcdClientCertificates', `${missing.join(', ')} not found: with external etcd, copy etcd/ca.crt and apiserver-etcd-client.crt/.key from an etcd node to the paths spec.etcd names on ${host.name} before the bring-up (kubeadm init reads them and uploads them for the other control planes)`);
+  }
+
   const macAddresses = get('macs').output.split('\n').map((l) => l.trim().split(/\s+/)[1] ?? '').filter((m) => m !== '' && m !== '00:00:00:00:00:00');
   return {
     problems,
@@ -124,6 +130,11 @@ export function provenClockOffset(remoteMs: number, beforeMs: number, afterMs: n
   return Math.sign(raw) * Math.max(0, Math.round(Math.abs(raw) - slack));
 }
 
+/** What kubeadm init needs on its host that only the user can provide: external etcd's CA and the API server's client pair. */
+export function initPrerequisiteFiles(cluster: ClusterSettings): string[] {
+  return cluster.etcd.topology === 'external' ? [cluster.etcd.caFile, cluster.etcd.certFile, cluster.etcd.keyFile] : [];
+}
+
 function fixDescriptions(fixes: PreflightFixes): string[] {
   return [
     ...(fixes.swap ? ['swapoff -a'] : []),
@@ -133,8 +144,9 @@ function fixDescriptions(fixes: PreflightFixes): string[] {
 }
 
 export function createPreflightActivities(deps: ActivityDeps) {
-  async function inspect(step: ReturnType<typeof hostStep>, cluster: ClusterSettings, host: HostSpec): Promise<Evaluation> {
-    const result = await step.run(preflightFacts.render({ criSocketPath: criSocketPath(cluster.criSocket) }), { timeoutMs: 60_000 });
+  async function inspect(step: ReturnType<typeof hostStep>, cluster: ClusterSettings, host: HostSpec, initPrerequisites: boolean): Promise<Evaluation> {
+    const mustExist = initPrerequisites ? initPrerequisiteFiles(cluster) : [];
+    const result = await step.run(preflightFacts.render({ criSocketPath: criSocketPath(cluster.criSocket), mustExist }), { timeoutMs: 60_000 });
     const sections = parseSections(result.stdout);
     const before = deps.clock();
     const clock = await step.run(remoteClock.render({}), { timeoutMs: 30_000 });
@@ -144,16 +156,16 @@ export function createPreflightActivities(deps: ActivityDeps) {
   }
 
   return {
-    async preflight({ cluster, host, fix }: HostStepInput & { fix: boolean }): Promise<PreflightReport> {
+    async preflight({ cluster, host, fix, initPrerequisites = false }: PreflightInput): Promise<PreflightReport> {
       const step = hostStep(deps, host, 'preflight');
-      let evaluation = await inspect(step, cluster, host);
+      let evaluation = await inspect(step, cluster, host, initPrerequisites);
       const fixed: string[] = [];
       const wanted = evaluation.fixes;
       if (fix && (wanted.swap || wanted.modules || wanted.sysctl)) {
         await step.runChecked(preflightFix.render(wanted), { timeoutMs: 60_000 });
         fixed.push(...fixDescriptions(wanted));
         step.log(`fixed: ${fixed.join('; ')}`);
-        evaluation = await inspect(step, cluster, host);
+        evaluation = await inspect(step, cluster, host, initPrerequisites);
       }
       if (evaluation.problems.length) step.log(`${evaluation.problems.length} preflight problem(s)`, { checks: evaluation.problems.map((p) => p.check) });
       return { host: host.name, problems: evaluation.problems, fixed, facts: evaluation.facts };

@@ -69,6 +69,12 @@ export interface HostFacts {
   kubeletVersion: string;
 }
 
+export interface PreflightInput extends HostStepInput {
+  fix: boolean;
+  /** The bring-up's first control plane before kubeadm init: with external etcd, etcd.caFile/certFile/keyFile must be there. */
+  initPrerequisites?: boolean;
+}
+
 export interface PreflightReport {
   host: string;
   problems: PreflightProblem[];
@@ -191,7 +197,8 @@ export interface WaitForNodeInput extends HostStepInput {
 }
 
 export interface KubehaActivities extends UpgradeActivities, ResetActivities, CertificateActivities, RejoinActivities, DrillActivities {
-  preflight(input: HostStepInput & { fix: boolean }): Promise<PreflightReport>;
+  /** `initPrerequisites`: this host is where the bring-up runs kubeadm init (the files the user must have placed are checked). */
+  preflight(input: PreflightInput): Promise<PreflightReport>;
   /** haproxy + keepalived on a load-balancer host. */
   configureLoadBalancer(input: HostStepInput): Promise<{ changed: boolean }>;
   /** haproxy.cfg alone rendered again on a load-balancer host (its backends follow the control planes); HAProxy reloaded when it changed. */

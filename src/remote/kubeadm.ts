@@ -17,6 +17,14 @@ awk -v s=${q(server)} '/^ *server: /{ sub(/server: .*/, "server: " s) } 1' ${q(A
 ${body}`;
 }
 
+/** Copies `files` into a temporary directory and restores them on exit (trap). */
+function keepAside(files: string[]): Quoted {
+  return sh`kept=$(mktemp -d ${q(`${KUBEHA_DIR}/kept.XXXXXX`)})
+restore_kept() { for f in ${qAll(files)}; do if [ -e "$kept$f" ]; then mkdir -p -- "$(dirname -- "$f")"; cp -p -- "$kept$f" "$f"; fi; done; rm -rf -- "$kept"; }
+trap restore_kept EXIT
+for f in ${qAll(files)}; do if [ -e "$f" ]; then mkdir -p -- "$kept$(dirname -- "$f")"; cp -p -- "$f" "$kept$f"; fi; done`;
+}
+
 /** Detached run names (`RUNS_DIR/<unit>`). */
 export const INIT_UNIT = 'kubeadm-init';
 export const JOIN_UNIT = 'kubeadm-join';
@@ -45,8 +53,13 @@ export function kubeadmJoinFinishCommand({ config }: { config: string }): Quoted
 }
 
 /** Resets leftovers, removes kubeha's kubeadm configs (they may carry secrets) and archives the run that left them. */
-export const kubeadmReset = defineScript<{ criSocket: string; unit: string }>('kubeadm-reset', {
-  body: ({ criSocket, unit }) => sh`kubeadm reset -f --cri-socket ${q(criSocket)}
+/**
+ * `keep`: files the user placed that kubeadm reset would delete with /etc/kubernetes/pki (external
+ * etcd's CA and client pair on the init host), copied aside first and put back however it ends.
+ */
+export const kubeadmReset = defineScript<{ criSocket: string; unit: string; keep?: string[] }>('kubeadm-reset', {
+  body: ({ criSocket, unit, keep = [] }) => sh`${keep.length > 0 ? keepAside(keep) : sh`:`}
+kubeadm reset -f --cri-socket ${q(criSocket)}
 rm -f -- ${q(KUBEHA_DIR)}/kubeadm-*.yaml
 dir=${q(`${RUNS_DIR}/${unit}`)}
 if [ -e "$dir" ]; then mv -f -- "$dir" "$dir.reset.$(date +%s%N)"; fi`,

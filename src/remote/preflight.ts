@@ -1,4 +1,4 @@
-import { defineScript, lines, q, sh } from '../ssh/quote';
+import { defineScript, lines, q, qAll, sh } from '../ssh/quote';
 import { section } from './sections';
 
 export const FACT_SECTIONS = [
@@ -8,8 +8,8 @@ export const FACT_SECTIONS = [
 /** Alone, so the round trip around it is short and the offset estimate tight. */
 export const remoteClock = defineScript<Record<string, never>>('clock', { body: () => sh`date +%s%3N` });
 
-export const preflightFacts = defineScript<{ criSocketPath: string }>('preflight-facts', {
-  body: ({ criSocketPath }) =>
+export const preflightFacts = defineScript<{ criSocketPath: string; mustExist: string[] }>('preflight-facts', {
+  body: ({ criSocketPath, mustExist }) =>
     lines(
       sh`set +e`,
       section('uid', sh`id -u`),
@@ -25,6 +25,8 @@ export const preflightFacts = defineScript<{ criSocketPath: string }>('preflight
       section('macs', sh`for f in /sys/class/net/*/address; do d=$(basename "$(dirname "$f")"); [ "$d" = lo ] || echo "$d $(cat "$f")"; done`),
       section('uuid', sh`cat /sys/class/dmi/id/product_uuid`),
       section('ports', sh`ss -Hltn`),
+      // Prerequisites the user places before kubeadm init (external etcd's CA and client pair); `missing` lists those absent.
+      mustExist.length > 0 ? section('prerequisites', sh`for f in ${qAll(mustExist)}; do [ -e "$f" ] || echo "missing $f"; done; [ -e /etc/kubernetes/admin.conf ] && echo initialized; true`) : sh`:`,
     ),
 });
 

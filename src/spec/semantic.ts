@@ -94,7 +94,8 @@ function checkHosts(spec: Obj, hosts: RawHost[], problems: Problems): void {
   const cps = hosts.filter((h) => h.role === 'control-plane');
   if (hosts.length > 0 && cps.length === 0) {
     problems.error(['spec', 'hosts'], 'no host has role control-plane; at least one is needed');
-  } else if (cps.length > 0 && cps.length % 2 === 0) {
+  } else if (cps.length > 0 && cps.length % 2 === 0 && obj(spec.etcd)?.topology !== 'external') {
+    // Stacked etcd only: with external etcd the control planes are no etcd members.
     problems.warning(
       ['spec', 'hosts'],
       `${cps.length} control planes: an even etcd member count tolerates no more failures than ${cps.length - 1}; prefer an odd number`,

@@ -41,6 +41,7 @@ export function activityInputProblems(input: unknown): string[] {
   if ('to' in i && !(typeof i.to === 'string' && RELEASE.test(i.to))) problems.push('to: not a release vX.Y.Z');
   if ('timeoutMs' in i && !(typeof i.timeoutMs === 'number' && Number.isInteger(i.timeoutMs) && i.timeoutMs > 0 && i.timeoutMs <= MAX_TIMEOUT_MS)) problems.push('timeoutMs: not a positive whole number of milliseconds up to a day');
   if ('withinDays' in i && !(typeof i.withinDays === 'number' && Number.isInteger(i.withinDays) && i.withinDays >= 1 && i.withinDays <= 3650)) problems.push('withinDays: not a whole number of days from 1 to 3650');
+  if ('initPrerequisites' in i && typeof i.initPrerequisites !== 'boolean') problems.push('initPrerequisites: not true or false');
   if ('as' in i && i.as !== 'control-plane' && i.as !== 'worker') problems.push('as: neither control-plane nor worker');
   if ('manifests' in i && !(Array.isArray(i.manifests) && i.manifests.length <= 2 && i.manifests.every((m) => m === 'kube-apiserver.yaml' || m === 'etcd.yaml'))) problems.push('manifests: only kube-apiserver.yaml and etcd.yaml may be stopped');
   if ('url' in i && !(typeof i.url === 'string' && READYZ_URL.test(i.url))) problems.push('url: not an https://host:port/readyz URL');

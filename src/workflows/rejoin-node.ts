@@ -49,6 +49,7 @@ export async function rejoinNode(input: RejoinInput): Promise<RejoinResult> {
     leaving,
     as,
     withEtcd: as === 'control-plane' && spec.etcd.topology === 'stacked',
+    externalEtcd: as === 'control-plane' && spec.etcd.topology === 'external',
     tuning,
     acts: rejoinActivities(tuning),
     progress,

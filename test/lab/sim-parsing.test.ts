@@ -100,6 +100,26 @@ cgroupDriver: systemd
     expect(o.ignorePreflight.sort()).toEqual(['NumCPU', 'Swap']);
   });
 
+  test('ClusterConfiguration etcd.external is read; without it etcd is local', () => {
+    const f = file('external.yaml', `apiVersion: kubeadm.k8s.io/v1beta3
+kind: ClusterConfiguration
+etcd:
+  external:
+    endpoints: [https://10.0.0.5:2379, https://10.0.0.6:2379]
+    caFile: /etc/kubernetes/pki/etcd/ca.crt
+    certFile: /etc/kubernetes/pki/apiserver-etcd-client.crt
+    keyFile: /etc/kubernetes/pki/apiserver-etcd-client.key
+`);
+    expect(initOptions(parseArgs(['--config', f], BOOLS), defaults).externalEtcd).toEqual({
+      endpoints: ['https://10.0.0.5:2379', 'https://10.0.0.6:2379'],
+      caFile: '/etc/kubernetes/pki/etcd/ca.crt',
+      certFile: '/etc/kubernetes/pki/apiserver-etcd-client.crt',
+      keyFile: '/etc/kubernetes/pki/apiserver-etcd-client.key',
+    });
+    const local = file('local.yaml', 'apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\netcd:\n  local:\n    dataDir: /var/lib/etcd\n');
+    expect(initOptions(parseArgs(['--config', local], BOOLS), defaults).externalEtcd).toBeUndefined();
+  });
+
   test('--config mixed with other flags is refused like kubeadm', () => {
     const f = file('mixed.yaml', 'apiVersion: kubeadm.k8s.io/v1beta3\nkind: InitConfiguration\n');
     const e = simExit(() => initOptions(parseArgs(['--config', f, '--pod-network-cidr', '10.0.0.0/8', '--control-plane-endpoint', 'x'], BOOLS), defaults));

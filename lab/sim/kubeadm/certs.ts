@@ -10,6 +10,7 @@ import type { ParsedArgs } from '../flags';
 import { certInfo, createLeaf, leafSpecOf } from '../pki';
 import { pki } from './files';
 import { out } from '../output';
+import { readStore } from '../store';
 
 export async function certificateKey(): Promise<number> {
   out(`${newCertificateKey()}\n`);
@@ -36,6 +37,18 @@ const CAS = [
   { name: 'etcd-ca', file: 'etcd/ca.crt' },
   { name: 'front-proxy-ca', file: 'front-proxy-ca.crt' },
 ];
+
+/**
+ * With etcd.external kubeadm's renewal manager works on GetCertsWithoutEtcd: no etcd CA and none of
+ * the certificates it signs (apiserver-etcd-client included: the user's, from the external etcd's CA).
+ */
+const isEtcdOwned = (c: { ca?: string; name: string }): boolean => c.ca === 'etcd-ca' || c.name === 'etcd-ca';
+const managed = <T extends { ca?: string; name: string }>(list: T[], externalEtcd: boolean): T[] => (externalEtcd ? list.filter((c) => !isEtcdOwned(c)) : list);
+
+/** The cluster's kubeadm-config says etcd is external (kubeadm reads it before check-expiration and renew). */
+function usesExternalEtcd(ctx: SimContext): boolean {
+  return readStore(ctx.identity.labDir).cluster?.externalEtcd !== undefined;
+}
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const fmt = (d: Date) => `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, '0')}, ${d.getUTCFullYear()} ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')} UTC`;
@@ -73,13 +86,14 @@ function certFile(rel: string): string | undefined {
   return existsSync(full) ? full : undefined;
 }
 
-export async function checkExpiration(_p: ParsedArgs, _ctx: SimContext): Promise<number> {
+export async function checkExpiration(_p: ParsedArgs, ctx: SimContext): Promise<number> {
+  const external = usesExternalEtcd(ctx);
   if (!existsSync(path.join(pki(), 'ca.crt'))) {
     throw new SimExit('error execution phase check-expiration: failed to load existing certificate ca: open /etc/kubernetes/pki/ca.crt: no such file or directory', 1);
   }
   const header = ['[check-expiration] Reading configuration from the cluster...', "[check-expiration] FYI: You can look at this config file with 'kubectl -n kube-system get cm kubeadm-config -o yaml'", ''];
   const rows = [['CERTIFICATE', 'EXPIRES', 'RESIDUAL TIME', 'CERTIFICATE AUTHORITY', 'EXTERNALLY MANAGED']];
-  for (const c of RENEWABLE) {
+  for (const c of managed(RENEWABLE, external)) {
     const file = c.file.startsWith('../') ? undefined : certFile(c.file);
     if (c.file.startsWith('../')) {
       const notAfter = kubeconfigCertExpiry(path.join(pki(), c.file));
@@ -92,7 +106,7 @@ export async function checkExpiration(_p: ParsedArgs, _ctx: SimContext): Promise
     rows.push([c.name, fmt(info.notAfter), residual(info.notAfter), c.ca, 'no']);
   }
   const caRows = [['CERTIFICATE AUTHORITY', 'EXPIRES', 'RESIDUAL TIME', 'EXTERNALLY MANAGED']];
-  for (const ca of CAS) {
+  for (const ca of managed(CAS, external)) {
     const file = certFile(ca.file);
     if (!file) continue;
     const info = certInfo(file);
@@ -137,15 +151,16 @@ function reissue(k8sDir: string, c: (typeof RENEWABLE)[number], days: number): b
   return true;
 }
 
-/** Every renewable certificate under `k8sDir` (a host's /etc/kubernetes) valid for `days` from now; their names. */
-export function reissueAll(k8sDir: string, days: number): string[] {
-  return RENEWABLE.filter((c) => reissue(k8sDir, c, days)).map((c) => c.name);
+/** Every certificate kubeadm renews under `k8sDir` (a host's /etc/kubernetes) valid for `days` from now; their names. */
+export function reissueAll(k8sDir: string, days: number, externalEtcd = false): string[] {
+  return managed(RENEWABLE, externalEtcd).filter((c) => reissue(k8sDir, c, days)).map((c) => c.name);
 }
 
-export async function renew(p: ParsedArgs, _ctx: SimContext): Promise<number> {
+export async function renew(p: ParsedArgs, ctx: SimContext): Promise<number> {
   const which = p.positional[2];
   if (!which) throw new SimExit('missing subcommand; "renew" is not meant to be run on its own', 1);
-  const targets = which === 'all' ? RENEWABLE : RENEWABLE.filter((c) => c.name === which);
+  const renewable = managed(RENEWABLE, usesExternalEtcd(ctx));
+  const targets = which === 'all' ? renewable : renewable.filter((c) => c.name === which);
   if (targets.length === 0) throw new SimExit(`unknown command "${which}" for "kubeadm certs renew"`, 1);
   if (!existsSync(path.join(pki(), 'ca.key'))) {
     throw new SimExit('error execution phase renew: failed to load existing certificate ca: open /etc/kubernetes/pki/ca.key: no such file or directory', 1);

@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { hostPath } from '../context';
 import { releaseOf } from '../../../src/spec/version';
 import { createLeaf } from '../pki';
+import type { ExternalEtcd } from '../store';
 
 export const K8S_DIR = '/etc/kubernetes';
 export const PKI_DIR = '/etc/kubernetes/pki';
@@ -157,6 +158,22 @@ export interface ControlPlaneManifests {
   serviceSubnet: string;
   podSubnet?: string;
   clusterName: string;
+  /** etcd.external: the API server talks to these endpoints with the user's files (kubeadm's controlplane/manifests.go). */
+  externalEtcd?: ExternalEtcd;
+}
+
+/** --etcd-* of kube-apiserver: the local member over kubeadm's PKI, or the external cluster with the configured files. */
+function etcdFlags(m: ControlPlaneManifests): string[] {
+  const p = PKI_DIR;
+  const e = m.externalEtcd;
+  if (!e) {
+    return [`--etcd-cafile=${p}/etcd/ca.crt`, `--etcd-certfile=${p}/apiserver-etcd-client.crt`, `--etcd-keyfile=${p}/apiserver-etcd-client.key`, `--etcd-servers=https://${m.address}:2379`];
+  }
+  return [
+    ...(e.caFile ? [`--etcd-cafile=${e.caFile}`] : []),
+    ...(e.certFile && e.keyFile ? [`--etcd-certfile=${e.certFile}`, `--etcd-keyfile=${e.keyFile}`] : []),
+    `--etcd-servers=${e.endpoints.join(',')}`,
+  ];
 }
 
 export function renderApiServerManifest(m: ControlPlaneManifests): string {
@@ -169,10 +186,7 @@ export function renderApiServerManifest(m: ControlPlaneManifests): string {
     `--client-ca-file=${p}/ca.crt`,
     '--enable-admission-plugins=NodeRestriction',
     '--enable-bootstrap-token-auth=true',
-    `--etcd-cafile=${p}/etcd/ca.crt`,
-    `--etcd-certfile=${p}/apiserver-etcd-client.crt`,
-    `--etcd-keyfile=${p}/apiserver-etcd-client.key`,
-    `--etcd-servers=https://${m.address}:2379`,
+    ...etcdFlags(m),
     `--kubelet-client-certificate=${p}/apiserver-kubelet-client.crt`,
     `--kubelet-client-key=${p}/apiserver-kubelet-client.key`,
     `--proxy-client-cert-file=${p}/front-proxy-client.crt`,

@@ -59,7 +59,7 @@ const PHASES: Record<string, Phase> = {
         return;
       }
       await client('upload-certs', '/api/v1/namespaces/kube-system/secrets/kubeadm-certs?timeout=10s');
-      await uploadCerts(ctx, o.certificateKey);
+      await uploadCerts(ctx, o.certificateKey, o.externalEtcd);
     },
   },
   'mark-control-plane': {

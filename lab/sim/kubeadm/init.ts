@@ -38,11 +38,14 @@ export async function init(p: ParsedArgs, ctx: SimContext): Promise<number> {
     throw new SimExit(`the bootstrap token "${o.token}" was not of the form "^([a-z0-9]{6})\\.([a-z0-9]{16})$"`, 1);
   }
   out(`[init] Using Kubernetes version: ${o.kubernetesVersion}\n`);
+  const external = o.externalEtcd;
+  // kubeadm checks etcd's ports and data dir only for a local etcd.
   out(await runPreflight({
     address: o.advertiseAddress,
-    ports: [o.bindPort, 10259, 10257, 10250, 2379, 2380],
+    ports: [o.bindPort, 10259, 10257, 10250, ...(external ? [] : [2379, 2380])],
     files: [...MANIFEST_FILES, `${K8S_DIR}/kubelet.conf`, `${K8S_DIR}/admin.conf`],
-    dirsMustBeEmpty: ['/var/lib/etcd'],
+    dirsMustBeEmpty: external ? [] : ['/var/lib/etcd'],
+    filesMustExist: external ? [external.caFile, external.certFile, external.keyFile].filter(Boolean).map((f) => ({ path: f, label: 'ExternalEtcdClientCertificates' })) : [],
     ignore: o.ignorePreflight,
   }));
   out('[preflight] Pulling images required for setting up a Kubernetes cluster\n');
@@ -53,10 +56,14 @@ export async function init(p: ParsedArgs, ctx: SimContext): Promise<number> {
   const endpoint = controlPlaneEndpoint(o);
   out('[certs] Using certificateDir folder "/etc/kubernetes/pki"\n');
   mkdirSync(pki(), { recursive: true });
-  createSharedCas(pki());
-  createControlPlaneLeaves(pki(), { nodeName: o.nodeName, address: o.advertiseAddress, endpointHost: endpoint.replace(/:\d+$/, ''), serviceIp: serviceIp(o.serviceSubnet), extraSans: o.certSans });
-  for (const c of ['ca', 'apiserver', 'apiserver-kubelet-client', 'front-proxy-ca', 'front-proxy-client', 'etcd/ca', 'etcd/server', 'etcd/peer', 'etcd/healthcheck-client', 'apiserver-etcd-client']) {
-    out(`[certs] Generating "${c}" certificate and key\n`);
+  createSharedCas(pki(), external !== undefined);
+  createControlPlaneLeaves(pki(), { nodeName: o.nodeName, address: o.advertiseAddress, endpointHost: endpoint.replace(/:\d+$/, ''), serviceIp: serviceIp(o.serviceSubnet), extraSans: o.certSans, externalEtcd: external !== undefined });
+  for (const c of ['ca', 'apiserver', 'apiserver-kubelet-client', 'front-proxy-ca', 'front-proxy-client']) out(`[certs] Generating "${c}" certificate and key\n`);
+  if (external) {
+    out('[certs] External etcd mode: Skipping etcd/ca certificate authority generation\n');
+    for (const c of ['etcd/server', 'etcd/peer', 'etcd/healthcheck-client', 'apiserver-etcd-client']) out(`[certs] External etcd mode: Skipping ${c} certificate generation\n`);
+  } else {
+    for (const c of ['etcd/ca', 'etcd/server', 'etcd/peer', 'etcd/healthcheck-client', 'apiserver-etcd-client']) out(`[certs] Generating "${c}" certificate and key\n`);
   }
   out('[certs] Generating "sa" key and public key\n');
   await pace(0.15);
@@ -72,11 +79,14 @@ export async function init(p: ParsedArgs, ctx: SimContext): Promise<number> {
   for (const f of written) out(`[kubeconfig] Writing "${f}" kubeconfig file\n`);
   await pace(0.18);
 
-  out(`[etcd] Creating static Pod manifest for local etcd in "${MANIFESTS_DIR}"\n`);
-  mkdirSync(hostPath('/var/lib/etcd'), { recursive: true, mode: 0o700 });
-  writeManifest('etcd', renderEtcdManifest({ nodeName: o.nodeName, address: o.advertiseAddress, initialCluster: `${o.nodeName}=https://${o.advertiseAddress}:2380`, existing: false, image: etcdImageFor(o.kubernetesVersion) }));
+  // External etcd: kubeadm writes no etcd manifest (it says so only at --v=1).
+  if (!external) {
+    out(`[etcd] Creating static Pod manifest for local etcd in "${MANIFESTS_DIR}"\n`);
+    mkdirSync(hostPath('/var/lib/etcd'), { recursive: true, mode: 0o700 });
+    writeManifest('etcd', renderEtcdManifest({ nodeName: o.nodeName, address: o.advertiseAddress, initialCluster: `${o.nodeName}=https://${o.advertiseAddress}:2380`, existing: false, image: etcdImageFor(o.kubernetesVersion) }));
+  }
   out(`[control-plane] Using manifest folder "${MANIFESTS_DIR}"\n`);
-  writeControlPlaneManifests({ address: o.advertiseAddress, bindPort: o.bindPort, kubernetesVersion: o.kubernetesVersion, serviceSubnet: o.serviceSubnet, podSubnet: o.podSubnet, clusterName: o.clusterName });
+  writeControlPlaneManifests({ address: o.advertiseAddress, bindPort: o.bindPort, kubernetesVersion: o.kubernetesVersion, serviceSubnet: o.serviceSubnet, podSubnet: o.podSubnet, clusterName: o.clusterName, externalEtcd: external });
   for (const c of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) out(`[control-plane] Creating static Pod manifest for "${c}"\n`);
   await pace(0.22);
 
@@ -109,7 +119,7 @@ export async function init(p: ParsedArgs, ctx: SimContext): Promise<number> {
   await pace(0.74);
 
   let certificateKey: string | undefined;
-  if (o.uploadCerts) certificateKey = await uploadCerts(ctx, o.certificateKey);
+  if (o.uploadCerts) certificateKey = await uploadCerts(ctx, o.certificateKey, external);
   else out('[upload-certs] Skipping phase. Please see --upload-certs\n');
   await pace(0.78);
 

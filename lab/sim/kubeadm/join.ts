@@ -17,6 +17,7 @@ import { controlPlaneJoin } from './phases/control-plane-join';
 import { controlPlanePrepare } from './phases/control-plane-prepare';
 import { joinKubeletStart } from './phases/kubelet-start';
 import { runPreflight } from './preflight';
+import { readStore } from '../store';
 
 const CONTROL_PLANE_MISSING_CERTS = `
 One or more conditions for hosting a new control plane instance is not satisfied.
@@ -31,12 +32,14 @@ Please ensure that:
 export async function join(p: ParsedArgs, ctx: SimContext): Promise<number> {
   const o = joinOptions(p, { nodeName: ctx.identity.name, address: ctx.identity.address, kubernetesVersion: ctx.config.kubernetesVersion });
   const pace = pacer(ctx, o.controlPlane ? LATENCY.controlPlaneJoin : LATENCY.workerJoin);
-  const cpFiles = o.controlPlane ? ['kube-apiserver', 'etcd'].map((m) => `${MANIFESTS_DIR}/${m}.yaml`) : [];
+  // kubeadm's join preflight reads the cluster's configuration first: etcd's checks only for a local etcd.
+  const external = o.controlPlane ? readStore(ctx.identity.labDir).cluster?.externalEtcd : undefined;
+  const cpFiles = o.controlPlane ? ['kube-apiserver', ...(external ? [] : ['etcd'])].map((m) => `${MANIFESTS_DIR}/${m}.yaml`) : [];
   out(await runPreflight({
     address: o.advertiseAddress,
-    ports: o.controlPlane ? [10250, o.bindPort, 10259, 10257, 2379, 2380] : [10250],
+    ports: o.controlPlane ? [10250, o.bindPort, 10259, 10257, ...(external ? [] : [2379, 2380])] : [10250],
     files: [`${K8S_DIR}/kubelet.conf`, `${K8S_DIR}/pki/ca.crt`, ...cpFiles],
-    dirsMustBeEmpty: o.controlPlane ? ['/var/lib/etcd'] : [],
+    dirsMustBeEmpty: o.controlPlane && !external ? ['/var/lib/etcd'] : [],
     ignore: o.ignorePreflight,
   }));
   const discovered = await discover(ctx, o);

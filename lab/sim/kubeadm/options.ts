@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { SimExit } from '../errors';
 import type { ParsedArgs } from '../flags';
+import type { ExternalEtcd } from '../store';
 import { parseDuration } from './duration';
 
 export interface InitOptions {
@@ -24,6 +25,8 @@ export interface InitOptions {
   /** The bootstrap token's description: kubeadm's default without --config, the config's (often none) with it. */
   tokenDescription: string;
   certSans: string[];
+  /** ClusterConfiguration etcd.external (only from --config, as kubeadm has no flag for it). */
+  externalEtcd?: ExternalEtcd;
 }
 
 export interface JoinOptions {
@@ -142,7 +145,15 @@ export function initOptions(p: ParsedArgs, d: Defaults): InitOptions {
     tokenTtlMs: str(tokens[0]?.ttl) === undefined ? undefined : parseDuration(String(tokens[0]?.ttl)),
     tokenDescription: str(tokens[0]?.description) ?? '',
     certSans: strList(obj(cluster?.apiServer).certSANs),
+    ...externalEtcdOf(cluster),
   };
+}
+
+function externalEtcdOf(cluster: Doc | undefined): { externalEtcd?: ExternalEtcd } {
+  const external = obj(cluster?.etcd).external;
+  if (external === undefined || external === null) return {};
+  const e = obj(external);
+  return { externalEtcd: { endpoints: strList(e.endpoints), caFile: str(e.caFile) ?? '', certFile: str(e.certFile) ?? '', keyFile: str(e.keyFile) ?? '' } };
 }
 
 /** host:port of controlPlaneEndpoint (with the bind port when it has none), else of this node. */

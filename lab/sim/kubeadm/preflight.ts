@@ -30,6 +30,8 @@ export interface PreflightInput {
   /** Files whose presence means "already initialized/joined". */
   files: string[];
   dirsMustBeEmpty: string[];
+  /** kubeadm's FileExistingCheck: files that must be there, checked under their label (e.g. ExternalEtcdClientCertificates). */
+  filesMustExist?: Array<{ path: string; label: string }>;
   ignore: string[];
 }
 
@@ -57,6 +59,9 @@ export async function runPreflight(input: PreflightInput): Promise<string> {
   });
   for (const f of input.files) {
     if (existsSync(hostPath(f))) errors.push({ name: `FileAvailable-${f.replace(/\//g, '-')}`, message: `${f} already exists` });
+  }
+  for (const f of input.filesMustExist ?? []) {
+    if (!existsSync(hostPath(f.path))) errors.push({ name: f.label, message: `${f.path} doesn't exist` });
   }
   for (const d of input.dirsMustBeEmpty) {
     const full = hostPath(d);

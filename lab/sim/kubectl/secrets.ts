@@ -23,7 +23,7 @@ interface SecretRow {
 function secrets(ctx: SimContext, store: LabStore, now = Date.now()): SecretRow[] {
   const rows: SecretRow[] = [];
   const certs = currentCertsSecret(ctx.identity.labDir, store, now);
-  if (certs) rows.push({ name: 'kubeadm-certs', type: 'Opaque', data: SHARED_CERT_FILES.length, createdAt: certs.uploadedAt });
+  if (certs) rows.push({ name: 'kubeadm-certs', type: 'Opaque', data: certs.entries ?? SHARED_CERT_FILES.length, createdAt: certs.uploadedAt });
   for (const t of store.tokens.filter((x) => x.expiresAt > now)) {
     // token-id, token-secret, expiration, one key per usage, auth-extra-groups, description.
     const data = 2 + (t.expiresAt === Number.MAX_SAFE_INTEGER ? 0 : 1) + t.usages.length + (t.groups.length ? 1 : 0) + (t.description ? 1 : 0);

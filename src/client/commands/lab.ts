@@ -34,6 +34,7 @@ interface UpOptions {
   name: string;
   kubernetesVersion: string;
   addressPrefix: string;
+  externalEtcd: string;
 }
 
 interface DirOptions {
@@ -67,6 +68,7 @@ async function up(options: UpOptions): Promise<void> {
     name: options.name,
     kubernetesVersion: options.kubernetesVersion,
     addressPrefix: options.addressPrefix,
+    externalEtcd: wholeNumber('--external-etcd', options.externalEtcd, 0),
   });
   const paths = labPaths(lab.dir);
   const rel = (p: string) => path.relative(process.cwd(), p) || '.';
@@ -192,6 +194,7 @@ export function registerLab(program: Command): void {
     .option('--name <name>', 'metadata.name of the written cluster.yaml', 'lab')
     .option('--kubernetes-version <v>', 'kubernetes version of the simulated packages', 'v1.30.2')
     .option('--address-prefix <a.b.c>', 'first three octets of the lab addresses', '127.0.0')
+    .option('--external-etcd <n>', 'members of an external etcd cluster on their own hosts (0: stacked etcd)', '0')
     .action(up);
   lab.command('down').description('stop every process of the lab').option('--dir <dir>', 'lab directory', DEFAULT_DIR).action(down);
   lab

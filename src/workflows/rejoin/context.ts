@@ -32,12 +32,14 @@ export interface RejoinContext {
   as: RejoinRole;
   /** A stacked control plane: it has an etcd member to remove and to get back. */
   withEtcd: boolean;
+  /** A control plane of a cluster on external etcd: nothing to remove, but its quorum is checked before and after. */
+  externalEtcd: boolean;
   tuning: RejoinTuning;
   acts: RejoinActivityProxies;
   progress: RejoinProgressTracker;
   /** Set by check-cluster: the healthy control plane the cluster-side steps run on. */
   via?: HostSpec;
-  /** etcd as `via` saw it before anything changed (stacked control plane). */
+  /** etcd as `via` saw it before anything changed (a control plane: stacked, or external when patched). */
   etcdBefore?: EtcdReport;
   /** kubelet version the node reported Ready with (verify-rejoin). */
   version?: string;

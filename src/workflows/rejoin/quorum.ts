@@ -38,6 +38,27 @@ export function judgeRemoval(report: EtcdReport, node: { name: string; address: 
 }
 
 /**
+ * External etcd: nothing of it is removed or added, but a control plane's API server needs its
+ * quorum, so a rejoin checks it before anything changes and after the join: more than half of the
+ * voting members started and answering healthy. Undefined when it has quorum.
+ */
+export function externalQuorumProblem(report: EtcdReport): string | undefined {
+  const voting = report.members.filter((m) => !m.isLearner);
+  const healthy = voting.filter((m) => memberHealthy(report, m));
+  if (voting.length > 0 && healthy.length * 2 > voting.length) return undefined;
+  const down = voting.filter((m) => !healthy.includes(m)).map((m) => m.name || m.id);
+  return `the external etcd has ${healthy.length} of ${voting.length} voting member(s) healthy (quorum needs ${Math.floor(voting.length / 2) + 1})${down.length ? `; not healthy: ${down.join(', ')}` : ''}`;
+}
+
+/** Members that were there before and are gone, or are new: an external etcd must not change under a rejoin. */
+export function externalMembersChanged(before: EtcdReport, after: EtcdReport): string | undefined {
+  const ids = (r: EtcdReport) => r.members.map((m) => m.id).sort();
+  const [a, b] = [ids(before), ids(after)];
+  if (a.length === b.length && a.every((id, i) => id === b[i])) return undefined;
+  return `the external etcd's members changed during the rejoin: ${a.join(', ')} before, ${b.join(', ')} after`;
+}
+
+/**
  * Admission's view from the record alone (no host asked): a stacked control plane can only be
  * removed and joined again through another control plane, and only if the ones left are a majority.
  */

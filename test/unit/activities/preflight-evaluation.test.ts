@@ -1,4 +1,5 @@
-import { evaluatePreflight, provenClockOffset } from '../../../src/activities/preflight';
+import { evaluatePreflight, initPrerequisiteFiles, provenClockOffset } from '../../../src/activities/preflight';
+import type { ClusterSettings } from '../../../src/activities/types';
 import type { Section } from '../../../src/remote/sections';
 import { CLUSTER, host } from './settings';
 
@@ -37,6 +38,28 @@ describe('preflight evaluation', () => {
     sections.set('uid', { output: '1000', code: 0 });
     const checks = evaluatePreflight(CLUSTER, host('lb1', '10.0.0.9', 'load-balancer'), sections, 0).problems.map((p) => p.check);
     expect(checks).toEqual(['IsPrivilegedUser', 'Hostname']);
+  });
+});
+
+describe("external etcd's prerequisites on the first control plane", () => {
+  const external = { ...CLUSTER, etcd: { topology: 'external', endpoints: ['https://10.0.0.5:2379'], caFile: '/etc/kubernetes/pki/etcd/ca.crt', certFile: '/etc/kubernetes/pki/apiserver-etcd-client.crt', keyFile: '/etc/kubernetes/pki/apiserver-etcd-client.key' } } as ClusterSettings;
+  const checks = (output: string) =>
+    evaluatePreflight(external, host('cp1', '10.0.0.11'), new Map([...bareMachine('cp1'), ['prerequisites', { output, code: 0 }]]), 0).problems.filter((p) => p.check === 'ExternalEtcdClientCertificates');
+
+  it('are the files spec.etcd names, and none with stacked etcd', () => {
+    expect(initPrerequisiteFiles(external)).toEqual(['/etc/kubernetes/pki/etcd/ca.crt', '/etc/kubernetes/pki/apiserver-etcd-client.crt', '/etc/kubernetes/pki/apiserver-etcd-client.key']);
+    expect(initPrerequisiteFiles(CLUSTER)).toEqual([]);
+  });
+
+  it('a missing one is a problem under kubeadm\'s check name, saying what to copy', () => {
+    const found = checks('missing /etc/kubernetes/pki/etcd/ca.crt');
+    expect(found).toHaveLength(1);
+    expect(found[0]?.message).toMatch(/^\/etc\/kubernetes\/pki\/etcd\/ca\.crt not found: with external etcd, copy etcd\/ca\.crt and apiserver-etcd-client\.crt\/\.key from an etcd node/);
+  });
+
+  it('all there, or the host already initialized (a bring-up asked again), is fine', () => {
+    expect(checks('')).toEqual([]);
+    expect(checks('missing /etc/kubernetes/pki/etcd/ca.crt\ninitialized')).toEqual([]);
   });
 });
 

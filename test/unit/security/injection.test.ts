@@ -102,7 +102,7 @@ const TEMPLATE_INPUTS: Record<string, { bases: object[]; fragments?: string[] }>
   'kubectl-wait-node': { bases: [{ node: 'cp1', timeoutSeconds: 5 }] },
   'cluster-state': { bases: [{ readyzUrl: 'https://10.0.0.11:6443/readyz' }] },
   clock: { bases: [{}] },
-  'preflight-facts': { bases: [{ criSocketPath: '/run/containerd/containerd.sock' }] },
+  'preflight-facts': { bases: [{ criSocketPath: '/run/containerd/containerd.sock', mustExist: [] }, { criSocketPath: '/run/containerd/containerd.sock', mustExist: ['/etc/kubernetes/pki/etcd/ca.crt', '/etc/kubernetes/pki/apiserver-etcd-client.key'] }] },
   'preflight-fix': { bases: [{ swap: true, modules: true, sysctl: true }] },
   'detached-state': { bases: [{ unit: 'kubeadm-init' }] },
   'detached-start': {
@@ -113,7 +113,7 @@ const TEMPLATE_INPUTS: Record<string, { bases: object[]; fragments?: string[] }>
   'detached-stop': { bases: [{ unit: 'kubeadm-init' }] },
   'kubeadm-host-facts': { bases: [{ unit: 'kubeadm-init', readyzUrl: 'https://10.0.0.11:6443/readyz', etcd }, { unit: 'kubeadm-init', readyzUrl: 'https://10.0.0.11:6443/readyz' }] },
   'cluster-membership': { bases: [{ node: 'cp2', server: 'https://10.0.0.11:6443', etcd }] },
-  'kubeadm-reset': { bases: [{ criSocket: 'unix:///run/containerd/containerd.sock', unit: 'kubeadm-join' }] },
+  'kubeadm-reset': { bases: [{ criSocket: 'unix:///run/containerd/containerd.sock', unit: 'kubeadm-join' }, { criSocket: 'unix:///run/containerd/containerd.sock', unit: 'kubeadm-init', keep: ['/etc/kubernetes/pki/etcd/ca.crt', '/etc/kubernetes/pki/apiserver-etcd-client.key'] }] },
   'kubeadm-upload-certs': { bases: [{ config: '/etc/kubeha/kubeadm-upload-certs.yaml', server: 'https://10.0.0.11:6443' }] },
   'kubeadm-upload-config': { bases: [{ config: '/etc/kubeha/kubeadm-upload-config.yaml', server: 'https://10.0.0.11:6443' }] },
   'reload-service': { bases: [{ service: 'haproxy' }] },

@@ -6,7 +6,7 @@ import { admissionProblem } from '../../../src/workflows/cluster/admission';
 import { requestProblems } from '../../../src/workflows/cluster/request-schema';
 import { emptyState, type ClusterState } from '../../../src/workflows/cluster/state';
 import { planRejoin } from '../../../src/workflows/rejoin/plan';
-import { judgeRemoval } from '../../../src/workflows/rejoin/quorum';
+import { externalMembersChanged, externalQuorumProblem, judgeRemoval } from '../../../src/workflows/rejoin/quorum';
 
 const host = (name: string, role: HostSpec['role'], i: number): HostSpec => ({ name, role, address: `10.0.0.${i}` }) as HostSpec;
 
@@ -81,6 +81,32 @@ describe('the quorum rule for removing a member', () => {
   });
 });
 
+describe('the external etcd a control plane needs', () => {
+  it('has quorum with a healthy majority of voting members, whatever their names', () => {
+    expect(externalQuorumProblem(report(3, ['cp3']))).toBeUndefined();
+    expect(externalQuorumProblem(report(5, ['cp4', 'cp5']))).toBeUndefined();
+  });
+
+  it('has none with half or fewer healthy, or no members at all, and says which are not healthy', () => {
+    expect(externalQuorumProblem(report(3, ['cp2', 'cp3']))).toBe('the external etcd has 1 of 3 voting member(s) healthy (quorum needs 2); not healthy: cp2, cp3');
+    expect(externalQuorumProblem(report(4, ['cp3', 'cp4']))).toContain('2 of 4');
+    expect(externalQuorumProblem({ members: [], endpoints: [] })).toContain('0 of 0');
+  });
+
+  it('a learner does not count towards quorum', () => {
+    const r = report(3, ['cp2']);
+    r.members[0] = { ...(r.members[0] as EtcdMember), isLearner: true };
+    expect(externalQuorumProblem(r)).toContain('1 of 2');
+  });
+
+  it('its members must be the same after a rejoin (by id)', () => {
+    expect(externalMembersChanged(report(3), report(3, ['cp2']))).toBeUndefined();
+    const after = report(3);
+    after.members[2] = member('cp3', 13, { id: 'id99' });
+    expect(externalMembersChanged(report(3), after)).toBe("the external etcd's members changed during the rejoin: id11, id12, id13 before, id11, id12, id99 after");
+  });
+});
+
 describe('rejoin phase declarations', () => {
   const plan = (s: ClusterSpec, node: HostSpec) => ({ spec: s, node, leaving: node });
   const ids = (s: ClusterSpec, node: string) =>
@@ -109,11 +135,19 @@ describe('rejoin phase declarations', () => {
     expect(planned.map((d) => d.title).join('\n')).not.toMatch(/etcd member|certificate key/);
   });
 
-  it('external etcd: a control plane has no member to remove or check', () => {
+  it("external etcd: a control plane has no member to remove; the external cluster's quorum is checked before and after", () => {
     const s = spec(3, 0, 'external');
     const planned = planRejoin(plan(s, s.hosts[0] as HostSpec)).map((p) => p.description);
-    expect(planned.map((d) => d.title).join('\n')).not.toMatch(/etcd member|quorum/);
+    expect(planned.map((d) => d.title).join('\n')).not.toMatch(/etcd member/);
+    expect(planned[0]?.title).toBe('Find a healthy control plane and check the external etcd has quorum');
+    expect(planned.at(-1)?.title).toBe('cp1 Ready; the external etcd has quorum and the same members');
     expect(planned[0]?.hosts.map((h) => h.name)).toEqual(['cp2', 'cp3']);
+  });
+
+  it('external etcd: a worker checks nothing of etcd', () => {
+    const s = spec(3, 1, 'external');
+    const planned = planRejoin(plan(s, s.hosts.find((h) => h.name === 'w1') as HostSpec)).map((p) => p.description);
+    expect(planned.map((d) => d.title).join('\n')).not.toMatch(/etcd/);
   });
 });
 

@@ -82,7 +82,10 @@ async function joinEtcd(ctx: SimContext, o: JoinOptions): Promise<void> {
 }
 
 export async function controlPlaneJoin(ctx: SimContext, o: JoinOptions, phases: ControlPlaneJoinPhase[]): Promise<void> {
-  if (phases.includes('etcd')) await joinEtcd(ctx, o);
+  if (phases.includes('etcd')) {
+    if (readStore(ctx.identity.labDir).cluster?.externalEtcd) out('[control-plane-join] Using external etcd - no local stacked instance added\n');
+    else await joinEtcd(ctx, o);
+  }
   if (phases.includes('update-status')) out("The 'update-status' phase is deprecated and will be removed in a future release. Currently it performs no operation\n");
   if (phases.includes('mark-control-plane')) await markControlPlane(ctx, o.nodeName, 'control-plane-join/mark-control-plane');
 }

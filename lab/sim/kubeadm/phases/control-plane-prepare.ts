@@ -13,7 +13,7 @@ export function controlPlanePrepare(ctx: SimContext, o: JoinOptions, certificate
   downloadCerts(ctx, certificateKey);
   out('[download-certs] Saving the certificates to the folder: "/etc/kubernetes/pki"\n');
   out('[certs] Using certificateDir folder "/etc/kubernetes/pki"\n');
-  createControlPlaneLeaves(pki(), { nodeName: o.nodeName, address: o.advertiseAddress, endpointHost: config.controlPlaneEndpoint.replace(/:\d+$/, ''), serviceIp: serviceIp(config.serviceSubnet), extraSans: config.certSans });
+  createControlPlaneLeaves(pki(), { nodeName: o.nodeName, address: o.advertiseAddress, endpointHost: config.controlPlaneEndpoint.replace(/:\d+$/, ''), serviceIp: serviceIp(config.serviceSubnet), extraSans: config.certSans, externalEtcd: config.externalEtcd !== undefined });
   out('[certs] Valid certificates and keys now exist in "/etc/kubernetes/pki"\n');
   out('[certs] Using the existing "sa" key\n');
   out(`[kubeconfig] Generating kubeconfig files\n[kubeconfig] Using kubeconfig folder "${K8S_DIR}"\n`);
@@ -27,7 +27,7 @@ export function controlPlanePrepare(ctx: SimContext, o: JoinOptions, certificate
   });
   for (const f of written) out(`[kubeconfig] Writing "${f}" kubeconfig file\n`);
   out(`[control-plane] Using manifest folder "${MANIFESTS_DIR}"\n`);
-  writeControlPlaneManifests({ address: o.advertiseAddress, bindPort: o.bindPort, kubernetesVersion: config.kubernetesVersion, serviceSubnet: config.serviceSubnet, podSubnet: config.podSubnet, clusterName: config.clusterName });
+  writeControlPlaneManifests({ address: o.advertiseAddress, bindPort: o.bindPort, kubernetesVersion: config.kubernetesVersion, serviceSubnet: config.serviceSubnet, podSubnet: config.podSubnet, clusterName: config.clusterName, externalEtcd: config.externalEtcd });
   for (const c of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) out(`[control-plane] Creating static Pod manifest for "${c}"\n`);
-  out('[check-etcd] Checking that the etcd cluster is healthy\n');
+  out(config.externalEtcd ? '[check-etcd] Skipping etcd check in external mode\n' : '[check-etcd] Checking that the etcd cluster is healthy\n');
 }

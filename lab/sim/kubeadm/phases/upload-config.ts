@@ -15,6 +15,7 @@ export async function uploadKubeadmConfig(ctx: SimContext, o: InitOptions): Prom
       podSubnet: o.podSubnet,
       serviceSubnet: o.serviceSubnet,
       certSans: o.certSans,
+      ...(o.externalEtcd ? { externalEtcd: o.externalEtcd } : {}),
       initializedAt: s.cluster?.initializedAt ?? Date.now(),
       initHost: s.cluster?.initHost ?? ctx.identity.name,
     };

@@ -1,12 +1,13 @@
 import { patched } from '@temporalio/workflow';
 import type { PreflightReport } from '../../../activities/types';
+import { firstControlPlane } from '../../../spec/hosts';
 import type { BringUpPhase } from '../context';
 import { StepFailed } from '../failures';
 import { forEachHost } from '../fan-out';
 import { hostInput } from '../hosts';
 import { CLOCK_LIMIT_PATCH, clockJudgementChanged, formatProblems, preflightProblems, type HostProblem } from '../preflight-checks';
 
-/** 1. Every host checked in parallel; all problems of all hosts reported together. */
+/** 1. Every host checked in parallel (on the first control plane, what the user must have placed for kubeadm init); all problems of all hosts reported together. */
 export const preflight: BringUpPhase = {
   describe: (spec) => ({
     id: 'preflight',
@@ -15,8 +16,11 @@ export const preflight: BringUpPhase = {
     mode: { kind: 'parallel' },
   }),
   async run(ctx, self) {
+    const first = firstControlPlane(ctx.spec);
     const outcomes = await forEachHost(ctx, self, (host) =>
-      ctx.acts.preflight.executeWithOptions({ summary: `preflight ${host.name}` }, [{ ...hostInput(ctx, host), fix: ctx.spec.preflight.fix }]),
+      ctx.acts.preflight.executeWithOptions({ summary: `preflight ${host.name}` }, [
+        { ...hostInput(ctx, host), fix: ctx.spec.preflight.fix, ...(host.name === first.name ? { initPrerequisites: true } : {}) },
+      ]),
     );
     const reports: PreflightReport[] = [];
     const unreachable: HostProblem[] = [];

@@ -1,18 +1,30 @@
-import { sleep } from '@temporalio/workflow';
+import { patched, sleep } from '@temporalio/workflow';
 import { etcdProblems, expectedEtcdMembers } from '../../bring-up/etcd-checks';
 import { hostInput } from '../../bring-up/hosts';
-import { isReplace, viaOf, type RejoinPhase } from '../context';
+import type { EtcdReport } from '../../../activities/types';
+import { isReplace, viaOf, type RejoinContext, type RejoinPhase } from '../context';
 import { RejoinStepFailed } from '../failures';
 import { onHost } from '../on-host';
-import { peerUrlOf } from '../quorum';
+import { externalMembersChanged, externalQuorumProblem, peerUrlOf } from '../quorum';
+import { REJOIN_EXTERNAL_ETCD_PATCH } from './check-cluster';
 
 const POLL_MS = 2_000;
 
-/** 7. The node Ready, and (stacked control plane) etcd with one started voting member per control plane, the removed ids gone. */
+/**
+ * 7. The node Ready, and (stacked control plane) etcd with one started voting member per control
+ * plane, the removed ids gone; (control plane on external etcd) the external cluster with quorum and
+ * the members it had before.
+ */
 export const verifyRejoin: RejoinPhase = {
   describe({ spec, node }) {
-    const withEtcd = node.role === 'control-plane' && spec.etcd.topology === 'stacked';
-    return { id: 'verify-rejoin', title: `${node.name} Ready${withEtcd ? '; etcd has a started member per control plane and no stale one' : ''}`, hosts: [node], mode: { kind: 'serial' } };
+    const cp = node.role === 'control-plane';
+    const etcd =
+      cp && spec.etcd.topology === 'stacked'
+        ? '; etcd has a started member per control plane and no stale one'
+        : cp && spec.etcd.topology === 'external'
+          ? '; the external etcd has quorum and the same members'
+          : '';
+    return { id: 'verify-rejoin', title: `${node.name} Ready${etcd}`, hosts: [node], mode: { kind: 'serial' } };
   },
   async run(ctx, self) {
     const via = viaOf(ctx);
@@ -22,6 +34,10 @@ export const verifyRejoin: RejoinPhase = {
         { ...hostInput(ctx, via), node: node.name, timeoutMs: ctx.tuning.nodeReadyTimeoutMs },
       ]);
       ctx.version = status.version || undefined;
+      if (ctx.externalEtcd && ctx.etcdBefore && patched(REJOIN_EXTERNAL_ETCD_PATCH)) {
+        await verifyExternalEtcd(ctx, ctx.etcdBefore);
+        return;
+      }
       if (!ctx.withEtcd) return;
       const expected = expectedEtcdMembers(ctx.spec);
       const deadline = Date.now() + ctx.tuning.etcdHealthyTimeoutMs;
@@ -50,3 +66,23 @@ export const verifyRejoin: RejoinPhase = {
     });
   },
 };
+
+/** Polls the external etcd through `via` until it has quorum and the members it had before, or the deadline. */
+async function verifyExternalEtcd(ctx: RejoinContext, before: EtcdReport): Promise<void> {
+  const via = viaOf(ctx);
+  const deadline = Date.now() + ctx.tuning.etcdHealthyTimeoutMs;
+  for (;;) {
+    const report = await ctx.acts.verifyEtcd.executeWithOptions({ summary: `external etcd after rejoining ${ctx.node.name}` }, [hostInput(ctx, via)]);
+    const problems = [externalQuorumProblem(report), externalMembersChanged(before, report)].filter((p): p is string => p !== undefined);
+    const sample = { after: ctx.node.name, at: new Date().toISOString(), healthy: problems.length === 0, members: report.members.length };
+    if (problems.length === 0) {
+      ctx.progress.etcdSamples.push(sample);
+      return;
+    }
+    if (Date.now() + POLL_MS > deadline) {
+      ctx.progress.etcdSamples.push({ ...sample, problems });
+      throw new RejoinStepFailed('verify-rejoin', via.name, `${ctx.node.name} is Ready, but ${problems.join('; ')}`);
+    }
+    await sleep(POLL_MS, { summary: 'wait for the external etcd' });
+  }
+}
