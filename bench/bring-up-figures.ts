@@ -23,6 +23,9 @@ export interface BringUpFigures {
   histories: { workflows: number; events: number; bytes: number; cluster?: HistorySize; bringUp?: HistorySize; largestChild?: HistorySize };
   controlPlaneJoinAttempts: Record<string, number>;
   workflowSpanMs?: number;
+  /** Wall-clock (epoch ms) of the bring-up workflow's first and last event. */
+  bringUpStartedAt?: number;
+  bringUpEndedAt?: number;
 }
 
 const size = (h: WorkflowHistory): HistorySize => ({ workflowId: h.workflowId, events: h.events.length, bytes: h.bytes });
@@ -79,6 +82,6 @@ export function bringUpFigures(tree: readonly WorkflowHistory[], clusterWorkflow
       ...(largest ? { largestChild: size(largest) } : {}),
     },
     controlPlaneJoinAttempts,
-    ...(bringUp && last && last.type === 'WorkflowExecutionCompleted' ? { workflowSpanMs: last.timeMs - startMs } : {}),
+    ...(bringUp && last && last.type === 'WorkflowExecutionCompleted' ? { workflowSpanMs: last.timeMs - startMs, bringUpStartedAt: startMs, bringUpEndedAt: last.timeMs } : {}),
   };
 }

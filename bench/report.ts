@@ -34,7 +34,7 @@ export function markdownTables(results: readonly SizeFile[]): string {
     ...rows.map((r) => `| ${r.size} | ${r.timeScale} | ${s(r.kubeha.wallMs)} | ${s(r.kubeha.criticalPath?.totalMs)} | ${x(r.kubeha.ratio)} | ${r.baseline ? (r.baseline.ok ? s(r.baseline.wallMs) : 'failed') : '–'} | ${x(r.speedup)} | ${r.kubeha.ok ? 'yes' : `no (exit ${r.kubeha.exit})`} |`),
   ];
   const path = [
-    '| size | preflight (first CP) | load balancer | init | max(CNI, CP join, worker waves) | verify | longest branch | worker waves × concurrency |',
+    '| size | preflight (first CP, as run) | load balancer | init | max(CNI, CP join, worker waves) | verify | longest branch | worker waves × concurrency |',
     '|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => {
       const c = r.kubeha.criticalPath;
@@ -43,12 +43,14 @@ export function markdownTables(results: readonly SizeFile[]): string {
     }),
   ];
   const costs = [
-    '| size | worker CPU (bring-up) | worker CPU per host | worker peak RSS | Temporal server CPU | lab CPU | `kubeha up` CPU |',
-    '|---|---|---|---|---|---|---|',
+    '| size | worker CPU (bring-up) | worker CPU per host | worker peak RSS | Temporal server CPU | lab CPU (kubeha run; baseline run) | `kubeha up` CPU | `kubeha up` before / after the workflow |',
+    '|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => {
       const c = r.kubeha.cpuSeconds;
       const hosts = r.controlPlanes + r.workers;
-      return `| ${r.size} | ${c.worker.toFixed(1)} s | ${Math.round((c.worker * 1000) / hosts)} ms | ${mb(r.kubeha.workerPeakRssBytes)} | ${c.temporalServer.toFixed(1)} s | ${c.lab.toFixed(1)} s | ${c.up === undefined ? '–' : `${c.up.toFixed(1)} s`} |`;
+      const cli = r.kubeha.cliMs;
+      const labCpu = `${c.lab.toFixed(1)} s; ${r.baseline ? `${r.baseline.labCpuSeconds.toFixed(1)} s` : '–'}`;
+      return `| ${r.size} | ${c.worker.toFixed(1)} s | ${Math.round((c.worker * 1000) / hosts)} ms | ${mb(r.kubeha.workerPeakRssBytes)} | ${c.temporalServer.toFixed(1)} s | ${labCpu} | ${c.up === undefined ? '–' : `${c.up.toFixed(1)} s`} | ${cli ? `${s(cli.beforeWorkflow)} / ${s(cli.afterWorkflow)}` : '–'} |`;
     }),
   ];
   const orchestration = [

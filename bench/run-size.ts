@@ -45,6 +45,8 @@ export interface KubehaRun {
   criticalPath?: CriticalPath;
   ratio?: number;
   workflowRatio?: number;
+  /** `kubeha up` exec -> the bring-up workflow's start, and its end -> `kubeha up` exit: what the CLI adds. */
+  cliMs?: { beforeWorkflow: number; afterWorkflow: number };
 }
 
 export interface SizeResult {
@@ -159,6 +161,10 @@ async function runKubeha(input: SizeInput, env: NodeJS.ProcessEnv): Promise<{ ru
     const tree = await fetchWorkflowTree(client, clusterWorkflowId(spec.name), loadCodec({ env }).codec);
     const cps = spec.hosts.filter((h) => h.role === 'control-plane').map((h) => h.name);
     run.figures = bringUpFigures(tree, clusterWorkflowId(spec.name), cps);
+    const { bringUpStartedAt, bringUpEndedAt } = run.figures;
+    if (bringUpStartedAt !== undefined && bringUpEndedAt !== undefined) {
+      run.cliMs = { beforeWorkflow: bringUpStartedAt - up.startedAt, afterWorkflow: exit.at - bringUpEndedAt };
+    }
     const concurrency = spec.workers.maxConcurrentJoins;
     if (run.ok) {
       run.criticalPath = criticalPath({
