@@ -110,6 +110,8 @@ export interface OverheadFigures {
   childCompletedToNextMs: Spread;
   maxAttempt: number;
   activitiesRetried: number;
+  /** Activities that needed more than one attempt, by activity type. */
+  retriedByType: Record<string, number>;
 }
 
 export function overheadFigures(histories: readonly WorkflowHistory[]): OverheadFigures {
@@ -121,6 +123,7 @@ export function overheadFigures(histories: readonly WorkflowHistory[]): Overhead
     childCompletedToNextMs: spread(histories.flatMap((h) => completedToNextMs(h.events, 'ChildWorkflowExecutionCompleted'))),
     maxAttempt: runs.reduce((m, r) => Math.max(m, r.attempt), 0),
     activitiesRetried: runs.filter((r) => r.attempt > 1).length,
+    retriedByType: runs.filter((r) => r.attempt > 1).reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.activityType]: (acc[r.activityType] ?? 0) + 1 }), {}),
   };
 }
 

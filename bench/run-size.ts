@@ -1,11 +1,11 @@
 /** One size, end to end: kubeha's bring-up on a fresh lab, then the sequential baseline on another. */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { LabHandle } from '../lab';
-import { externalLbPid, labPids, startLab, stopLabHostsAt } from '../lab';
+import { externalLbPid, labPids, startLab, stopLab, stopLabHostsAt } from '../lab';
 import { labPaths } from '../lab/layout';
 import { LATENCY } from '../lab/sim/time';
 import { loadCodec } from '../src/codec';
@@ -66,6 +66,7 @@ export interface SizeResult {
 const MODEL: ModelledLatencies = { initMs: LATENCY.init, controlPlaneJoinMs: LATENCY.controlPlaneJoin, workerJoinMs: LATENCY.workerJoin, cniMs: LATENCY.cni };
 
 async function freshLab(input: SizeInput, name: string): Promise<{ lab: LabHandle; ms: number }> {
+  // A crashed earlier run may have left hosts on these addresses.
   await stopLabHostsAt(input.addressPrefix);
   const started = Date.now();
   const lab = await startLab({
@@ -204,6 +205,8 @@ async function runBaselineOnFreshLab(input: SizeInput): Promise<NonNullable<Size
 }
 
 export async function runSize(input: SizeInput): Promise<SizeResult> {
+  // Labs a crashed earlier run left in this directory (a big one spills past the first prefix).
+  for (const name of ['lab', 'baseline-lab']) if (existsSync(path.join(input.dir, name, 'lab.json'))) await stopLab(path.join(input.dir, name));
   rmSync(input.dir, { recursive: true, force: true });
   mkdirSync(input.dir, { recursive: true });
   const startedAt = new Date().toISOString();

@@ -60,6 +60,7 @@ it('sums overhead and attempts over histories, and join attempts over runs of on
   expect(figures.activities).toBe(4);
   expect(figures.maxAttempt).toBe(3);
   expect(figures.activitiesRetried).toBe(2);
+  expect(figures.retriedByType).toEqual({ preflight: 1, joinNode: 1 });
   expect(figures.scheduledToStartedMs.count).toBe(2);
   expect(joinAttempts([history('j', join(3)), history('j', join(1))])).toBe(4);
 });
