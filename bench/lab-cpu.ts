@@ -15,7 +15,8 @@ export interface LabCpuMeter {
   adopt(pids: readonly number[]): void;
   /** CPU seconds so far. */
   seconds(pids: readonly number[]): number;
-  dispose(): void;
+  /** Removes the cgroup once the lab's processes have left it (killed processes linger briefly). */
+  dispose(): Promise<void>;
 }
 
 function tryCgroup(root: string, file: string, name: string): string | undefined {
@@ -30,6 +31,19 @@ function tryCgroup(root: string, file: string, name: string): string | undefined
     return dir;
   } catch {
     return undefined;
+  }
+}
+
+async function removeWhenEmpty(dir: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      rmdirSync(dir);
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 }
 
@@ -50,7 +64,7 @@ export function labCpuMeter(name: string): LabCpuMeter {
       method: 'cgroup-v1-cpuacct',
       adopt: (pids) => moveInto(v1, pids),
       seconds: () => Number(readFileSync(path.join(v1, 'cpuacct.usage'), 'utf8').trim()) / 1e9,
-      dispose: () => rmdirSync(v1),
+      dispose: () => removeWhenEmpty(v1),
     };
   }
   for (const root of ['/sys/fs/cgroup', '/sys/fs/cgroup/unified']) {
@@ -61,7 +75,7 @@ export function labCpuMeter(name: string): LabCpuMeter {
       method: 'cgroup-v2',
       adopt: (pids) => moveInto(v2, pids),
       seconds: () => Number(/usage_usec (\d+)/.exec(readFileSync(path.join(v2, 'cpu.stat'), 'utf8'))?.[1] ?? 0) / 1e6,
-      dispose: () => rmdirSync(v2),
+      dispose: () => removeWhenEmpty(v2),
     };
   }
   return {
@@ -71,6 +85,6 @@ export function labCpuMeter(name: string): LabCpuMeter {
       const cpu = processCpu(pid);
       return sum + (cpu ? cpu.self + cpu.children : 0);
     }, 0),
-    dispose: () => undefined,
+    dispose: async () => undefined,
   };
 }

@@ -32,6 +32,7 @@ interface BenchOptions {
   dir: string;
   baseline: boolean;
   docs: boolean;
+  reportOnly?: boolean;
 }
 
 export function parseSize(text: string): { controlPlanes: number; workers: number } {
@@ -65,6 +66,10 @@ function writeDocs(results: SizeFile[]): void {
 }
 
 async function main(opts: BenchOptions): Promise<void> {
+  if (opts.reportOnly) {
+    writeDocs(readResults(path.join(ROOT, 'bench', 'results')));
+    return;
+  }
   const sizes = (opts.size.length ? opts.size : DEFAULT_SIZES).map(parseSize);
   const timeScale = Number(opts.timeScale);
   if (!Number.isFinite(timeScale) || timeScale <= 0) throw new UsageError(`--time-scale must be a positive number (got ${opts.timeScale})`);
@@ -99,7 +104,8 @@ const program = new Command('bench')
   .option('--address-prefix <a.b.c>', 'loopback prefix of the labs (a 5+500 lab also takes the next two)', '127.0.80')
   .option('--dir <dir>', 'scratch: labs, dev server databases, worker and up logs', path.join(ROOT, '.kubeha', 'bench'))
   .option('--no-baseline', 'skip the sequential ssh baseline')
-  .option('--no-docs', 'do not rewrite docs/BENCHMARKS.md and docs/benchmarks.svg');
+  .option('--no-docs', 'do not rewrite docs/BENCHMARKS.md and docs/benchmarks.svg')
+  .option('--report-only', 'run nothing: rewrite docs/BENCHMARKS.md and docs/benchmarks.svg from bench/results/*.json');
 
 program.action(async (opts: BenchOptions) => {
   try {

@@ -64,7 +64,7 @@ export function markdownTables(results: readonly SizeFile[]): string {
       const o = f.overhead;
       const h = f.histories;
       const joins = Object.entries(f.controlPlaneJoinAttempts).map(([host, n]) => `${host}: ${n}`).join(', ') || '–';
-      return `| ${r.size} | ${ms(o.scheduledToStartedMs.p50)} / ${ms(o.scheduledToStartedMs.p95)} | ${ms(o.completedToNextScheduledMs.p50)} / ${ms(o.completedToNextScheduledMs.p95)} | ${sshText} | ${h.workflows} | ${h.events} | ${kb(h.bytes)} | ${h.bringUp ? `${h.bringUp.events} / ${kb(h.bringUp.bytes)}` : '–'} | ${h.largestChild ? `${h.largestChild.events} / ${kb(h.largestChild.bytes)}` : '–'} | ${o.maxAttempt} | ${o.activitiesRetried}${o.activitiesRetried ? ` (${Object.entries(o.retriedByType ?? {}).map(([t, n]) => `${t} ${n}`).join(', ')})` : ''} | ${joins} |`;
+      return `| ${r.size} | ${ms(o.scheduledToStartedMs.p50)} / ${ms(o.scheduledToStartedMs.p95)} | ${ms(o.completedToNextScheduledMs.p50)} / ${ms(o.completedToNextScheduledMs.p95)} | ${sshText} | ${h.workflows} | ${h.events} | ${kb(h.bytes)} | ${h.bringUp ? `${h.bringUp.events} / ${kb(h.bringUp.bytes)}` : '–'} | ${h.largestChild ? `${h.largestChild.events} / ${kb(h.largestChild.bytes)}` : '–'} | ${o.maxAttempt} | ${o.activitiesRetried}${Object.keys(o.retriedByType ?? {}).length ? ` (${Object.entries(o.retriedByType ?? {}).map(([t, n]) => `${t} ${n}`).join(', ')})` : ''} | ${joins} |`;
     }),
   ];
   const machines = [...new Set(rows.map((r) => `${r.machine.nproc} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}`))];

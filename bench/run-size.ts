@@ -114,13 +114,7 @@ async function runKubeha(input: SizeInput, env: NodeJS.ProcessEnv): Promise<{ ru
     cleanups.unshift(() => connection.close());
     await waitForPoller(connection, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE, worker);
     const meter = meterLab(lab, 'kubeha');
-    cleanups.push(() => {
-      try {
-        meter.dispose();
-      } catch {
-        // Left for the next run's cleanup: a process of the lab outlived stop().
-      }
-    });
+    cleanups.push(() => meter.dispose());
     const hosts = lab.config.hosts.map((h) => h.name);
     const before = {
       lab: meter.seconds(labProcessIds(lab)),
@@ -196,11 +190,7 @@ async function runBaselineOnFreshLab(input: SizeInput): Promise<NonNullable<Size
     return { ...result, ssh, labCpuSeconds: meter.seconds(labProcessIds(lab)) - before.lab };
   } finally {
     await lab.stop();
-    try {
-      meter.dispose();
-    } catch {
-      // See runKubeha.
-    }
+    await meter.dispose().catch((err: unknown) => input.say(`cleanup: ${String(err)}`));
   }
 }
 
