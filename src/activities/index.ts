@@ -16,6 +16,7 @@ import { createLoadBalancerActivities } from './load-balancer';
 import { createPreflightActivities } from './preflight';
 import { createResetActivities } from './reset';
 import { createRejoinActivities } from './rejoin';
+import { createSharedCertificateActivities } from './shared-certificates';
 import type { KubehaActivities } from './types';
 import { createUpgradeFactActivities } from './upgrade-facts';
 import { createUpgradePackageActivities } from './upgrade-packages';
@@ -37,6 +38,7 @@ export function createActivities(input: Partial<CreateActivitiesInput> = {}): Ku
     ...createCredentialActivities(deps),
     ...createCniActivities(deps),
     ...createJoinActivities(deps),
+    ...createSharedCertificateActivities(deps),
     ...createAbandonJoinActivities(deps),
     ...createEtcdActivities(deps),
     ...createVerifyActivities(deps),

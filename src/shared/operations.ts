@@ -399,7 +399,7 @@ export interface RejoinFailure {
 }
 
 /** The rejoin's steps, in the order they run (declared in src/workflows/rejoin/phases). */
-export type RejoinStepId = 'check-cluster' | 'drain-node' | 'remove-node' | 'reset-host' | 'preflight-host' | 'join-node' | 'verify-rejoin';
+export type RejoinStepId = 'check-cluster' | 'drain-node' | 'remove-node' | 'reset-host' | 'preflight-host' | 'copy-certificates' | 'join-node' | 'verify-rejoin';
 
 export interface RejoinStepProgress {
   id: RejoinStepId;

@@ -20,6 +20,7 @@ export type RejoinActivityProxies = Pick<
   | 'revokeJoinCredentials'
   | 'waitForNodeReady'
   | 'verifyEtcd'
+  | 'copySharedCertificates'
 > & {
   /** The same activities with few attempts: asking control planes in turn which one answers. */
   probe: Pick<Proxies, 'rejoinHostFacts' | 'verifyEtcd'>;
@@ -41,6 +42,7 @@ export function rejoinActivities(tuning: RejoinTuning): RejoinActivityProxies {
     revokeJoinCredentials: p(2 * MINUTE, 10).revokeJoinCredentials,
     waitForNodeReady: p(tuning.nodeReadyTimeoutMs + MINUTE, 3, HEARTBEAT_TIMEOUT_MS).waitForNodeReady,
     verifyEtcd: p(2 * MINUTE, 6).verifyEtcd,
+    copySharedCertificates: p(3 * MINUTE, 5).copySharedCertificates,
     probe: { rejoinHostFacts: probe.rejoinHostFacts, verifyEtcd: probe.verifyEtcd },
   };
 }
