@@ -100,21 +100,29 @@ async function pipeBetween(
   options.signal?.addEventListener('abort', onCancel, { once: true });
   try {
     let receiverEndedFirst = false;
+    // The side that failed first is the cause; the other one was stopped because of it.
+    let cause: unknown;
     const sending = deps.ssh.run(from, send, { timeoutMs: options.timeoutMs, signal: stopSender.signal, stdoutTo: stream });
     const receiving = deps.ssh.run(to, receive, { timeoutMs: options.timeoutMs, signal: stopReceiver.signal, stdin: stream });
-    sending.catch(() => stopReceiver.abort());
+    sending.catch((err: unknown) => {
+      cause ??= err;
+      stopReceiver.abort();
+    });
     receiving.then(
       () => {
         receiverEndedFirst = !stream.writableEnded;
         if (receiverEndedFirst) stopSender.abort();
       },
-      () => stopSender.abort(),
+      (err: unknown) => {
+        cause ??= err;
+        stopSender.abort();
+      },
     );
     const [sent, received] = await Promise.allSettled([sending, receiving]);
-    if (received.status === 'rejected') throw sent.status === 'rejected' && !options.signal?.aborted ? sent.reason : received.reason;
+    if (received.status === 'rejected') throw cause ?? received.reason;
     if (sent.status === 'fulfilled') return { sent: sent.value, received: received.value };
     if (receiverEndedFirst) return { sent: { code: 141, stdout: '', stderr: `stopped: ${to.name} ended before it had read everything` }, received: received.value };
-    throw sent.reason;
+    throw cause ?? sent.reason;
   } finally {
     options.signal?.removeEventListener('abort', onCancel);
   }

@@ -74,7 +74,7 @@ export const receiveSharedCertificates = defineScript<{ files: SharedFile[] }>('
 tmp=$(mktemp -d ${q(`${KUBEHA_DIR}/shared-certificates.XXXXXX`)})
 trap 'rm -rf -- "$tmp"' EXIT
 tar -C "$tmp" -xf - --no-same-owner --no-same-permissions || true
-for f in ${qAll(files.map((f) => f.path))}; do [ -f "$tmp$f" ] || { echo "incomplete: $f did not arrive" >&2; exit 4; }; done
+for f in ${qAll(files.map((f) => f.path))}; do [ -f "$tmp$f" ] && [ ! -L "$tmp$f" ] || { echo "incomplete: $f did not arrive as a plain file" >&2; exit 4; }; done
 differ=
 for f in ${qAll(files.map((f) => f.path))}; do
   if [ -e "$f" ] && ! cmp -s -- "$tmp$f" "$f"; then echo "differs $f"; differ=1; fi

@@ -11,12 +11,16 @@
  * - cp1's certificates near expiry (lab fault) renewed with `kubeha certs renew`.
  */
 import { PassThrough } from 'node:stream';
+import { ApplicationFailure } from '@temporalio/common';
+import type { KubehaActivities } from '../../src/activities/types';
 import { parseCheckExpiration } from '../../src/certificates/expiration';
 import { runCerts } from '../../src/client/commands/certs';
 import { runRejoin } from '../../src/client/commands/rejoin';
 import { runUp } from '../../src/client/commands/up';
+import { clusterSettings } from '../../src/spec/hosts';
+import type { HostSpec } from '../../src/spec/types';
 import { clusterWorkflowId, type CertificatesResult, type RejoinProgress } from '../../src/shared/operations';
-import { decodedHistoryText, etcdMembers, historyText, readyNodes, startRig, startedMemberNames, type EtcdMemberJson, type Rig } from '../helpers/bringup';
+import { decodedHistoryText, etcdMembers, historyText, labWorkerFiles, readyNodes, realActivities, startRig, startedMemberNames, type EtcdMemberJson, type Rig } from '../helpers/bringup';
 
 jest.setTimeout(900_000);
 
@@ -74,6 +78,8 @@ let initLog = '';
 let membersAfterUp: string[] = [];
 let caKeyBody = '';
 let keylessJoin = { code: -1, output: '' };
+let foreignRefusal: unknown;
+let foreignLeft = '';
 let membersBeforeRejoin: EtcdMemberJson[] = [];
 let membersAfterRejoin: EtcdMemberJson[] = [];
 let rejoinSteps: string[][] = [];
@@ -107,6 +113,20 @@ beforeAll(async () => {
     const r = await rig.lab.host('cp2').run(`${join} --control-plane --ignore-preflight-errors=all`, { timeoutMs: 120_000 });
     keylessJoin = { code: r.code ?? -1, output: `${r.stdout}${r.stderr}` };
     await rig.ok('cp1', `kubeadm token delete ${/--token (\S+)/.exec(join)?.[1] ?? ''}`);
+  });
+  // A wiped host that holds another cluster's CA: the copy refuses on the real shell and writes nothing.
+  await timed('foreign CA', async () => {
+    await rig.ok('cp2', 'mkdir -p /etc/kubernetes/pki && openssl req -x509 -newkey rsa:2048 -nodes -keyout /tmp/other-ca.key -out /etc/kubernetes/pki/ca.crt -subj /CN=other -days 1 2>/dev/null');
+    const { activities, ssh } = realActivities(labWorkerFiles(rig.lab.dir));
+    const hostNamed = (name: string) => rig.spec.hosts.find((h) => h.name === name) as HostSpec;
+    try {
+      foreignRefusal = await (activities as KubehaActivities)
+        .copySharedCertificates({ cluster: { ...clusterSettings(rig.spec), certificateDistribution: 'manual' }, host: hostNamed('cp1'), target: hostNamed('cp2') })
+        .then(() => 'copied', (err: unknown) => err);
+    } finally {
+      await ssh.close();
+    }
+    foreignLeft = await rig.ok('cp2', 'ls /etc/kubernetes/pki /etc/kubeha');
   });
   membersBeforeRejoin = await etcdApplied();
   await timed('rejoin cp2', () => runRejoin({ cluster, node: 'cp2', by: 'e2e@lab', stdout: new PassThrough(), ...rig.flags }));
@@ -155,6 +175,16 @@ it("the lab's kubeadm refuses a control-plane join without a certificate key whe
   expect(keylessJoin.output).toContain('error execution phase preflight: \nOne or more conditions for hosting a new control plane instance is not satisfied.');
   expect(keylessJoin.output).toContain('failure loading certificate for CA: couldn\'t load the certificate file /etc/kubernetes/pki/ca.crt: open /etc/kubernetes/pki/ca.crt: no such file or directory');
   expect(keylessJoin.output).toContain('* The certificates that must be shared among control plane instances are provided.');
+});
+
+it("refuses to overwrite another cluster's CA on a joining host, naming host and file, and writes nothing", () => {
+  expect(errors['foreign CA']).toBeUndefined();
+  expect(foreignRefusal).toBeInstanceOf(ApplicationFailure);
+  const failure = foreignRefusal as ApplicationFailure;
+  expect([failure.type, failure.nonRetryable]).toEqual(['SharedCertificatesDiffer', true]);
+  expect(failure.message).toMatch(/^cp2: \/etc\/kubernetes\/pki\/ca\.crt already exists with content other than cp1's/);
+  // Only the foreign ca.crt: no key copied beside it, no temporary directory left in /etc/kubeha.
+  expect(foreignLeft.split('\n').filter(Boolean)).toEqual(['/etc/kubeha:', '/etc/kubernetes/pki:', 'ca.crt']);
 });
 
 it('kubeha rejoin brings the wiped cp2 back with certificates copied from a healthy control plane: 3 started members, the stale one gone, the same CA', () => {
