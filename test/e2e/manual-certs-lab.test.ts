@@ -219,3 +219,17 @@ it("no history (cluster, bring-up, joins, rejoin, certificates) holds cp1's CA k
     expect({ id, pem: /-----BEGIN|LS0tLS1CRUdJTi/.test(raw) }).toEqual({ id, pem: false });
   }
 });
+
+it('the bring-up copied instead of uploading: its patch marker and two copies, no upload, no certificate-key timer, joins without a key', () => {
+  const bringUp = historyChecks.find((h) => h.id === rig.workflowId);
+  expect(bringUp).toBeDefined();
+  expect(bringUp?.raw).toContain('manual-certificate-distribution');
+  expect(bringUp?.raw.match(/copySharedCertificates/g)?.length).toBe(2);
+  expect(bringUp?.raw).not.toContain('uploadCerts');
+  expect(bringUp?.decoded).not.toContain('renew certificate key');
+  for (const h of ['cp2', 'cp3']) {
+    const join = historyChecks.find((c) => c.id === `${rig.workflowId}-join-${h}`);
+    expect(join?.decoded).toContain('"certificatesFrom":{"name":"cp1"');
+    expect(join?.decoded).not.toContain('"certificateKey":{"key"');
+  }
+});
