@@ -27,7 +27,7 @@ export function renderKubeadmJoin({ cluster, host, as, secrets }: JoinRenderInpu
   if (as === 'control-plane' && !copied && !secrets.certificateKey) {
     throw new Error(`joining ${host.name} as a control plane needs a certificate key`);
   }
-  if (copied && secrets.certificateKey) throw new Error(`joining ${host.name}: no certificate key with certificateDistribution manual (the certificates are copied, not downloaded)`);
+  if (as === 'control-plane' && copied && secrets.certificateKey) throw new Error(`joining ${host.name}: no certificate key with certificateDistribution manual (the certificates are copied, not downloaded)`);
   const api = kubeadmApiFor(cluster.kubernetesVersion);
   const join: Record<string, unknown> = {
     apiVersion: api,

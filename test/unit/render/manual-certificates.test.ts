@@ -42,6 +42,7 @@ spec:
   hosts:
     - { name: cp1, address: 10.0.0.1, role: control-plane }
     - { name: cp2, address: 10.0.0.2, role: control-plane }
+    - { name: w1, address: 10.0.0.4, role: worker }
 `,
       'c.yaml',
       { baseDir: '/', homeDir: '/h' },
@@ -49,6 +50,7 @@ spec:
     const files = renderPlanFiles(spec);
     expect(files.find((f) => f.path === 'cp2/kubeadm-join.yaml')?.content).not.toContain('certificate-key');
     expect(files.find((f) => f.path === 'cp1/kubeadm-init.yaml')?.content).not.toContain('certificateKey');
+    expect(files.find((f) => f.path === 'w1/kubeadm-join.yaml')?.content).not.toContain('controlPlane');
     expect(clusterSettings(spec).certificateDistribution).toBe('manual');
   });
 });
