@@ -17,6 +17,7 @@ import { createLoadBalancerActivities } from './load-balancer';
 import { createPreflightActivities } from './preflight';
 import { createResetActivities } from './reset';
 import { createRejoinActivities } from './rejoin';
+import { createSharedCertificateActivities } from './shared-certificates';
 import type { KubehaActivities } from './types';
 import { createUpgradeFactActivities } from './upgrade-facts';
 import { createUpgradePackageActivities } from './upgrade-packages';
@@ -38,6 +39,7 @@ export function createActivities(input: Partial<CreateActivitiesInput> = {}): Ku
     ...createCredentialActivities(deps),
     ...createCniActivities(deps),
     ...createJoinActivities(deps),
+    ...createSharedCertificateActivities(deps),
     ...createAbandonJoinActivities(deps),
     ...createEtcdActivities(deps),
     ...createVerifyActivities(deps),

@@ -7,13 +7,15 @@
 import { JOIN_UNIT, kubeadmJoinCommand, kubeadmJoinFinishCommand, kubeadmReset } from '../remote/kubeadm';
 import { JOIN_CONFIG } from '../remote/paths';
 import { renderKubeadmJoin } from '../render';
+import { copiesCertificates } from '../spec/certificate-distribution';
 import type { ActivityDeps } from './deps';
 import { followDetached } from './detached-run';
 import { failure, lastLines } from './failures';
-import type { HostState } from './host-state';
+import type { HostFacts, HostState } from './host-state';
 import { judgeJoinHost, judgeLeftovers } from './host-state';
 import { classifyKubeadmFailure, preflightErrors } from './kubeadm-output';
 import { askCluster, hasStackedEtcd, readHostFacts } from './kubeadm-state';
+import { copySharedCertificates } from './shared-certificates';
 import { hostStep } from './step';
 import type { JoinInput, JoinResult } from './types';
 import { FailureTypes } from './types';
@@ -25,6 +27,12 @@ const HINTS: Partial<Record<string, string>> = {
   [FailureTypes.joinTokenExpired]: 'the bootstrap token is unknown or expired: create a new one (kubeadm token create) and join again',
 };
 
+/** The shared certificates copied before a manual-distribution join are not a join's leftovers. */
+function withoutCopiedCertificates(facts: HostFacts, copied: boolean): HostFacts {
+  if (!copied || !facts.files.has('pki/ca.crt')) return facts;
+  return { ...facts, files: new Set([...facts.files].filter((f) => f !== 'pki/ca.crt')) };
+}
+
 function withAttempt(result: JoinResult, attempt: number | undefined): JoinResult {
   return attempt === undefined ? result : { ...result, attempt };
 }
@@ -34,24 +42,29 @@ function joinFailed(host: string, code: number | undefined, log: string, secrets
     throw failure(FailureTypes.remoteCommand, `${host}: kubeadm join died without an exit code (killed, or the host restarted); the next attempt judges what it left`);
   }
   const kind = classifyKubeadmFailure(log);
-  const detail = kind === FailureTypes.preflight ? preflightErrors(log).join('\n') : lastLines(log, 4, secrets);
+  const errors = kind === FailureTypes.preflight ? preflightErrors(log) : [];
+  const detail = errors.length > 0 ? errors.join('\n') : lastLines(log, kind === FailureTypes.preflight ? 10 : 4, secrets);
   const hint = HINTS[kind];
   throw failure(kind, `${host}: kubeadm join failed (exit ${code}):\n${detail}${hint ? `\nFix: ${hint}` : ''}`, { host, exitCode: code });
 }
 
 export function createJoinActivities(deps: ActivityDeps) {
   return {
-    async joinNode({ cluster, host, as, token, certificateKey }: JoinInput): Promise<JoinResult> {
+    async joinNode({ cluster, host, as, token, certificateKey, certificatesFrom }: JoinInput): Promise<JoinResult> {
       const step = hostStep(deps, host, `join-${as}`);
-      if (as === 'control-plane' && !certificateKey) {
-        throw failure(FailureTypes.invalidSpec, `${host.name}: a control-plane join needs a certificate key`);
+      const copied = as === 'control-plane' && copiesCertificates(cluster);
+      if (copied ? !certificatesFrom || certificateKey : as === 'control-plane' && !certificateKey) {
+        throw failure(
+          FailureTypes.invalidSpec,
+          `${host.name}: a control-plane join needs ${copied ? 'the control plane its certificates are copied from, and no certificate key (certificateDistribution: manual)' : 'a certificate key'}`,
+        );
       }
       const stacked = hasStackedEtcd(cluster);
       const secrets = [token.token, ...(certificateKey ? [certificateKey.key] : [])];
       const writeConfig = () =>
         step.writeFile(JOIN_CONFIG, renderKubeadmJoin({ cluster, host, as, secrets: { token: token.token, caCertHash: token.caCertHash, certificateKey: certificateKey?.key } }), 0o600);
       for (let round = 0; round < 3; round++) {
-        let state: HostState = judgeJoinHost(await readHostFacts(step, cluster, JOIN_UNIT, as === 'control-plane' && stacked), as, stacked);
+        let state: HostState = judgeJoinHost(withoutCopiedCertificates(await readHostFacts(step, cluster, JOIN_UNIT, as === 'control-plane' && stacked), copied), as, stacked);
         if (state.state === 'ask-cluster') {
           const view = await askCluster(deps, cluster, host, as);
           state = view ? judgeLeftovers(state.seen, view) : { state: 'cant-tell', seen: `${state.seen}; the first control plane gave no clear answer about it` };
@@ -62,7 +75,10 @@ export function createJoinActivities(deps: ActivityDeps) {
             return withAttempt({ alreadyJoined: true }, step.attempt);
           case 'fresh':
           case 'running': {
-            if (state.state === 'fresh') await writeConfig();
+            if (state.state === 'fresh') {
+              if (copied && certificatesFrom) await copySharedCertificates(deps, { cluster, host: certificatesFrom, target: host });
+              await writeConfig();
+            }
             step.log(state.state === 'fresh' ? `running kubeadm join as ${as}` : 'a kubeadm join is already running: following it');
             const end = await followDetached(step, JOIN_UNIT, kubeadmJoinCommand({ config: JOIN_CONFIG, ignore: cluster.preflight.ignore }), { removeWhenDone: JOIN_CONFIG });
             if (end.code !== 0) joinFailed(host.name, end.code, end.log, secrets);

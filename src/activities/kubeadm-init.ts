@@ -8,6 +8,7 @@ import { parseAllDocuments } from 'yaml';
 import { INIT_UNIT, kubeadmInitCommand, kubeadmInitFinishCommand, kubeadmReset, readFileIfPresent } from '../remote/kubeadm';
 import { INIT_CONFIG } from '../remote/paths';
 import { renderKubeadmInit } from '../render';
+import { copiesCertificates } from '../spec/certificate-distribution';
 import { KUBE_VIP_MANIFEST_PATH, kubeVipNeedsSuperAdminDuringInit, renderKubeVipManifest } from '../render/kube-vip';
 import { certificateKeyExpiry, mintJoinToken, newBootstrapToken, newCertificateKey, readCaCertHash, tokenTtlSeconds, uploadCertificates } from './credentials';
 import type { ActivityDeps } from './deps';
@@ -26,26 +27,30 @@ const FINISH_UNIT = `${INIT_UNIT}-finish`;
 
 interface InitSecrets {
   token: string;
-  certificateKey: string;
+  /** Absent with manual certificate distribution. */
+  certificateKey?: string;
 }
 
-/** The token and key in the init config kubeha wrote, if it is still there. */
-async function secretsOnHost(step: Step): Promise<InitSecrets | undefined> {
+const secretValues = (s: InitSecrets | undefined): string[] => (s ? [s.token, ...(s.certificateKey ? [s.certificateKey] : [])] : []);
+
+/** The token and key in the init config kubeha wrote, if it is still there (no key expected when the certificates are copied). */
+async function secretsOnHost(step: Step, cluster: ClusterSettings): Promise<InitSecrets | undefined> {
   const text = (await step.runChecked(readFileIfPresent.render({ path: INIT_CONFIG }))).stdout;
   if (!text.trim()) return undefined;
   const init = parseAllDocuments(text)
     .map((d) => d.toJS() as { kind?: string; certificateKey?: string; bootstrapTokens?: { token?: string }[] })
     .find((d) => d?.kind === 'InitConfiguration');
   const token = init?.bootstrapTokens?.[0]?.token;
+  if (copiesCertificates(cluster)) return token ? { token } : undefined;
   return token && init?.certificateKey ? { token, certificateKey: init.certificateKey } : undefined;
 }
 
 /** Writes the init config with the secrets already on the host, or new ones; kubeadm reads both from it. */
 async function writeInitConfig(step: Step, cluster: ClusterSettings): Promise<InitSecrets> {
-  const secrets = (await secretsOnHost(step)) ?? { token: newBootstrapToken(), certificateKey: newCertificateKey() };
+  const secrets = (await secretsOnHost(step, cluster)) ?? { token: newBootstrapToken(), ...(copiesCertificates(cluster) ? {} : { certificateKey: newCertificateKey() }) };
   const config = renderKubeadmInit(cluster, {
     host: step.host,
-    certificateKey: secrets.certificateKey,
+    ...(secrets.certificateKey ? { certificateKey: secrets.certificateKey } : {}),
     bootstrapToken: { token: secrets.token, ttlMs: tokenTtlSeconds(cluster) * 1000 },
   });
   await step.writeFile(INIT_CONFIG, config, 0o600);
@@ -75,17 +80,19 @@ export function createInitActivities(deps: ActivityDeps) {
   /** The credentials the init made (from its config), or fresh ones when the config is gone. */
   async function credentials(step: Step, cluster: ClusterSettings, started: number, alreadyInitialized: boolean): Promise<InitResult> {
     await kubeVipBackToAdminConf(step, cluster);
-    const secrets = await secretsOnHost(step);
+    const secrets = await secretsOnHost(step, cluster);
     if (secrets) {
       const caHash = await readCaCertHash(step);
       return {
         alreadyInitialized,
         token: { token: secrets.token, caCertHash: caHash, expiresAt: new Date(started + cluster.joinToken.ttlMs).toISOString() },
-        certificateKey: { key: secrets.certificateKey, expiresAt: certificateKeyExpiry(cluster, started) },
+        ...(secrets.certificateKey ? { certificateKey: { key: secrets.certificateKey, expiresAt: certificateKeyExpiry(cluster, started) } } : {}),
       };
     }
-    step.log('the init config is gone: minting a fresh join token and uploading the certificates with a new key');
+    const copied = copiesCertificates(cluster);
+    step.log(`the init config is gone: minting a fresh join token${copied ? '' : ' and uploading the certificates with a new key'}`);
     const token = await mintJoinToken(deps, step, cluster);
+    if (copied) return { alreadyInitialized, token };
     return { alreadyInitialized, token, certificateKey: await uploadCertificates(deps, step, cluster, newCertificateKey()) };
   }
 
@@ -101,18 +108,18 @@ export function createInitActivities(deps: ActivityDeps) {
             return credentials(step, cluster, started, true);
           case 'fresh':
           case 'running': {
-            const secrets = state.state === 'fresh' ? await writeInitConfig(step, cluster) : await secretsOnHost(step);
-            const end = await followDetached(step, INIT_UNIT, kubeadmInitCommand({ config: INIT_CONFIG, ignore: cluster.preflight.ignore }));
-            if (end.code !== 0) initFailed(host.name, end.code, end.log, secrets ? [secrets.token, secrets.certificateKey] : []);
+            const secrets = state.state === 'fresh' ? await writeInitConfig(step, cluster) : await secretsOnHost(step, cluster);
+            const end = await followDetached(step, INIT_UNIT, kubeadmInitCommand({ config: INIT_CONFIG, ignore: cluster.preflight.ignore, uploadCerts: !copiesCertificates(cluster) }));
+            if (end.code !== 0) initFailed(host.name, end.code, end.log, secretValues(secrets));
             step.log('kubeadm init finished');
             return credentials(step, cluster, started, !end.started);
           }
           case 'part-done': {
             step.log(`kubeadm init did not finish (${state.seen}): completing it with kubeadm's idempotent init phases`);
             const secrets = await writeInitConfig(step, cluster);
-            const end = await followDetached(step, FINISH_UNIT, kubeadmInitFinishCommand({ config: INIT_CONFIG }));
+            const end = await followDetached(step, FINISH_UNIT, kubeadmInitFinishCommand({ config: INIT_CONFIG, uploadCerts: !copiesCertificates(cluster) }));
             if (end.code !== 0) {
-              throw failure(FailureTypes.remoteCommand, `${host.name}: completing kubeadm init failed (exit ${end.code ?? 'none'}):\n${lastLines(end.log, 8, [secrets.token, secrets.certificateKey])}`);
+              throw failure(FailureTypes.remoteCommand, `${host.name}: completing kubeadm init failed (exit ${end.code ?? 'none'}):\n${lastLines(end.log, 8, secretValues(secrets))}`);
             }
             return credentials(step, cluster, started, true);
           }

@@ -29,7 +29,9 @@ export function classifyKubeadmFailure(output: string): KubeadmFailureKind {
   if (/could not find a JWS signature in the cluster-info ConfigMap for token ID|token id "[a-z0-9]+" is invalid|failed to get cluster-info ConfigMap.*Unauthorized/.test(output)) {
     return FailureTypes.joinTokenExpired;
   }
-  if (/\[preflight\] Some fatal errors occurred/.test(output)) return FailureTypes.preflight;
+  // Both fail the same way on every retry: fatal preflight checks, and a control plane joining without
+  // a certificate key whose shared certificates are not on disk (kubeadm's checkIfReadyForAdditionalControlPlane).
+  if (/\[preflight\] Some fatal errors occurred|One or more conditions for hosting a new control plane instance is not satisfied/.test(output)) return FailureTypes.preflight;
   return FailureTypes.remoteCommand;
 }
 

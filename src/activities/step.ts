@@ -2,6 +2,7 @@
  * Runs remote scripts for one activity: heartbeats while a command runs, honours the
  * activity's cancellation, logs redacted output lines prefixed with the host.
  */
+import { PassThrough } from 'node:stream';
 import { Context } from '@temporalio/activity';
 import type { HostSpec } from '../spec/types';
 import type { RunOptions, RunResult } from '../ssh/pool';
@@ -29,6 +30,12 @@ export interface Step {
   /** Runs a script; a non-zero exit throws RemoteCommandFailed. */
   runChecked(script: Script, options?: Omit<RunOptions, 'signal' | 'onOutput'>): Promise<RunResult>;
   writeFile(path: string, content: string, mode: number): Promise<{ changed: boolean }>;
+  /**
+   * Runs `send` on this host and `receive` on `to`'s, `send`'s stdout streamed into `receive`'s
+   * stdin through the worker: never collected, decoded or logged (key material host to host).
+   * When either side fails the other is stopped. `receive`'s output is returned as usual.
+   */
+  pipe(send: Script, to: Step, receive: Script, options?: { timeoutMs?: number }): Promise<{ sent: RunResult; received: RunResult }>;
   /** Waits between polls; rejects with a cancellation when the activity is cancelled. */
   wait(ms: number): Promise<void>;
   log(message: string, fields?: Record<string, unknown>): void;
@@ -63,7 +70,60 @@ export function hostStep(deps: ActivityDeps, spec: HostSpec, step: string): Step
     run: (script, options) => beating(script.name, () => deps.ssh.run(host, script, { ...options, signal, onOutput })),
     runChecked: (script, options) => beating(script.name, () => deps.ssh.runChecked(host, script, { ...options, signal, onOutput })),
     writeFile: (path, content, mode) => beating(`write ${path}`, () => deps.ssh.writeFile(host, path, content, mode, { signal })),
+    pipe: (send, to, receive, options) =>
+      beating(`${send.name} | ${receive.name} on ${to.host.name}`, () => pipeBetween(deps, host, send, to.host, receive, { ...options, signal })),
     wait: (ms) => (ctx ? ctx.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms))),
     log: (message, fields) => logger.info(fields ?? {}, `${host.name}: ${message}`),
   };
+}
+
+/**
+ * The sender's stdout into the receiver's stdin. A sender that exits non-zero still ends the
+ * stream, so the receiver sees it incomplete and says so; a receiver that ends first stops the
+ * sender; a lost connection on either side stops the other.
+ */
+async function pipeBetween(
+  deps: ActivityDeps,
+  from: HostSpec,
+  send: Script,
+  to: HostSpec,
+  receive: Script,
+  options: { timeoutMs?: number; signal?: AbortSignal },
+): Promise<{ sent: RunResult; received: RunResult }> {
+  const stream = new PassThrough();
+  const stopSender = new AbortController();
+  const stopReceiver = new AbortController();
+  const onCancel = (): void => {
+    stopSender.abort();
+    stopReceiver.abort();
+  };
+  options.signal?.addEventListener('abort', onCancel, { once: true });
+  try {
+    let receiverEndedFirst = false;
+    // The side that failed first is the cause; the other one was stopped because of it.
+    let cause: unknown;
+    const sending = deps.ssh.run(from, send, { timeoutMs: options.timeoutMs, signal: stopSender.signal, stdoutTo: stream });
+    const receiving = deps.ssh.run(to, receive, { timeoutMs: options.timeoutMs, signal: stopReceiver.signal, stdin: stream });
+    sending.catch((err: unknown) => {
+      cause ??= err;
+      stopReceiver.abort();
+    });
+    receiving.then(
+      () => {
+        receiverEndedFirst = !stream.writableEnded;
+        if (receiverEndedFirst) stopSender.abort();
+      },
+      (err: unknown) => {
+        cause ??= err;
+        stopSender.abort();
+      },
+    );
+    const [sent, received] = await Promise.allSettled([sending, receiving]);
+    if (received.status === 'rejected') throw cause ?? received.reason;
+    if (sent.status === 'fulfilled') return { sent: sent.value, received: received.value };
+    if (receiverEndedFirst) return { sent: { code: 141, stdout: '', stderr: `stopped: ${to.name} ended before it had read everything` }, received: received.value };
+    throw cause ?? sent.reason;
+  } finally {
+    options.signal?.removeEventListener('abort', onCancel);
+  }
 }

@@ -39,6 +39,8 @@ export const FailureTypes = {
   hostNeedsAttention: 'HostNeedsAttention',
   /** An upgrade step would break the version skew policy (e.g. a kubelet newer than its API server). */
   versionSkew: 'VersionSkew',
+  /** A joining control plane already holds shared CA material other than the cluster's: never overwritten. */
+  sharedCertificatesDiffer: 'SharedCertificatesDiffer',
 } as const;
 
 /** Never worth retrying: the same input fails the same way. */
@@ -52,6 +54,7 @@ export const NON_RETRYABLE_FAILURE_TYPES: string[] = [
   FailureTypes.joinTokenExpired,
   FailureTypes.hostNeedsAttention,
   FailureTypes.versionSkew,
+  FailureTypes.sharedCertificatesDiffer,
 ];
 
 export interface PreflightProblem {
@@ -99,7 +102,8 @@ export interface CertificateKey {
 
 export interface JoinCredentials {
   token: BootstrapToken;
-  certificateKey: CertificateKey;
+  /** Absent with manual certificate distribution: nothing was uploaded. */
+  certificateKey?: CertificateKey;
 }
 
 export interface InitResult extends JoinCredentials {
@@ -135,8 +139,26 @@ export type LoadBalancerProbe = 'refused' | 'connected';
 export interface JoinInput extends HostStepInput {
   as: 'control-plane' | 'worker';
   token: BootstrapToken;
-  /** Required for control-plane joins. */
+  /** Required for control-plane joins, unless the certificates are distributed manually (then never sent). */
   certificateKey?: CertificateKey;
+  /**
+   * Manual certificate distribution, control-plane joins: the control plane the shared certificates
+   * come from, copied again right before `kubeadm join` when they are missing (e.g. after this
+   * join reset its host's leftovers).
+   */
+  certificatesFrom?: HostSpec;
+}
+
+/** Run on `host`, a control plane that has the shared certificates: copies them to `target`, a joining control plane. */
+export interface CopySharedCertificatesInput extends HostStepInput {
+  target: HostSpec;
+}
+
+/** Paths only: the files' contents never leave the two hosts' SSH sessions. */
+export interface CopySharedCertificatesResult {
+  copied: string[];
+  /** Already there with the same content (a mode may have been corrected). */
+  unchanged: string[];
 }
 
 export interface JoinResult {
@@ -220,6 +242,12 @@ export interface KubehaActivities extends UpgradeActivities, ResetActivities, Ce
   /** Runs kubectl on `host` (a control plane) until `node` is Ready. */
   waitForNodeReady(input: WaitForNodeInput): Promise<NodeStatus>;
   joinNode(input: JoinInput): Promise<JoinResult>;
+  /**
+   * Manual certificate distribution: streams the shared CA material from `host` to `target` over
+   * the two SSH sessions; files `target` already has identical are left alone, different ones
+   * refused (SharedCertificatesDiffer), never overwritten.
+   */
+  copySharedCertificates(input: CopySharedCertificatesInput): Promise<CopySharedCertificatesResult>;
   /** Undoes a started join (cancel): stops kubeadm, removes the etcd member (learners too) and the Node, resets the host. */
   abandonJoin(input: AbandonJoinInput): Promise<AbandonJoinResult>;
   /** Runs on a control plane: members, endpoint status and health as etcdctl reports them; throws (retryable) only when it cannot read them. The workflow judges. */

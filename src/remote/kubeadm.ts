@@ -29,17 +29,20 @@ for f in ${qAll(files)}; do if [ -e "$f" ]; then mkdir -p -- "$kept$(dirname -- 
 export const INIT_UNIT = 'kubeadm-init';
 export const JOIN_UNIT = 'kubeadm-join';
 
-/** `kubeadm init` as a detached command: the config carries the bootstrap token and certificate key. */
-export function kubeadmInitCommand({ config, ignore }: { config: string; ignore: string[] }): Quoted {
-  return sh`kubeadm init --config ${q(config)} --upload-certs${ignoreFlag(ignore)}`;
+/**
+ * `kubeadm init` as a detached command: the config carries the bootstrap token and certificate key.
+ * Without `uploadCerts` (manual certificate distribution) nothing is uploaded and no key is made.
+ */
+export function kubeadmInitCommand({ config, ignore, uploadCerts }: { config: string; ignore: string[]; uploadCerts: boolean }): Quoted {
+  return sh`kubeadm init --config ${q(config)}${uploadCerts ? sh` --upload-certs` : ('' as Quoted)}${ignoreFlag(ignore)}`;
 }
 
 /**
  * The phases after the control plane is up, each idempotent: what completes an init whose
  * kubeadm died once its API server answered.
  */
-export function kubeadmInitFinishCommand({ config }: { config: string }): Quoted {
-  const phases = ['upload-config all', 'upload-certs --upload-certs', 'mark-control-plane', 'bootstrap-token', 'kubelet-finalize all', 'addon all'];
+export function kubeadmInitFinishCommand({ config, uploadCerts }: { config: string; uploadCerts: boolean }): Quoted {
+  const phases = ['upload-config all', ...(uploadCerts ? ['upload-certs --upload-certs'] : []), 'mark-control-plane', 'bootstrap-token', 'kubelet-finalize all', 'addon all'];
   return phases.map((p) => sh`kubeadm init phase ${qAll(p.split(' '))} --config ${q(config)}`).join(' && ') as Quoted;
 }
 

@@ -1,3 +1,4 @@
+import { copiesCertificates } from '../spec/certificate-distribution';
 import type { HostSpec } from '../spec/types';
 import type { RenderCluster } from './cluster';
 import { kubeadmApiFor } from './kubeadm-api';
@@ -22,9 +23,11 @@ export interface JoinRenderInput {
 
 /** The JoinConfiguration for one host; rendered at join time because it carries the secrets. */
 export function renderKubeadmJoin({ cluster, host, as, secrets }: JoinRenderInput): string {
-  if (as === 'control-plane' && !secrets.certificateKey) {
+  const copied = copiesCertificates(cluster);
+  if (as === 'control-plane' && !copied && !secrets.certificateKey) {
     throw new Error(`joining ${host.name} as a control plane needs a certificate key`);
   }
+  if (as === 'control-plane' && copied && secrets.certificateKey) throw new Error(`joining ${host.name}: no certificate key with certificateDistribution manual (the certificates are copied, not downloaded)`);
   const api = kubeadmApiFor(cluster.kubernetesVersion);
   const join: Record<string, unknown> = {
     apiVersion: api,
@@ -37,7 +40,7 @@ export function renderKubeadmJoin({ cluster, host, as, secrets }: JoinRenderInpu
   if (as === 'control-plane') {
     join.controlPlane = {
       localAPIEndpoint: { advertiseAddress: host.address, bindPort: apiServerBindPort(cluster) },
-      certificateKey: secrets.certificateKey,
+      ...(secrets.certificateKey ? { certificateKey: secrets.certificateKey } : {}),
     };
   }
   return yamlDocuments([join]);

@@ -1,3 +1,4 @@
+import { copiesCertificates } from '../spec/certificate-distribution';
 import { clusterSettings, loadBalancers, workers } from '../spec/hosts';
 import type { ClusterSpec } from '../spec/types';
 import { renderHaproxyCfg } from './haproxy';
@@ -40,7 +41,9 @@ export function renderPlanFiles(spec: ClusterSpec): RenderedFile[] {
     if (cp.name === first.name) {
       files.push({ path: `${cp.name}/kubeadm-init.yaml`, content: renderKubeadmInit(cluster, { host: cp }) });
     } else {
-      files.push({ path: `${cp.name}/kubeadm-join.yaml`, content: PLACEHOLDER_NOTE + renderKubeadmJoin({ cluster, host: cp, as: 'control-plane', secrets: PLACEHOLDER_SECRETS }) });
+      const { certificateKey, ...withoutKey } = PLACEHOLDER_SECRETS;
+      const secrets = copiesCertificates(spec) ? withoutKey : { ...withoutKey, certificateKey };
+      files.push({ path: `${cp.name}/kubeadm-join.yaml`, content: PLACEHOLDER_NOTE + renderKubeadmJoin({ cluster, host: cp, as: 'control-plane', secrets }) });
     }
   }
   for (const w of workers(spec)) {

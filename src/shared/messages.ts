@@ -55,6 +55,7 @@ export type StepId =
   | 'approve-before-init'
   | 'init'
   | 'cni'
+  | 'distribute-certificates'
   | 'join-control-planes'
   | 'verify-etcd'
   | 'approve-before-workers'

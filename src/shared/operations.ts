@@ -428,6 +428,7 @@ export type RejoinStepId =
   | 'update-cluster-config'
   | 'reset-host'
   | 'preflight-host'
+  | 'copy-certificates'
   | 'join-node'
   | 'update-load-balancer'
   | 'verify-rejoin';

@@ -94,6 +94,8 @@ export function normalize(raw: RawSpec, opts: NormalizeOptions): ClusterSpec {
       scheduler: s.extraArgs?.scheduler ?? {},
     },
     certificateKey: lifetime(s.certificateKey, DEFAULTS.certificateKey),
+    // `upload` stays absent, as in specs recorded before the field: a spec that says it compares equal to them.
+    ...(s.certificateDistribution === 'manual' ? { certificateDistribution: 'manual' as const } : {}),
     joinToken: { ...lifetime(s.joinToken, DEFAULTS.joinToken), keep: s.joinToken?.keep ?? DEFAULTS.joinToken.keep },
     approvals: [...new Set<ApprovalGate>(approvals.map((a) => a.gate))],
     allowSelfApproval: s.allowSelfApproval ?? false,

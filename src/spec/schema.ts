@@ -127,6 +127,7 @@ export const specSchema = z.strictObject({
       .strictObject({ apiServer: extraArgs.optional(), controllerManager: extraArgs.optional(), scheduler: extraArgs.optional() })
       .optional(),
     certificateKey: lifetime.optional(),
+    certificateDistribution: z.enum(['upload', 'manual']).optional(),
     joinToken: joinToken.optional(),
     approvals: z.array(approval).optional(),
     allowSelfApproval: z.boolean().optional(),

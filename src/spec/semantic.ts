@@ -43,6 +43,7 @@ export function checkSemantics(root: unknown, problems: Problems, today = new Da
   checkSubnets(spec, hosts, problems);
   checkEtcd(spec, problems);
   checkLifetimes(spec, problems);
+  checkCertificateDistribution(spec, problems);
   checkKubeProxyMode(spec, problems);
   checkApprovals(spec, problems);
   checkCniDigest(spec, problems);
@@ -226,6 +227,16 @@ function isEtcdUrl(text: string): boolean {
   if (!m) return false;
   const host = (m[1] as string).replace(/^\[|\]$/g, '');
   return (isIp(host) || /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(host)) && Number(m[2]) >= 1 && Number(m[2]) <= 65535;
+}
+
+/** With manual distribution nothing is uploaded, so a certificate key lifetime would be a setting that does nothing. */
+function checkCertificateDistribution(spec: Obj, problems: Problems): void {
+  if (spec.certificateDistribution !== 'manual' || spec.certificateKey === undefined) return;
+  problems.error(
+    ['spec', 'certificateKey'],
+    'certificateKey has no effect with certificateDistribution: manual (kubeha copies the shared certificates over SSH; nothing is uploaded): remove certificateKey, or use certificateDistribution: upload',
+    'key',
+  );
 }
 
 function checkLifetimes(spec: Obj, problems: Problems): void {

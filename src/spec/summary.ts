@@ -1,3 +1,4 @@
+import { copiesCertificates } from './certificate-distribution';
 import { controlPlanes, loadBalancers, workers } from './hosts';
 import type { ClusterSpec } from './types';
 
@@ -10,5 +11,6 @@ export function summarizeSpec(spec: ClusterSpec): string {
   if (lbs > 0) parts.push(plural(lbs, 'load balancer'));
   parts.push(spec.loadBalancer.type);
   if (spec.etcd.topology === 'external') parts.push('external etcd');
+  if (copiesCertificates(spec)) parts.push('certificates copied over SSH');
   return parts.join(', ');
 }

@@ -93,6 +93,12 @@ export interface ClusterSpec {
     scheduler: Record<string, string>;
   };
   certificateKey: LifetimeSpec;
+  /**
+   * `manual`: no `--upload-certs`; kubeha copies the certificates shared among control planes from
+   * one control plane to the joining one over SSH. Absent (every spec from before the field, and
+   * `upload` in the user's spec): kubeadm uploads them encrypted with the certificate key.
+   */
+  certificateDistribution?: 'manual';
   joinToken: JoinTokenSpec;
   approvals: ApprovalGate[];
   /** Whoever requested the bring-up may approve its gates too; false (and absent in specs from before the field) refuses it. */

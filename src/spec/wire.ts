@@ -83,6 +83,7 @@ const settingsShape = {
   kubeProxyMode: z.enum(['iptables', 'ipvs', 'nftables']),
   extraArgs: z.strictObject({ apiServer: args, controllerManager: args, scheduler: args }),
   certificateKey: z.strictObject({ ttlMs: ms.positive(), renewBeforeMs: ms }),
+  certificateDistribution: z.literal('manual').optional(),
   joinToken: z.strictObject({ ttlMs: ms.positive(), renewBeforeMs: ms, keep: z.boolean().optional() }),
   approvals: z.array(gate),
   allowSelfApproval: z.boolean().optional(),

@@ -3,6 +3,7 @@
  * timeout and AbortSignal, writes files atomically only when their content changed.
  */
 import { StringDecoder } from 'node:string_decoder';
+import type { Readable, Writable } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
 import { killCommand, PID_MARKER, wrapCommand } from './command';
 import { connectClient } from './connect';
@@ -24,8 +25,13 @@ export interface RunOptions {
   onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
   /** Values to redact wherever this command's output is shown (onOutput, errors): e.g. a token or key it handles. */
   secrets?: readonly string[];
-  /** Sent on the command's stdin (e.g. file content or secrets), then stdin is closed. */
-  stdin?: string | Buffer;
+  /** Sent on the command's stdin (e.g. file content or secrets), then stdin is closed; a stream is piped in until it ends. */
+  stdin?: string | Buffer | Readable;
+  /**
+   * The command's stdout goes here as raw bytes (ended when the command ends), never collected,
+   * decoded or shown: for key material streamed from one host into another's stdin.
+   */
+  stdoutTo?: Writable;
 }
 
 export interface RunResult {
@@ -157,6 +163,7 @@ export class SshPool implements SshRunner {
         settled = true;
         clearTimeout(timer);
         flush();
+        options.stdoutTo?.end();
         options.signal?.removeEventListener('abort', onAbort);
         if (result instanceof Error) reject(result);
         else resolve(result);
@@ -186,7 +193,29 @@ export class SshPool implements SshRunner {
       );
       options.signal?.addEventListener('abort', onAbort, { once: true });
 
+      let head: Buffer | undefined = Buffer.alloc(0);
+      const passOn = (data: Buffer, to: Writable): void => {
+        let rest = data;
+        if (head) {
+          head = Buffer.concat([head, data]);
+          const nl = head.indexOf(0x0a);
+          if (nl < 0) return;
+          const first = head.subarray(0, nl).toString('utf8');
+          rest = first.startsWith(PID_MARKER) ? head.subarray(nl + 1) : head;
+          if (first.startsWith(PID_MARKER)) pid = Number(first.slice(PID_MARKER.length));
+          head = undefined;
+        }
+        if (rest.length > 0 && !to.write(rest)) {
+          channel.pause();
+          to.once('drain', () => channel.resume());
+        }
+      };
+
       channel.on('data', (data: Buffer) => {
+        if (options.stdoutTo) {
+          passOn(data, options.stdoutTo);
+          return;
+        }
         let text = streams.stdout.decoder.write(data);
         if (pid === undefined) {
           pending += text;
@@ -221,8 +250,10 @@ export class SshPool implements SshRunner {
         streams.stderr.redactor?.push(restErr);
         finish({ code: exitCode ?? 128, stdout: stdout + restOut, stderr: stderr + restErr });
       });
-      if (options.stdin !== undefined) channel.end(options.stdin);
-      else channel.end();
+      const stdin = options.stdin;
+      if (stdin === undefined) channel.end();
+      else if (typeof stdin === 'string' || Buffer.isBuffer(stdin)) channel.end(stdin);
+      else stdin.pipe(channel);
     });
   }
 

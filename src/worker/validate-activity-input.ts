@@ -27,6 +27,7 @@ export function activityInputProblems(input: unknown): string[] {
   if ('cluster' in i) problems.push(...wireProblems(clusterSettingsWireSchema, i.cluster).map((p) => `cluster.${p}`));
   if ('host' in i) problems.push(...wireProblems(hostWireSchema, i.host).map((p) => `host.${p}`));
   if ('target' in i) problems.push(...wireProblems(hostWireSchema, i.target).map((p) => `target.${p}`));
+  if ('certificatesFrom' in i) problems.push(...wireProblems(hostWireSchema, i.certificatesFrom).map((p) => `certificatesFrom.${p}`));
   const token = i.token as Input | undefined;
   if (token !== undefined && (typeof token?.token !== 'string' || !TOKEN.test(token.token) || typeof token.caCertHash !== 'string' || !CA_HASH.test(token.caCertHash))) {
     problems.push('token: not a bootstrap token with a sha256 CA hash');
@@ -65,6 +66,7 @@ const KUBEHA_ACTIVITIES: Record<keyof KubehaActivities, true> = {
   applyCni: true,
   waitForNodeReady: true,
   joinNode: true,
+  copySharedCertificates: true,
   abandonJoin: true,
   verifyEtcd: true,
   verifyCluster: true,

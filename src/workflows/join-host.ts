@@ -1,6 +1,7 @@
 import { RetryState } from '@temporalio/common';
 import { ActivityFailure, ApplicationFailure, isCancellation, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
-import { FailureTypes, type ClusterSettings } from '../activities/types';
+import { FailureTypes, type ClusterSettings, type JoinInput } from '../activities/types';
+import { copiesCertificates } from '../spec/certificate-distribution';
 import type { BringUpTuning } from '../shared/messages';
 import type { HostSpec } from '../spec/types';
 import { joinActivities } from './bring-up/activities';
@@ -30,6 +31,12 @@ const EXPIRED: Record<string, CredentialKind> = {
   [FailureTypes.joinTokenExpired]: 'joinToken',
 };
 
+/** The certificate key kubeadm downloads the certificates with, or (manual distribution) the control plane they are copied from. */
+function controlPlaneCertificates(cluster: ClusterSettings, credentials: IssuedCredentials): Pick<JoinInput, 'certificateKey' | 'certificatesFrom'> {
+  if (!copiesCertificates(cluster)) return { certificateKey: credentials.certificateKey };
+  return { certificatesFrom: cluster.controlPlanes[0] };
+}
+
 function attemptsAfter(err: ActivityFailure, maxAttempts: number): number {
   return err.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED ? maxAttempts : 1;
 }
@@ -44,7 +51,7 @@ export async function joinHost(input: JoinHostInput): Promise<JoinHostResult> {
   let attempts = 1;
   try {
     const result = await acts.joinNode.executeWithOptions({ summary: `kubeadm join ${host.name} as ${as}` }, [
-      { ...on, as, token: credentials.token, ...(as === 'control-plane' ? { certificateKey: credentials.certificateKey } : {}) },
+      { ...on, as, token: credentials.token, ...(as === 'control-plane' ? controlPlaneCertificates(cluster, credentials) : {}) },
     ]);
     attempts = result.attempt ?? 1;
     if (as === 'control-plane' && cluster.loadBalancer.type === 'kube-vip') {

@@ -192,6 +192,7 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
         joined.add(input.host.name);
         return { alreadyJoined, attempt: activityInfo().attempt };
       }, true),
+    copySharedCertificates: ({ host }) => record('copySharedCertificates', host.name, () => ({ copied: [], unchanged: [] })),
     abandonJoin: ({ host }) =>
       record('abandonJoin', host.name, () => {
         joined.delete(host.name);

@@ -18,16 +18,7 @@ import { controlPlanePrepare } from './phases/control-plane-prepare';
 import { joinKubeletStart } from './phases/kubelet-start';
 import { runPreflight } from './preflight';
 import { readStore } from '../store';
-
-const CONTROL_PLANE_MISSING_CERTS = `
-One or more conditions for hosting a new control plane instance is not satisfied.
-
-[failure loading certificate for CA: couldn't load the certificate file /etc/kubernetes/pki/ca.crt: open /etc/kubernetes/pki/ca.crt: no such file or directory]
-
-Please ensure that:
-* The cluster has a stable controlPlaneEndpoint address.
-* The certificates that must be shared among control plane instances are provided.
-`;
+import { notReadyToJoinControlPlane, sharedCertificatesError } from './shared-certs';
 
 export async function join(p: ParsedArgs, ctx: SimContext): Promise<number> {
   const o = joinOptions(p, { nodeName: ctx.identity.name, address: ctx.identity.address, kubernetesVersion: ctx.config.kubernetesVersion });
@@ -38,7 +29,8 @@ export async function join(p: ParsedArgs, ctx: SimContext): Promise<number> {
   out(await runPreflight({
     address: o.advertiseAddress,
     ports: o.controlPlane ? [10250, o.bindPort, 10259, 10257, ...(external ? [] : [2379, 2380])] : [10250],
-    files: [`${K8S_DIR}/kubelet.conf`, `${K8S_DIR}/pki/ca.crt`, ...cpFiles],
+    // kubeadm checks the CA only on workers: a control plane may bring the shared certificates itself.
+    files: [`${K8S_DIR}/kubelet.conf`, ...(o.controlPlane ? cpFiles : [`${K8S_DIR}/pki/ca.crt`])],
     dirsMustBeEmpty: o.controlPlane && !external ? ['/var/lib/etcd'] : [],
     ignore: o.ignorePreflight,
   }));
@@ -47,12 +39,15 @@ export async function join(p: ParsedArgs, ctx: SimContext): Promise<number> {
   out('[preflight] Reading configuration from the cluster...\n');
   out("[preflight] FYI: You can look at this config file with 'kubectl -n kube-system get cm kubeadm-config -o yaml'\n");
   if (o.controlPlane) {
-    if (!o.certificateKey) throw phaseError('preflight', CONTROL_PLANE_MISSING_CERTS);
+    // Without a certificate key the shared certificates must already be on disk (copied by hand).
+    // The lab's clusters run stacked etcd, so the etcd CA is checked too.
+    const missing = o.certificateKey ? undefined : sharedCertificatesError(external !== undefined);
+    if (missing) throw phaseError('preflight', notReadyToJoinControlPlane(missing));
     out('[preflight] Running pre-flight checks before initializing the new control plane instance\n');
   }
   await pace(0.15);
 
-  if (o.controlPlane && o.certificateKey) {
+  if (o.controlPlane) {
     controlPlanePrepare(ctx, o, o.certificateKey, discovered);
     await pace(0.35);
   }

@@ -43,6 +43,7 @@ export type ActivityProxies = Pick<
   | 'waitForNodeReady'
   | 'verifyEtcd'
   | 'verifyCluster'
+  | 'copySharedCertificates'
 >;
 
 /** One proxy per activity with its own timeouts and retry policy. */
@@ -61,6 +62,7 @@ export function bringUpActivities(tuning: BringUpTuning): ActivityProxies {
     waitForNodeReady: proxyActivities<KubehaActivities>(options(tuning, tuning.nodeReadyTimeoutMs + MINUTE, 3, HEARTBEAT_TIMEOUT_MS)).waitForNodeReady,
     verifyEtcd: proxyActivities<KubehaActivities>(options(tuning, 2 * MINUTE, 6)).verifyEtcd,
     verifyCluster: proxyActivities<KubehaActivities>(options(tuning, 5 * MINUTE, 10)).verifyCluster,
+    copySharedCertificates: proxyActivities<KubehaActivities>(options(tuning, 3 * MINUTE, 5)).copySharedCertificates,
   };
 }
 

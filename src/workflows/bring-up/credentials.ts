@@ -1,4 +1,4 @@
-import { CancellationScope, isCancellation, patched, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, patched, sleep } from '@temporalio/workflow';
 import type { BootstrapToken, CertificateKey, HostStepInput, JoinCredentials } from '../../activities/types';
 import type { LifetimeSpec } from '../../spec/types';
 import type { ActivityProxies } from './activities';
@@ -33,7 +33,8 @@ const SECRET_FILES = ['/etc/kubeha/kubeadm-init.yaml'];
  * holding it keep working. Every token it ever held is remembered so the bring-up can revoke them.
  */
 export class CredentialKeeper {
-  private readonly held: { certificateKey: Held<CertificateKey>; joinToken: Held<BootstrapToken> };
+  /** No certificate key with manual certificate distribution: nothing is uploaded, renewed or revoked. */
+  private readonly held: { certificateKey: Held<CertificateKey | undefined>; joinToken: Held<BootstrapToken> };
   private readonly timers = new Map<CredentialKind, { scope: CancellationScope; done: Promise<void> }>();
   private readonly tokenIds: string[] = [];
 
@@ -58,8 +59,9 @@ export class CredentialKeeper {
   }
 
   current(): IssuedCredentials {
+    const certificateKey = this.held.certificateKey.value;
     return {
-      certificateKey: this.held.certificateKey.value,
+      ...(certificateKey ? { certificateKey } : {}),
       token: this.held.joinToken.value,
       generations: { certificateKey: this.held.certificateKey.generation, joinToken: this.held.joinToken.generation },
     };
@@ -86,6 +88,7 @@ export class CredentialKeeper {
     // The renewal must finish even if the timer that asked for it is being cancelled.
     await CancellationScope.nonCancellable(async () => {
       if (kind === 'certificateKey') {
+        if (!this.held.certificateKey.value) throw ApplicationFailure.nonRetryable('no certificate key to renew: the certificates are distributed manually', 'InternalError');
         const value = await this.acts.uploadCerts.executeWithOptions({ summary: `re-upload certificates on ${host} (same key)` }, [
           { ...this.on, certificateKey: this.held.certificateKey.value },
         ]);
@@ -104,6 +107,7 @@ export class CredentialKeeper {
    * (success, failure or cancel: runs even in a cancelled scope). Older runs did not; patched.
    */
   async revokeCertificates(): Promise<void> {
+    if (!this.held.certificateKey.value) return;
     await this.revoke([], `delete the kubeadm-certs Secret on ${this.on.host.name}`);
   }
 
@@ -115,14 +119,15 @@ export class CredentialKeeper {
   async revokeAll(keepCurrentToken: boolean): Promise<void> {
     const current = tokenIdOf(this.held.joinToken.value);
     const tokenIds = this.tokenIds.filter((id) => !(keepCurrentToken && id === current));
-    await this.revoke(tokenIds, `delete ${tokenIds.length} bootstrap token(s) and the kubeadm-certs Secret on ${this.on.host.name}`);
+    const uploaded = this.held.certificateKey.value !== undefined;
+    await this.revoke(tokenIds, `delete ${tokenIds.length} bootstrap token(s)${uploaded ? ' and the kubeadm-certs Secret' : ''} on ${this.on.host.name}`, uploaded);
   }
 
-  /** One revokeJoinCredentials activity (the Secret always, plus `tokenIds`), immune to a cancel in progress. */
-  private async revoke(tokenIds: string[], summary: string): Promise<void> {
+  /** One revokeJoinCredentials activity (the Secret unless nothing was uploaded, plus `tokenIds`), immune to a cancel in progress. */
+  private async revoke(tokenIds: string[], summary: string, certificateSecret = true): Promise<void> {
     if (!patched('revoke-join-credentials')) return;
     await CancellationScope.nonCancellable(() =>
-      this.acts.revokeJoinCredentials.executeWithOptions({ summary }, [{ ...this.on, tokenIds, certificateSecret: true, files: SECRET_FILES }]),
+      this.acts.revokeJoinCredentials.executeWithOptions({ summary }, [{ ...this.on, tokenIds, certificateSecret, files: SECRET_FILES }]),
     );
   }
 

@@ -22,6 +22,7 @@ export type RejoinActivityProxies = Pick<
   | 'verifyEtcd'
   | 'uploadClusterConfiguration'
   | 'updateLoadBalancerBackends'
+  | 'copySharedCertificates'
 > & {
   /** The same activities with few attempts: asking control planes in turn which one answers. */
   probe: Pick<Proxies, 'rejoinHostFacts' | 'verifyEtcd'>;
@@ -45,6 +46,7 @@ export function rejoinActivities(tuning: RejoinTuning): RejoinActivityProxies {
     verifyEtcd: p(2 * MINUTE, 6).verifyEtcd,
     uploadClusterConfiguration: p(3 * MINUTE, 5).uploadClusterConfiguration,
     updateLoadBalancerBackends: p(2 * MINUTE, 5).updateLoadBalancerBackends,
+    copySharedCertificates: p(3 * MINUTE, 5).copySharedCertificates,
     probe: { rejoinHostFacts: probe.rejoinHostFacts, verifyEtcd: probe.verifyEtcd },
   };
 }

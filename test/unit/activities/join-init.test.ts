@@ -176,18 +176,18 @@ describe('initControlPlane', () => {
     expect(config?.mode).toBe(0o600);
     expect(result.alreadyInitialized).toBe(false);
     expect(result.token.token).toMatch(/^[a-z0-9]{6}\.[a-z0-9]{16}$/);
-    expect(result.certificateKey.key).toMatch(/^[a-f0-9]{64}$/);
+    expect(result.certificateKey?.key).toMatch(/^[a-f0-9]{64}$/);
     expect(config?.content).toContain(`token: ${result.token.token}`);
-    expect(config?.content).toContain(`certificateKey: ${result.certificateKey.key}`);
+    expect(config?.content).toContain(`certificateKey: ${result.certificateKey?.key}`);
     expect(result.token.caCertHash).toBe(caCertHash(CA_PEM));
-    expect(result.certificateKey.expiresAt).toBe(new Date(NOW + 2 * 3600_000).toISOString());
+    expect(result.certificateKey?.expiresAt).toBe(new Date(NOW + 2 * 3600_000).toISOString());
     // kube-vip (v1.31 here) used super-admin.conf during init only: now it mounts admin.conf.
     const kubeVip = ssh.files.get('cp1:/etc/kubernetes/manifests/kube-vip.yaml')?.content ?? '';
     expect(kubeVip).toContain('path: /etc/kubernetes/admin.conf');
     expect(kubeVip).not.toContain('super-admin.conf');
     for (const call of ssh.calls) {
       expect(call.text).not.toContain(result.token.token);
-      expect(call.text).not.toContain(result.certificateKey.key);
+      expect(call.text).not.toContain(result.certificateKey?.key);
     }
   });
 
@@ -207,7 +207,7 @@ describe('initControlPlane', () => {
     });
     const result = await activities(ssh).initControlPlane({ cluster: CLUSTER, host: CP1 });
     expect(result.token.token).toBe(TOKEN.token);
-    expect(ssh.files.get('cp1:/etc/kubeha/kubeadm-upload-certs.yaml')?.content).toContain(`certificateKey: ${result.certificateKey.key}`);
+    expect(ssh.files.get('cp1:/etc/kubeha/kubeadm-upload-certs.yaml')?.content).toContain(`certificateKey: ${result.certificateKey?.key}`);
     secretFree(ssh);
   });
 

@@ -4,7 +4,7 @@ import { loadSpecFile, parseSpec } from '../../../src/spec/load';
 import type { ClusterSpec } from '../../../src/spec/types';
 import { planSteps } from '../../../src/plan/steps';
 import { formatPlan } from '../../../src/plan/format';
-import { planBringUp, SKIP_GATE_WITHOUT_WORKERS_PATCH } from '../../../src/workflows/bring-up/plan';
+import { MANUAL_CERTIFICATES_PATCH, planBringUp, SKIP_GATE_WITHOUT_WORKERS_PATCH } from '../../../src/workflows/bring-up/plan';
 
 const ROOT = path.join(__dirname, '../../..');
 const EXAMPLES = readdirSync(path.join(ROOT, 'examples'))
@@ -121,5 +121,30 @@ ${hosts}
     expect(a.find((s) => s.id === 'join-workers')).toMatchObject({ mode: { kind: 'parallel', limit: 4 } });
     expect(a.find((s) => s.id === 'join-control-planes')).toBeUndefined();
     expect(formatPlan(a, { maxHostsShown: 5 })).toContain('hosts: w0, w1, w2, w3, w4 … and 25 more');
+  });
+});
+
+describe('manual certificate distribution in the plan', () => {
+  const manual = () => parse(THREE_CPS_NO_WORKERS.replace('approvals: [before-workers]', 'certificateDistribution: manual'));
+
+  it('declares the copy to each joining control plane before their joins, and init without an upload', () => {
+    const spec = manual();
+    const planned = planSteps(spec);
+    expect(planned.map((s) => [s.id, s.hosts])).toEqual(declaredByWorkflow(spec));
+    expect(planned.map((s) => s.id)).toEqual(['preflight', 'load-balancer', 'probe-load-balancer', 'init', 'cni', 'distribute-certificates', 'join-control-planes', 'verify-etcd', 'verify-cluster']);
+    const byId = Object.fromEntries(planned.map((s) => [s.id, s]));
+    expect(byId['distribute-certificates']).toMatchObject({ hosts: ['cp2', 'cp3'], mode: { kind: 'parallel' } });
+    expect(byId['distribute-certificates']?.title).toBe('Copy the shared certificates (cluster CA, service-account key, front-proxy CA, the etcd CA) from cp1 over SSH');
+    expect(byId.init?.title).toContain('no --upload-certs');
+    expect(byId['join-control-planes']?.title).toContain('with the copied certificates (no certificate key)');
+  });
+
+  it('asks for its patch only for manual specs; a run without the marker would not copy', () => {
+    const asked: string[] = [];
+    planBringUp(parse(THREE_CPS_NO_WORKERS.replace('approvals: [before-workers]', 'approvals: [before-init]')), (id) => (asked.push(id), true));
+    expect(asked).toEqual([]);
+    const withoutMarker = planBringUp(manual(), (id) => (asked.push(id), false)).map((p) => p.description.id);
+    expect(asked).toEqual([MANUAL_CERTIFICATES_PATCH]);
+    expect(withoutMarker).not.toContain('distribute-certificates');
   });
 });

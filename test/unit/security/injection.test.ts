@@ -4,7 +4,10 @@
  * are rendered and executed in bash with harmless stub commands: no injected command may run.
  * Renderers either refuse the value or carry it only as an inert token.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
@@ -82,14 +85,34 @@ function exportedTemplates(): Map<string, ScriptTemplate<unknown>> {
 }
 
 const etcd = { endpoint: 'https://127.0.0.1:2379', caFile: '/etc/kubernetes/pki/etcd/ca.crt', certFile: '/etc/kubernetes/pki/etcd/healthcheck-client.crt', keyFile: '/etc/kubernetes/pki/etcd/healthcheck-client.key' };
-const initCommand = kubeadmInitCommand({ config: '/etc/kubeha/kubeadm-init.yaml', ignore: ['NumCPU'] });
+const initCommand = kubeadmInitCommand({ config: '/etc/kubeha/kubeadm-init.yaml', ignore: ['NumCPU'], uploadCerts: true });
 
 /**
  * Inputs each template is rendered from: every string leaf (also inside arrays and nested
  * objects) is replaced by the hostile value in turn. `fragments` names leaves that are already
  * quoted shell (the caller builds them with sh/q), fed separately below.
  */
-const TEMPLATE_INPUTS: Record<string, { bases: object[]; fragments?: string[] }> = {
+/** What receive-shared-certificates unpacks from its stdin in the sandbox: files it may create there. */
+const RECEIVED_FILES = [
+  { path: '/etc/kubernetes/pki/sa.pub', mode: '600' },
+  { path: '/etc/kubernetes/pki/etcd/ca.key', mode: '600' },
+];
+
+/** A tar stream of `paths` (names relative to /), as send-shared-certificates makes it. */
+function tarOf(paths: string[]): Buffer {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kubeha-tar-'));
+  try {
+    for (const p of paths) {
+      mkdirSync(path.join(dir, path.dirname(p)), { recursive: true });
+      writeFileSync(path.join(dir, p), `content of ${p}\n`);
+    }
+    return execFileSync('tar', ['-C', dir, '-cf', '-', '--', ...paths.map((p) => p.slice(1))]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const TEMPLATE_INPUTS: Record<string, { bases: object[]; fragments?: string[]; stdin?: () => Buffer }> = {
   'drill-park-manifests': { bases: [{ manifests: ['kube-apiserver.yaml', 'etcd.yaml'], manifestsDir: '/etc/kubernetes/manifests', parkedDir: '/var/lib/kubeha/drill-stopped' }] },
   'drill-restore-manifests': { bases: [{ manifests: ['kube-apiserver.yaml', 'etcd.yaml'], manifestsDir: '/etc/kubernetes/manifests', parkedDir: '/var/lib/kubeha/drill-stopped' }] },
   'drill-probe-readyz': { bases: [{ url: 'https://10.0.0.10:6443/readyz', windowMs: 100, intervalMs: 50, timeoutSeconds: 1 }] },
@@ -130,6 +153,8 @@ const TEMPLATE_INPUTS: Record<string, { bases: object[]; fragments?: string[] }>
   'upgrade-host-facts': { bases: [{ apiUrls: ['https://10.0.0.11:6443', 'https://10.0.0.10:6443'], unit: 'kubeadm-upgrade-node-v1.31.1' }] },
   'cluster-versions': { bases: [{ endpointUrl: 'https://10.0.0.10:6443', localUrl: 'https://10.0.0.11:6443' }] },
   'rejoin-host-state': { bases: [{ kubeletConf: '/etc/kubernetes/kubelet.conf', manifestsDir: '/etc/kubernetes/manifests' }] },
+  'send-shared-certificates': { bases: [{ files: [{ path: '/etc/kubernetes/pki/ca.crt', mode: '644' }] }] },
+  'receive-shared-certificates': { bases: [{ files: RECEIVED_FILES }], stdin: () => tarOf(RECEIVED_FILES.map((f) => f.path)) },
   'clean-after-reset': { bases: [{ cniDir: '/etc/cni/net.d', kubeconfig: '/root/.kube/config' }] },
   'certificate-facts': { bases: [{ hostPort: '10.0.0.11:6443', readyzUrl: 'https://10.0.0.11:6443/readyz' }] },
   'kubeadm-certs-renew-all': { bases: [{}] },
@@ -141,8 +166,8 @@ const TEMPLATE_INPUTS: Record<string, { bases: object[]; fragments?: string[] }>
 
 /** Commands built outside a template (then run through `detached-start` or the SSH wrapper). */
 const COMMAND_BUILDERS: Record<string, (v: string) => Quoted[]> = {
-  kubeadmInitCommand: (v) => [kubeadmInitCommand({ config: v, ignore: [] }), kubeadmInitCommand({ config: '/c', ignore: [v, 'NumCPU'] })],
-  kubeadmInitFinishCommand: (v) => [kubeadmInitFinishCommand({ config: v })],
+  kubeadmInitCommand: (v) => [kubeadmInitCommand({ config: v, ignore: [], uploadCerts: true }), kubeadmInitCommand({ config: '/c', ignore: [v, 'NumCPU'], uploadCerts: false })],
+  kubeadmInitFinishCommand: (v) => [kubeadmInitFinishCommand({ config: v, uploadCerts: true })],
   kubeadmJoinCommand: (v) => [kubeadmJoinCommand({ config: v, ignore: [v] })],
   kubeadmJoinFinishCommand: (v) => [kubeadmJoinFinishCommand({ config: v })],
   kubeadmUpgradeApplyCommand: (v) => [kubeadmUpgradeApplyCommand({ to: v })],
@@ -169,20 +194,22 @@ const KNOWN_UNSAFE = new Set<string>([]);
 function renderBases(): SandboxScript[] {
   const scripts: SandboxScript[] = [];
   for (const [name, template] of templates) {
-    for (const [i, base] of (TEMPLATE_INPUTS[name]?.bases ?? []).entries()) scripts.push({ id: `${name}-${i}`, text: template.render(base).text });
+    const stdin = TEMPLATE_INPUTS[name]?.stdin?.();
+    for (const [i, base] of (TEMPLATE_INPUTS[name]?.bases ?? []).entries()) scripts.push({ id: `${name}-${i}`, text: template.render(base).text, ...(stdin ? { stdin } : {}) });
   }
   return scripts;
 }
 
 function renderAll(value: string, include: (template: string) => boolean = (t) => !KNOWN_UNSAFE.has(t)): SandboxScript[] {
   const scripts: SandboxScript[] = [];
-  const add = (id: string, script: Script | Quoted): void => {
-    scripts.push({ id: `${String(scripts.length).padStart(3, '0')}-${id.replace(/[^\w-]/g, '_')}`, text: typeof script === 'string' ? script : script.text });
+  const add = (id: string, script: Script | Quoted, stdin?: Buffer): void => {
+    scripts.push({ id: `${String(scripts.length).padStart(3, '0')}-${id.replace(/[^\w-]/g, '_')}`, text: typeof script === 'string' ? script : script.text, ...(stdin ? { stdin } : {}) });
   };
   for (const [name, template] of templates) {
     if (!include(name)) continue;
-    const { bases, fragments } = TEMPLATE_INPUTS[name] as { bases: object[]; fragments?: string[] };
-    for (const base of bases) for (const input of variants(base, value, fragments)) add(name, template.render(input));
+    const { bases, fragments, stdin } = TEMPLATE_INPUTS[name] as { bases: object[]; fragments?: string[]; stdin?: () => Buffer };
+    const input = stdin?.();
+    for (const base of bases) for (const variant of variants(base, value, fragments)) add(name, template.render(variant), input);
   }
   if (!include('detached-start')) return scripts;
   const detachedStart = templates.get('detached-start') as ScriptTemplate<{ unit: string; command: Quoted }>;

@@ -49,6 +49,8 @@ export interface Script {
   text: string;
   /** The interpreter: bash for remote scripts, sh for files like check_apiserver.sh. */
   shell?: 'bash' | 'sh';
+  /** What the script reads on stdin (default: nothing, /dev/null), e.g. a tar stream it unpacks. */
+  stdin?: Buffer;
 }
 
 /** Where the sandbox's own files appear inside the isolated namespaces (bind-mounted there: /tmp is private). */
@@ -133,11 +135,14 @@ export class ShellSandbox {
     const name = `run-${this.runs++}`;
     const dir = path.join(this.root, name);
     const sub = (d: string) => path.join(dir, d);
-    for (const d of [dir, sub('scripts'), sub('markers'), sub('cwd')]) {
+    for (const d of [dir, sub('scripts'), sub('markers'), sub('cwd'), sub('stdin')]) {
       mkdirSync(d, { recursive: true });
-      chmodSync(d, d === sub('scripts') ? 0o755 : 0o777);
+      chmodSync(d, d === sub('scripts') || d === sub('stdin') ? 0o755 : 0o777);
     }
-    for (const s of scripts) writeFileSync(path.join(sub('scripts'), `${s.id}.${s.shell ?? 'bash'}`), s.text, { mode: 0o644 });
+    for (const s of scripts) {
+      writeFileSync(path.join(sub('scripts'), `${s.id}.${s.shell ?? 'bash'}`), s.text, { mode: 0o644 });
+      if (s.stdin) writeFileSync(path.join(sub('stdin'), s.id), s.stdin, { mode: 0o644 });
+    }
     const inner = this.isolated ? INNER_ROOT : this.root;
     const driver = [
       `root=${inner}; run="$root/${name}"`,
@@ -146,7 +151,8 @@ export class ShellSandbox {
       '  id=${f##*/}; shell=${id##*.}',
       '  path="$root/bin"; [ "$shell" = sh ] || [ -n "$KUBEHA_ISOLATED" ] && path="$path:$root/sh-stubs"',
       '  [ -n "$KUBEHA_ISOLATED" ] && path="$path:/usr/bin:/bin"',
-      '  PATH=$path BASH_ENV="$root/bash-env" KUBEHA_MARKER="$run/markers/${id%.*}" "$root/bin/$shell" "$f" </dev/null >/dev/null 2>&1',
+      '  in=/dev/null; [ -f "$run/stdin/${id%.*}" ] && in="$run/stdin/${id%.*}"',
+      '  PATH=$path BASH_ENV="$root/bash-env" KUBEHA_MARKER="$run/markers/${id%.*}" "$root/bin/$shell" "$f" <"$in" >/dev/null 2>&1',
       '  echo "$? $id" >> "$run/markers/.ran"',
       'done',
     ].join('\n');

@@ -129,6 +129,16 @@ describe('rejoin phase declarations', () => {
     expect(planRejoin(plan(spec(3), spec(3).hosts[1] as HostSpec)).every((p) => p.description.mode.kind === 'serial')).toBe(true);
   });
 
+  it('a control plane with manual certificate distribution: the certificates copied before the join, no certificate key', () => {
+    const manual = { ...spec(3), certificateDistribution: 'manual' } as ClusterSpec;
+    const planned = planRejoin(plan(manual, manual.hosts[1] as HostSpec)).map((p) => p.description);
+    expect(planned.map((d) => d.id)).toEqual(['check-cluster', 'drain-node', 'remove-node', 'reset-host', 'preflight-host', 'copy-certificates', 'join-node', 'verify-rejoin']);
+    expect(planned[5]?.hosts.map((h) => h.name)).toEqual(['cp2']);
+    expect(planned[6]?.title).toBe('Fresh join token, kubeadm join cp2 as control-plane, revoke it');
+    const worker = planRejoin(plan(manual, manual.hosts.find((h) => h.name === 'w1') as HostSpec)).map((p) => p.description.id);
+    expect(worker).not.toContain('copy-certificates');
+  });
+
   it('a worker: no etcd member or certificate key in the titles; the control planes to act through are all of them', () => {
     const planned = planRejoin(plan(spec(3), spec(3).hosts.find((h) => h.name === 'w1') as HostSpec)).map((p) => p.description);
     expect(planned[0]?.hosts.map((h) => h.name)).toEqual(['cp1', 'cp2', 'cp3']);

@@ -1,6 +1,7 @@
 import { workers } from '../../../spec/hosts';
 import type { BringUpPhase } from '../context';
 import { approvalGate } from './approval-gate';
+import { distributeCertificates } from './distribute-certificates';
 import { initControlPlane } from './init-control-plane';
 import { installCni } from './install-cni';
 import { joinControlPlanes } from './join-control-planes';
@@ -22,6 +23,7 @@ export const BRING_UP_PHASES: readonly BringUpPhase[] = [
   approvalGate('before-init'),
   initControlPlane,
   installCni,
+  distributeCertificates,
   joinControlPlanes,
   verifyEtcd,
   approveBeforeWorkers,

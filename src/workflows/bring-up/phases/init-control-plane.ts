@@ -1,3 +1,4 @@
+import { copiesCertificates } from '../../../spec/certificate-distribution';
 import { firstControlPlane } from '../../../spec/hosts';
 import { minorOf } from '../../../spec/version';
 import type { BringUpPhase } from '../context';
@@ -6,7 +7,7 @@ import { StepFailed } from '../failures';
 import { forEachHost, onlyHost } from '../fan-out';
 import { hostInput } from '../hosts';
 
-/** 4. `kubeadm init --upload-certs` on the first control plane; the activity is idempotent and the workflow runs it once. */
+/** 4. `kubeadm init --upload-certs` (without it when the certificates are copied) on the first control plane; the activity is idempotent and the workflow runs it once. */
 export const initControlPlane: BringUpPhase = {
   describe(spec) {
     const first = firstControlPlane(spec);
@@ -14,7 +15,7 @@ export const initControlPlane: BringUpPhase = {
       spec.loadBalancer.type === 'kube-vip' && minorOf(spec.kubernetesVersion) >= 29 ? '; then kube-vip moves from super-admin.conf to admin.conf' : '';
     return {
       id: 'init',
-      title: `kubeadm init on ${first.name} (uploads certificates, mints a join token${kubeVipSwitch})`,
+      title: `kubeadm init on ${first.name} (${copiesCertificates(spec) ? 'no --upload-certs: the certificates are copied over SSH' : 'uploads certificates'}, mints a join token${kubeVipSwitch})`,
       hosts: [first],
       mode: { kind: 'serial' },
     };

@@ -1,3 +1,4 @@
+import { copiesCertificates } from '../../../spec/certificate-distribution';
 import { controlPlanes, workers } from '../../../spec/hosts';
 import type { BringUpPhase } from '../context';
 import { StepFailed, reportedAttempts } from '../failures';
@@ -17,14 +18,15 @@ export const joinControlPlanes: BringUpPhase = {
     const how = serial ? (external ? 'one at a time (external etcd)' : 'one at a time') : 'in parallel';
     return {
       id: 'join-control-planes',
-      title: `Join ${count(joining.length, 'control plane')} ${how}${spec.loadBalancer.type === 'kube-vip' ? ', each with its kube-vip static pod' : ''}`,
+      title: `Join ${count(joining.length, 'control plane')} ${how}${copiesCertificates(spec) ? ' with the copied certificates (no certificate key)' : ''}${spec.loadBalancer.type === 'kube-vip' ? ', each with its kube-vip static pod' : ''}`,
       hosts: joining,
       mode: serial ? { kind: 'serial' } : { kind: 'parallel' },
     };
   },
   async run(ctx, self) {
     const keeper = ctx.credentials;
-    keeper?.start('certificateKey');
+    // With manual distribution the certificates were copied: no key to keep alive.
+    if (!copiesCertificates(ctx.spec)) keeper?.start('certificateKey');
     keeper?.start('joinToken');
     const outcomes = await forEachHost(ctx, self, (host) => runJoin(ctx, self.id, host, 'control-plane'), {
       attempts: (r) => r.attempts,

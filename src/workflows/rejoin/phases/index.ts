@@ -1,6 +1,7 @@
 import type { RejoinPhase } from '../context';
 import { checkCluster } from './check-cluster';
 import { checkReplacement } from './check-replacement';
+import { copyCertificates } from './copy-certificates';
 import { drainNode } from './drain-node';
 import { joinNode } from './join-node';
 import { preflightHost } from './preflight-host';
@@ -23,6 +24,7 @@ export const REJOIN_PHASES: readonly RejoinPhase[] = [
   updateClusterConfig,
   resetHost,
   preflightHost,
+  copyCertificates,
   joinNode,
   updateLoadBalancer,
   verifyRejoin,

@@ -1,5 +1,6 @@
 import { CancellationScope, isCancellation } from '@temporalio/workflow';
 import type { BootstrapToken, CertificateKey } from '../../../activities/types';
+import { copiesCertificates } from '../../../spec/certificate-distribution';
 import { describeFailure } from '../../bring-up/failures';
 import { hostInput } from '../../bring-up/hosts';
 import { isReplace, viaOf, type RejoinContext, type RejoinPhase } from '../context';
@@ -27,28 +28,33 @@ async function revoke(ctx: RejoinContext, token: BootstrapToken | undefined, cer
  * manifest after a control-plane join), and the credentials revoked on every way out.
  */
 export const joinNode: RejoinPhase = {
-  describe: (plan) => ({
-    id: 'join-node',
-    title: `Fresh join token${plan.node.role === 'control-plane' ? ' and certificate key' : ''}, kubeadm join ${plan.node.name}${isReplace(plan) ? ` from ${plan.node.address}` : ''} as ${plan.node.role}, revoke them`,
-    hosts: [plan.node],
-    mode: { kind: 'serial' },
-  }),
+  describe: (plan) => {
+    const keyed = plan.node.role === 'control-plane' && !copiesCertificates(plan.spec);
+    return {
+      id: 'join-node',
+      title: `Fresh join token${keyed ? ' and certificate key' : ''}, kubeadm join ${plan.node.name}${isReplace(plan) ? ` from ${plan.node.address}` : ''} as ${plan.node.role}, revoke ${keyed ? 'them' : 'it'}`,
+      hosts: [plan.node],
+      mode: { kind: 'serial' },
+    };
+  },
   async run(ctx, self) {
     const via = viaOf(ctx);
     const { node, as } = ctx;
     const cp = as === 'control-plane';
+    // With manual distribution the certificates were copied from `via` (copy-certificates): nothing to upload.
+    const upload = cp && !copiesCertificates(ctx.spec);
     let token: BootstrapToken | undefined;
     let uploaded = false;
     await onHost(ctx, self, node, async () => {
       try {
         token = await ctx.acts.createJoinToken.executeWithOptions({ summary: `new join token on ${via.name}` }, [hostInput(ctx, via)]);
         let certificateKey: CertificateKey | undefined;
-        if (cp) {
+        if (upload) {
           uploaded = true;
           certificateKey = await ctx.acts.uploadCerts.executeWithOptions({ summary: `upload certificates on ${via.name} (new key)` }, [hostInput(ctx, via)]);
         }
         await ctx.acts.joinNode.executeWithOptions({ summary: `kubeadm join ${node.name} as ${as}` }, [
-          { ...hostInput(ctx, node), as, token, ...(certificateKey ? { certificateKey } : {}) },
+          { ...hostInput(ctx, node), as, token, ...(certificateKey ? { certificateKey } : {}), ...(cp && !upload ? { certificatesFrom: via } : {}) },
         ]);
         if (cp && ctx.spec.loadBalancer.type === 'kube-vip') {
           await ctx.acts.installKubeVip.executeWithOptions({ summary: `kube-vip manifest on ${node.name}` }, [hostInput(ctx, node)]);
