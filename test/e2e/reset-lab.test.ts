@@ -62,7 +62,7 @@ const started = (list: Member[]) => list.filter((m) => m.status === 'started').m
  * plus the kubeconfigs in /etc/kubernetes, root's kubeconfig and the kubelet's state.
  */
 const LEFTOVERS = [
-  'for p in /etc/kubernetes/manifests /etc/kubernetes/pki /var/lib/kubelet /var/lib/etcd /etc/cni/net.d /etc/kubeha /var/lib/kubeha/runs; do echo "$p=$(find "$p" -mindepth 1 2>/dev/null | wc -l)"; done',
+  'for p in /etc/kubernetes/manifests /etc/kubernetes/pki /var/lib/kubelet /var/lib/etcd /etc/cni/net.d /etc/kubeha /var/lib/kubeha /etc/kubernetes/kubeha-restart-manifests; do echo "$p=$(find "$p" -mindepth 1 2>/dev/null | wc -l)"; done',
   'echo "confs=$(find /etc/kubernetes -maxdepth 1 -name \'*.conf\' | wc -l)"',
   'if [ -e /root/.kube/config ]; then echo root-kubeconfig=yes; else echo root-kubeconfig=no; fi',
   'echo "kubelet=$(systemctl is-active kubelet || true)"',
@@ -86,7 +86,8 @@ const CLEAN = {
   '/var/lib/etcd': '0',
   '/etc/cni/net.d': '0',
   '/etc/kubeha': '0',
-  '/var/lib/kubeha/runs': '0',
+  '/var/lib/kubeha': '0',
+  '/etc/kubernetes/kubeha-restart-manifests': '0',
   confs: '0',
   'root-kubeconfig': 'no',
   kubelet: 'inactive',
@@ -140,6 +141,8 @@ beforeAll(async () => {
   const cluster = rig.spec.name;
   // What a bring-up leaves, so that "nothing left" below can fail: root's kubeconfig as an operator copies it.
   await Promise.all(HOSTS.map((h) => rig.ok(h, 'mkdir -p /root/.kube && if [ -f /etc/kubernetes/admin.conf ]; then cp /etc/kubernetes/admin.conf /root/.kube/config; else echo placeholder > /root/.kube/config; fi')));
+  // What an interrupted drill or certificate restart leaves on cp2: manifests kubeha would put back.
+  await rig.ok('cp2', 'mkdir -p /var/lib/kubeha/drill-stopped /etc/kubernetes/kubeha-restart-manifests && cp /etc/kubernetes/manifests/kube-scheduler.yaml /var/lib/kubeha/drill-stopped/ && cp /etc/kubernetes/manifests/kube-scheduler.yaml /etc/kubernetes/kubeha-restart-manifests/');
   membersBefore = await members();
   caBefore = await caFingerprint();
   hostsBefore = await allLeftovers();
@@ -221,6 +224,7 @@ it('before the reset every host had the cluster on it (so the checks below can f
     expect([h, before['/var/lib/kubelet'] !== '0', before['/etc/cni/net.d'] !== '0', before['root-kubeconfig'], before.kubelet]).toEqual([h, true, true, 'yes', 'active']);
   }
   for (const h of ['cp1', 'cp2', 'cp3']) expect([h, hostsBefore[h]?.['/var/lib/etcd'] !== '0', hostsBefore[h]?.['/etc/kubernetes/manifests'] !== '0']).toEqual([h, true, true]);
+  expect([hostsBefore.cp2?.['/var/lib/kubeha'] !== '0', hostsBefore.cp2?.['/etc/kubernetes/kubeha-restart-manifests']]).toEqual([true, '1']);
 });
 
 it('an approved reset leaves nothing of the cluster on any host', () => {

@@ -28,7 +28,7 @@ export function describeDestruction(spec: ClusterSpec, steps: readonly ResetStep
   const lines = [`kubeha reset destroys cluster ${spec.name} (${spec.kubernetesVersion}, endpoint ${spec.controlPlaneEndpoint}):`];
   const stacked = spec.etcd.topology === 'stacked';
   for (const step of steps) for (const h of step.hosts) lines.push(`  ${h.name} (${h.address}) ${destroys(step, stacked)}`);
-  lines.push('  on each: /etc/cni/net.d, /root/.kube/config, /etc/kubeha and /var/lib/kubeha/runs removed; iptables/IPVS rules left as they are');
+  lines.push('  on each: /etc/cni/net.d, /root/.kube/config, /etc/kubeha, /var/lib/kubeha (run records, parked manifests) and held-back manifests removed; iptables/IPVS rules left as they are');
   for (const h of loadBalancers(spec)) lines.push(`  ${h.name} (${h.address}) load balancer: left running (a new bring-up of the same spec rewrites its configuration)`);
   if (spec.etcd.topology === 'external') lines.push('  the external etcd cluster is not touched: clear its /registry keys before a new bring-up');
   return lines.join('\n');

@@ -162,9 +162,10 @@ describe('the reset scripts in a real shell', () => {
     expect(parseResetHostState(r.stdout)).toMatchObject({ clean: false, kubeletConf: true, confs: 2, manifests: 2, etcdData: true });
   });
 
-  it("reset-cleanup empties the CNI configuration, kubeha's configs and run records, removes root's kubeconfig, stops a run still going; twice is fine", async () => {
-    const dirs = { cniDir: p('etc/cni/net.d'), kubeconfig: p('root/.kube/config'), kubehaDir: p('etc/kubeha'), runsDir: p('var/lib/kubeha/runs') };
-    for (const f of ['etc/cni/net.d/10-calico.conflist', 'root/.kube/config', 'etc/kubeha/kubeadm-join.yaml', 'var/lib/kubeha/runs/kubeadm-join/exit', 'var/lib/kubeha/runs/kubeadm-init/log']) {
+  it("reset-cleanup empties the CNI configuration, kubeha's configs and state, removes held-back manifests and root's kubeconfig, stops a run still going; twice is fine", async () => {
+    const dirs = { cniDir: p('etc/cni/net.d'), kubeconfig: p('root/.kube/config'), kubehaDir: p('etc/kubeha'), stateDir: p('var/lib/kubeha'), runsDir: p('var/lib/kubeha/runs'), heldManifestsDir: p('etc/kubernetes/kubeha-restart-manifests') };
+    const files = ['etc/cni/net.d/10-calico.conflist', 'root/.kube/config', 'etc/kubeha/kubeadm-join.yaml', 'var/lib/kubeha/runs/kubeadm-join/exit', 'var/lib/kubeha/runs/kubeadm-init/log', 'var/lib/kubeha/drill-stopped/kube-apiserver.yaml', 'etc/kubernetes/kubeha-restart-manifests/kube-apiserver.yaml', 'etc/kubernetes/manifests/kube-apiserver.yaml'];
+    for (const f of files) {
       mkdirSync(path.dirname(p(f)), { recursive: true });
       writeFileSync(p(f), '0');
     }
@@ -174,6 +175,8 @@ describe('the reset scripts in a real shell', () => {
     for (let i = 0; i < 2; i++) expect(bash(cleanAfterReset.render(dirs).text).status).toBe(0);
     await exited;
     expect(running.signalCode).toBe('SIGKILL');
-    expect([readdirSync(dirs.cniDir), readdirSync(dirs.kubehaDir), readdirSync(dirs.runsDir), existsSync(dirs.kubeconfig)]).toEqual([[], [], [], false]);
+    expect([readdirSync(dirs.cniDir), readdirSync(dirs.kubehaDir), readdirSync(dirs.stateDir), existsSync(dirs.heldManifestsDir), existsSync(dirs.kubeconfig)]).toEqual([[], [], [], false, false]);
+    // What kubeadm reset owns is not this script's to touch.
+    expect(existsSync(p('etc/kubernetes/manifests/kube-apiserver.yaml'))).toBe(true);
   });
 });
