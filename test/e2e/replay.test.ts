@@ -20,6 +20,7 @@ import { clusterWorkflowId } from '../../src/shared/operations';
 import { bringUpWorkflowId, hostJoinWorkflowId } from '../../src/shared/workflow-ids';
 import { createKubehaWorker } from '../../src/worker/create-worker';
 import { testEnv, uniqueTaskQueue, uniqueWorkflowId } from '../helpers/temporal';
+import { createFakeResetCluster } from './reset-fakes';
 import { createFakeUpgradeCluster } from './upgrade-fakes';
 import { createFakeCluster, fakeSpec } from './workflow-fakes';
 import { bundleWorkflows, FAST_TUNING, gatePending, harness, waitFor, type Harness } from './workflow-harness';
@@ -166,6 +167,24 @@ const scenarios: Record<string, () => Promise<void>> = {
       await save('apply-shrink', shrink.workflowId);
     });
   },
+  async 'reset-approved'() {
+    // A reset rejected at before-reset, then one approved: the workers, the other control planes, the first.
+    const h = await clusterHarness('replay-reset', { controlPlanes: 3 });
+    await h.run(async () => {
+      const started = await h.client.startBringUp(h.spec, { requestedBy: 'alice@replay', tuning: FAST_TUNING });
+      await h.client.awaitOperation(h.spec.name, started.operationId, { pollMs: 100 });
+      const rejected = await h.client.request(h.spec.name, { kind: 'reset', requestedBy: 'alice@replay', tuning: { retryInitialIntervalMs: 100 } });
+      await waitFor(async () => h.client.reject(h.spec.name, 'before-reset', 'approver@replay', 'recorded rejection').then(() => true).catch(() => undefined), 'before-reset');
+      await h.client.awaitOperation(h.spec.name, rejected.operationId, { pollMs: 100 });
+      const approved = await h.client.request(h.spec.name, { kind: 'reset', requestedBy: 'alice@replay', tuning: { retryInitialIntervalMs: 100 } });
+      await waitFor(async () => h.client.approve(h.spec.name, 'before-reset', 'approver@replay').then(() => true).catch(() => undefined), 'before-reset');
+      const op = await h.client.awaitOperation(h.spec.name, approved.operationId, { pollMs: 100 });
+      if (op.outcome !== 'succeeded') throw new Error(`the recorded reset ${op.outcome}: ${op.message ?? ''}`);
+      await save('reset-rejected', rejected.workflowId);
+      await save('reset-approved', approved.workflowId);
+    });
+    await save('cluster-bring-up-reset', clusterWorkflowId(h.spec.name));
+  },
   async 'preflight-failed'() {
     const h = await harness(env, bundle, { name: 'replay-preflight', controlPlanes: 1, workers: 1 }, { facts: { w1: { clockOffsetMs: 60_000 } } });
     await finish(h);
@@ -176,11 +195,11 @@ const scenarios: Record<string, () => Promise<void>> = {
 const UPGRADE_TUNING = { retryInitialIntervalMs: 100, nodeReadyTimeoutMs: 10_000, etcdHealthyTimeoutMs: 5_000 };
 
 /** A worker serving the bring-up's and the upgrade's fake activities, for scenarios through the cluster workflow. */
-async function clusterHarness(name: string, options: { workers?: number; bringUpWorkers?: number } = {}) {
-  const spec = fakeSpec({ name: uniqueWorkflowId(name).slice(0, 23).replace(/-+$/, ''), controlPlanes: 1, workers: options.workers ?? 1 });
+async function clusterHarness(name: string, options: { workers?: number; bringUpWorkers?: number; controlPlanes?: number } = {}) {
+  const spec = fakeSpec({ name: uniqueWorkflowId(name).slice(0, 23).replace(/-+$/, ''), controlPlanes: options.controlPlanes ?? 1, workers: options.workers ?? 1 });
   const bringUpSpec = { ...spec, hosts: spec.hosts.filter((h) => h.role !== 'worker' || Number(h.name.slice(1)) <= (options.bringUpWorkers ?? options.workers ?? 1)) };
   const taskQueue = uniqueTaskQueue('replay-cluster');
-  const activities = { ...createFakeCluster(spec).activities, ...createFakeUpgradeCluster(spec).activities };
+  const activities = { ...createFakeCluster(spec).activities, ...createFakeUpgradeCluster(spec).activities, ...createFakeResetCluster(spec).activities };
   const client = new KubehaClient({ client: env.client, taskQueue });
   return {
     spec,
