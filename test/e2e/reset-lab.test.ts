@@ -12,6 +12,7 @@ import { runReset } from '../../src/client/commands/reset';
 import { runUp } from '../../src/client/commands/up';
 import type { ClusterRecord, ResetProgress } from '../../src/shared/operations';
 import { ETCD_PKI, eventually, readyNodes, startRig, type Rig } from '../helpers/bringup';
+import { tcpProbe } from '../helpers/tcp';
 
 jest.setTimeout(900_000);
 
@@ -97,6 +98,8 @@ let membersBefore: Member[] = [];
 let caBefore = '';
 const caFingerprint = () => rig.ok('cp1', `openssl x509 -noout -fingerprint -sha256 -in /etc/kubernetes/pki/ca.crt`);
 let hostsBefore: Record<string, Record<string, string>> = {};
+let portsBefore: string[] = [];
+let portsAfterReset: string[] = [];
 let unknownRefusal: unknown;
 let gateOutput = '';
 let selfApproval: unknown;
@@ -114,6 +117,13 @@ let secondUpError: unknown;
 let membersAfterSecondUp: string[] = [];
 let readyAfterSecondUp: string[] = [];
 let recordAfterSecondUp: ClusterRecord | undefined;
+
+/** etcd's client and peer ports and the API server's on each control plane: `cp1:2379=open`, ... */
+async function controlPlanePorts(): Promise<string[]> {
+  const probes = ['cp1', 'cp2', 'cp3'].flatMap((h) => [2379, 2380, 6443].map((port) => [h, port] as const));
+  const address = (h: string) => rig.lab.config.hosts.find((x) => x.name === h)?.address ?? '';
+  return Promise.all(probes.map(async ([h, port]) => `${h}:${port}=${await tcpProbe(address(h), port)}`));
+}
 
 async function allLeftovers(): Promise<Record<string, Record<string, string>>> {
   return Object.fromEntries(await Promise.all(HOSTS.map(async (h) => [h, await leftovers(h)] as const)));
@@ -146,6 +156,7 @@ beforeAll(async () => {
   membersBefore = await members();
   caBefore = await caFingerprint();
   hostsBefore = await allLeftovers();
+  portsBefore = await controlPlanePorts();
 
   unknownRefusal = await runReset({ cluster: `${cluster}-nope`, by: 'alice@ops', stdout: new PassThrough(), ...rig.flags }).then(() => undefined, failed);
 
@@ -176,6 +187,7 @@ beforeAll(async () => {
   const op = recordAfterReset.history.filter((o) => o.kind === 'reset').at(-1);
   progress = op ? await rig.opened.kubeha.operationProgress<ResetProgress>(op.workflowId).catch(() => undefined) : undefined;
   hostsAfterReset = await allLeftovers();
+  portsAfterReset = await controlPlanePorts();
 
   secondUpError = await timed('bring-up 3+1 again', up);
   membersAfterSecondUp = secondUpError ? [] : started(await members());
@@ -231,6 +243,9 @@ it('an approved reset leaves nothing of the cluster on any host', () => {
   if (resetError) process.stdout.write(`reset failed: ${String(resetError)}\n${resetOutput}\n`);
   expect(resetError).toBeUndefined();
   for (const h of HOSTS) expect([h, hostsAfterReset[h]]).toEqual([h, CLEAN]);
+  // Nothing of the control plane runs any more: etcd and the API servers are gone, not just their files.
+  expect(portsBefore.every((p) => p.endsWith('=open'))).toBe(true);
+  expect(portsAfterReset.filter((p) => !p.endsWith('=refused'))).toEqual([]);
 });
 
 it('workers first, then cp3 (wiped: not reset again, yet its member removed) and cp2 one at a time with their etcd members removed through cp1, cp1 last', () => {
