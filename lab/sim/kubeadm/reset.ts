@@ -17,7 +17,7 @@ import { errOut, out } from '../output';
 const ETCD_DATA_DIR = '/var/lib/etcd';
 
 /** klog's header: `W1201 02:41:42.123456   12345 file.go:71]`. */
-function klogPrefix(level: 'W' | 'I', where: string): string {
+function klogPrefix(level: 'W', where: string): string {
   const d = new Date();
   const two = (n: number) => String(n).padStart(2, '0');
   const micros = String(d.getUTCMilliseconds() * 1000).padStart(6, '0');
@@ -35,6 +35,11 @@ function wipe(dir: string, keep: string[] = []): void {
 export async function reset(p: ParsedArgs, ctx: SimContext): Promise<number> {
   if (!flagBool(p, 'force')) {
     throw new SimExit('error execution phase preflight: won\'t proceed; the user didn\'t confirm (run with -f/--force to skip the prompt)\nTo see the stack trace of this error execute with --v=5 or higher', 1);
+  }
+  // With an admin kubeconfig (a control plane) kubeadm first reads its configuration from the cluster.
+  const withConfig = existsSync(hostPath('/etc/kubernetes/admin.conf'));
+  if (withConfig) {
+    out("[reset] Reading configuration from the cluster...\n[reset] FYI: You can look at this config file with 'kubectl -n kube-system get cm kubeadm-config -o yaml'\n");
   }
   out('[preflight] Running pre-flight checks\n');
   const address = ctx.identity.address;
@@ -66,6 +71,10 @@ export async function reset(p: ParsedArgs, ctx: SimContext): Promise<number> {
   } else if (existsSync(hostPath('/etc/kubernetes/manifests/kube-apiserver.yaml'))) {
     // A control plane whose join died before its etcd manifest: an etcd member it announced stays.
     out('[reset] No etcd config found. Assuming external etcd\n[reset] Please, manually reset etcd to prevent further issues\n');
+  } else {
+    // A worker: no configuration from the cluster, no etcd manifest, so kubeadm's default data directory.
+    if (!withConfig) errOut(`${klogPrefix('W', 'removeetcdmember.go:106')} [reset] No kubeadm config, using etcd pod spec to get data directory\n`);
+    out(`[reset] Deleted contents of the etcd data directory: ${ETCD_DATA_DIR}\n`);
   }
   out('[reset] Stopping the kubelet service\n');
   // Stopped, not disabled: kubeadm leaves the unit enabled as the package installed it.
