@@ -1,16 +1,18 @@
 /**
  * Issue 11's reset on the lab, as a user does it: a 3+1 cluster brought up with `kubeha up`;
  * `kubeha reset` held at before-reset with every host it destroys shown; a rejection leaves the
- * cluster as it was; an approved reset takes the worker first, then cp3 and cp2 one at a time
- * (their etcd members removed through cp1; cp3 wiped beforehand, so found clean), cp1 last; every host is left with nothing of the
- * cluster, the record forgets it, and `kubeha up` with the same spec brings it up again on the
- * same hosts. The lab's real etcd, the hosts' files, kubectl and kubeha's records are the evidence.
+ * cluster as it was; cp3 is wiped behind kubeha's back; an approved reset takes the worker first,
+ * then cp3 (found clean, still forgotten) and cp2 one at a time (etcd members removed through cp1)
+ * and fails at cp2's kubeadm reset (an injected fault); asked again it finishes, cp1 last; every
+ * host is left with nothing of the cluster, the record forgets it, and `kubeha up` with the same
+ * spec brings it up again on the same hosts. The lab's real etcd, the hosts' files, kubectl and kubeha's records are the evidence.
  */
 import { PassThrough } from 'node:stream';
 import { runApprove, runReject } from '../../src/client/commands/approval';
 import { runReset } from '../../src/client/commands/reset';
 import { runUp } from '../../src/client/commands/up';
-import type { ClusterRecord, ResetProgress } from '../../src/shared/operations';
+import { failNext } from '../../lab/faults';
+import type { ClusterRecord, OperationRecord, ResetProgress } from '../../src/shared/operations';
 import { ETCD_PKI, eventually, readyNodes, startRig, type Rig } from '../helpers/bringup';
 import { tcpProbe } from '../helpers/tcp';
 
@@ -108,6 +110,11 @@ let membersAfterRejection: string[] = [];
 let readyAfterRejection: string[] = [];
 let recordAfterRejection: ClusterRecord | undefined;
 let hostsAfterRejection: Record<string, Record<string, string>> = {};
+let failedOp: OperationRecord | undefined;
+let failedProgress: ResetProgress | undefined;
+let membersAfterFailure: string[] = [];
+let recordAfterFailure: ClusterRecord | undefined;
+let cp2AfterFailure: Record<string, string> = {};
 let resetError: unknown;
 let resetOutput = '';
 let progress: ResetProgress | undefined;
@@ -176,6 +183,21 @@ beforeAll(async () => {
   // cp3's machine wiped behind kubeha's back: clean, yet still an etcd member and a Node. Removing
   // cp2's member first would leave cp1 alone with a dead cp3, without quorum.
   await timed('wipe cp3', () => rig.lab.host('cp3').wipe());
+
+  // A first approved attempt fails at cp2: its kubeadm reset fails on every one of the activity's 5 attempts.
+  await failNext(rig.lab.dir, { host: 'cp2', command: 'kubeadm reset', count: 5, message: 'error execution phase cleanup-node: injected', exitCode: 1 });
+  await timed('kubeha reset, failing at cp2', async () => {
+    const kubeha = rig.opened.kubeha;
+    const accepted = await kubeha.request(cluster, { kind: 'reset', requestedBy: 'alice@ops', tuning: { retryInitialIntervalMs: 100 } });
+    await eventually(() => kubeha.approve(cluster, 'before-reset', 'bob@ops').then(() => true), 'the before-reset gate of the failing attempt', 120_000);
+    failedOp = await kubeha.awaitOperation(cluster, accepted.operationId, { pollMs: 250 });
+    failedProgress = await kubeha.operationProgress<ResetProgress>(accepted.workflowId).catch(() => undefined);
+  });
+  membersAfterFailure = started(await members());
+  recordAfterFailure = await rig.opened.kubeha.record(cluster);
+  cp2AfterFailure = await leftovers('cp2');
+
+  // Asked again, it goes on where it stopped.
   const approved = await timed('kubeha reset, approved', () =>
     resetDecided('alice@ops', async (c) => {
       await runApprove({ cluster: c, gate: 'before-reset', by: 'bob@ops', stdout: new PassThrough(), ...rig.flags });
@@ -248,16 +270,29 @@ it('an approved reset leaves nothing of the cluster on any host', () => {
   expect(portsAfterReset.filter((p) => !p.endsWith('=refused'))).toEqual([]);
 });
 
-it('workers first, then cp3 (wiped: not reset again, yet its member removed) and cp2 one at a time with their etcd members removed through cp1, cp1 last', () => {
+it('a failed attempt stops at cp2 after the worker and cp3, with their etcd members and cp2\'s removed; the record keeps the cluster', () => {
   const idOf = (name: string) => membersBefore.find((m) => m.name === name)?.id;
   expect(started(membersBefore)).toEqual(['cp1', 'cp2', 'cp3']);
+  expect([failedOp?.outcome, failedOp?.message]).toEqual(['failed', expect.stringContaining('reset-control-planes on cp2: cp2: kubeadm reset -f failed (exit 1)')]);
+  expect(failedProgress?.outcomes.map((o) => [o.host, o.kubeadmReset, o.removedMemberIds, o.drain])).toEqual([
+    ['w1', true, [], 'drained'],
+    ['cp3', false, [idOf('cp3')], undefined],
+  ]);
+  expect([failedProgress?.failure?.step, failedProgress?.failure?.host, failedProgress?.failure?.reset]).toEqual(['reset-control-planes', 'cp2', ['cp3', 'w1']]);
+  // The lab's etcd: cp2's member went before its reset was tried; cp1 alone keeps the cluster.
+  expect(membersAfterFailure).toEqual(['cp1']);
+  expect([cp2AfterFailure.confs !== '0', cp2AfterFailure['/etc/kubernetes/manifests'] !== '0']).toEqual([true, true]);
+  expect(recordAfterFailure?.spec?.name).toBe(rig.spec.name);
+});
+
+it('asked again: the hosts already clean are only forgotten and cleaned, cp2 is reset, cp1 last', () => {
   expect(progress?.outcomes.map((o) => [o.host, o.kubeadmReset, o.removedMemberIds])).toEqual([
-    ['w1', true, []],
-    ['cp3', false, [idOf('cp3')]],
-    ['cp2', true, [idOf('cp2')]],
+    ['w1', false, []],
+    ['cp3', false, []],
+    ['cp2', true, []],
     ['cp1', true, []],
   ]);
-  expect(progress?.outcomes.find((o) => o.host === 'w1')?.drain).toBe('drained');
+  expect(progress?.outcomes.find((o) => o.host === 'w1')?.drain).toBe('skipped');
   const steps = progress?.steps ?? [];
   expect(steps.map((s) => [s.id, s.status, s.hosts.map((h) => h.host)])).toEqual([
     ['approve-before-reset', 'succeeded', []],
@@ -280,6 +315,7 @@ it('the record forgets the cluster after the reset and keeps its history', () =>
   expect(recordAfterReset?.history.map((o) => [o.kind, o.outcome])).toEqual([
     ['bring-up', 'succeeded'],
     ['reset', 'rejected'],
+    ['reset', 'failed'],
     ['reset', 'succeeded'],
   ]);
 });
@@ -292,6 +328,7 @@ it('kubeha up with the same spec brings the cluster up again on the same hosts: 
   expect(recordAfterSecondUp?.history.map((o) => [o.kind, o.outcome])).toEqual([
     ['bring-up', 'succeeded'],
     ['reset', 'rejected'],
+    ['reset', 'failed'],
     ['reset', 'succeeded'],
     ['bring-up', 'succeeded'],
   ]);
