@@ -205,6 +205,8 @@ async function drain(p: ParsedArgs, ctx: SimContext): Promise<void> {
 
 async function deleteNode(p: ParsedArgs, ctx: SimContext): Promise<void> {
   const names = p.positional.slice(2);
+  // Like kubectl: a Node already gone is no error, and nothing is printed for it.
+  const ignoreNotFound = p.flags.get('ignore-not-found') === 'true';
   for (const name of names) {
     const found = await updateStore(ctx.identity.labDir, (s) => {
       if (!s.nodes[name]) return false;
@@ -212,6 +214,7 @@ async function deleteNode(p: ParsedArgs, ctx: SimContext): Promise<void> {
       s.pods = s.pods.filter((pod) => pod.node !== name);
       return true;
     });
+    if (!found && ignoreNotFound) continue;
     if (!found) throw new SimExit(`Error from server (NotFound): nodes "${name}" not found`, 1);
     out(`node "${name}" deleted\n`);
   }

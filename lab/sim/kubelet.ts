@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { hostPath, loadContext } from './context';
 import { syncMirrorPods } from './kubeadm/node';
 import { registerWithApiServer, kubeletIdentity, KUBELET_CONF } from './kubelet/registration';
+import { installCniConfig } from './kubelet/cni-config';
 import { readStaticPods, syncStaticPods } from './kubelet/static-pods';
 import { runMain } from './main';
 import { packageGitVersion, readNodeState } from './node-state';
@@ -29,14 +30,17 @@ async function heartbeat(version: string): Promise<void> {
   const signer = staticPods.includes('kube-controller-manager') && existsSync(caKey)
     ? { caCert: readFileSync(hostPath('/etc/kubernetes/pki/ca.crt'), 'utf8'), caKey: readFileSync(caKey, 'utf8') }
     : undefined;
-  await updateStore(ctx.identity.labDir, (s) => {
+  const cni = await updateStore(ctx.identity.labDir, (s): string | undefined => {
     const node = s.nodes[me.name];
-    if (!node || node.address !== me.address) return;
+    if (!node || node.address !== me.address) return undefined;
     node.heartbeatAt = Date.now();
     if (version) node.kubeletVersion = version;
     syncMirrorPods(s, me.name, staticPods);
     if (signer && !s.csrSigner) s.csrSigner = signer;
+    return s.cni?.name;
   });
+  // The CNI's DaemonSet Pod on this node installs its configuration.
+  if (cni) installCniConfig(cni);
 }
 
 async function daemon(): Promise<never> {

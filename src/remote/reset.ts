@@ -4,7 +4,8 @@
  * belong to the CNI and kube-proxy, and flushing them would also drop the host's own firewall.
  */
 import { defineScript, q, sh } from '../ssh/quote';
-import { KUBEHA_DIR, KUBELET_CONF, MANIFESTS_DIR, RUNS_DIR } from './paths';
+import { RESTART_HOLD_DIR } from './certificates';
+import { KUBEHA_DIR, KUBEHA_STATE_DIR, KUBELET_CONF, MANIFESTS_DIR, RUNS_DIR } from './paths';
 
 export const KUBERNETES_DIR = '/etc/kubernetes';
 export const ETCD_MEMBER_DIR = '/var/lib/etcd/member';
@@ -35,23 +36,26 @@ echo "kubelet.conf=$k confs=$c manifests=$m etcd=$e kubelet=\${s:-unknown}"`,
 
 /**
  * After `kubeadm reset -f`, what its own output says it leaves: the CNI configuration in `cniDir`
- * and root's kubeconfig; and kubeha's own files: the configs it rendered in `kubehaDir` and its
- * detached kubeadm runs in `runsDir` (a run still going is stopped first). Idempotent.
+ * and root's kubeconfig; and kubeha's own files: the configs it rendered in `kubehaDir`, its state
+ * in `stateDir` (detached kubeadm runs in `runsDir`, a run still going stopped first; manifests a
+ * drill parked) and manifests a certificate restart held back in `heldManifestsDir`: a later
+ * operation would put those back into a new cluster's manifests. Idempotent.
  */
-export const cleanAfterReset = defineScript<{ cniDir: string; kubeconfig: string; kubehaDir: string; runsDir: string }>('reset-cleanup', {
-  body: ({ cniDir, kubeconfig, kubehaDir, runsDir }) => sh`if [ -d ${q(runsDir)} ]; then
+export const cleanAfterReset = defineScript<{ cniDir: string; kubeconfig: string; kubehaDir: string; stateDir: string; runsDir: string; heldManifestsDir: string }>('reset-cleanup', {
+  body: ({ cniDir, kubeconfig, kubehaDir, stateDir, runsDir, heldManifestsDir }) => sh`if [ -d ${q(runsDir)} ]; then
   for dir in ${q(runsDir)}/*/; do
     [ -f "$dir/pid" ] && [ ! -f "$dir/exit" ] || continue
     pid=$(cat "$dir/pid"); kill -KILL -- -"$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
   done
 fi
-for d in ${q(runsDir)} ${q(cniDir)} ${q(kubehaDir)}; do
+for d in ${q(stateDir)} ${q(cniDir)} ${q(kubehaDir)}; do
   if [ -d "$d" ]; then find "$d" -mindepth 1 -maxdepth 1 -exec rm -rf -- {} +; fi
 done
+rm -rf -- ${q(heldManifestsDir)}
 if [ -e ${q(kubeconfig)} ]; then rm -f -- ${q(kubeconfig)}; fi`,
 });
 
-export const RESET_CLEANUP_INPUT = { cniDir: CNI_CONF_DIR, kubeconfig: ROOT_KUBECONFIG, kubehaDir: KUBEHA_DIR, runsDir: RUNS_DIR };
+export const RESET_CLEANUP_INPUT = { cniDir: CNI_CONF_DIR, kubeconfig: ROOT_KUBECONFIG, kubehaDir: KUBEHA_DIR, stateDir: KUBEHA_STATE_DIR, runsDir: RUNS_DIR, heldManifestsDir: RESTART_HOLD_DIR };
 
 /** `kubeadm reset -f` with the CRI socket (kubeadm stops the kubelet and static Pods, wipes /etc/kubernetes, /var/lib/kubelet and /var/lib/etcd). */
 export const kubeadmResetForce = defineScript<{ criSocket: string }>('kubeadm-reset-force', {

@@ -21,20 +21,21 @@ const now = (): string => new Date().toISOString();
 /**
  * Tears a cluster down (kubeha reset), started as a child of the cluster workflow or on its own:
  * after the `before-reset` approval, the workers, then the other control planes one at a time,
- * then the first. Asking again after a failure goes on where it stopped: a host already reset is
- * only cleaned, never removed through a control plane that may be gone.
+ * then the first. Asking again after a failure goes on where it stopped: a host already reset (or
+ * wiped) is still removed from etcd and the Nodes while the first control plane has the cluster,
+ * and only cleaned once it has not (see decideHostReset).
  */
 export async function resetCluster(input: ResetInput): Promise<ResetResult> {
   assertValidReset(input);
   const { spec, requestedBy } = input;
   const tuning = resolveResetTuning(input.tuning);
-  const progress = new ResetProgressTracker({ cluster: spec.name, requestedBy, plan: describeDestruction(spec) }, spec.hosts, now);
+  const planned = planReset({ spec, tuning });
+  const progress = new ResetProgressTracker({ cluster: spec.name, requestedBy, plan: describeDestruction(spec, planned.map((p) => p.description)) }, spec.hosts, now);
   const refresh = (): void => {
     upsertSearchAttributes([{ key: KubehaPhase, value: `reset:${progress.phase}` }]);
     setCurrentDetails(progress.markdown());
   };
   const gates = new ApprovalGates(progress, now, spec.allowSelfApproval ?? false, { gates: ['before-reset'], operation: 'reset' });
-  const planned = planReset({ spec, tuning });
   for (const { description: step } of planned) progress.declareStep(step.id, step.title, step.hosts.map((h) => h.name));
 
   setHandler(resetProgressQuery, () => progress.snapshot());

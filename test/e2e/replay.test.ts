@@ -21,6 +21,7 @@ import { bringUpWorkflowId, hostJoinWorkflowId } from '../../src/shared/workflow
 import { createKubehaWorker } from '../../src/worker/create-worker';
 import { testEnv, uniqueTaskQueue, uniqueWorkflowId } from '../helpers/temporal';
 import { fakeCertificateActivities, fakeDrillActivities, fakeRejoinActivities } from './lifecycle-fakes';
+import { createFakeResetCluster } from './reset-fakes';
 import { createFakeUpgradeCluster } from './upgrade-fakes';
 import { createFakeCluster, fakeSpec } from './workflow-fakes';
 import { bundleWorkflows, FAST_TUNING, gatePending, harness, waitFor, type Harness } from './workflow-harness';
@@ -185,6 +186,24 @@ const scenarios: Record<string, () => Promise<void>> = {
     });
     await save('cluster-rejoin-certificates-drill', clusterWorkflowId(h.spec.name));
   },
+  async 'reset-approved'() {
+    // A reset rejected at before-reset, then one approved: the workers, the other control planes, the first.
+    const h = await clusterHarness('replay-reset', { controlPlanes: 3 });
+    await h.run(async () => {
+      const started = await h.client.startBringUp(h.spec, { requestedBy: 'alice@replay', tuning: FAST_TUNING });
+      await h.client.awaitOperation(h.spec.name, started.operationId, { pollMs: 100 });
+      const rejected = await h.client.request(h.spec.name, { kind: 'reset', requestedBy: 'alice@replay', tuning: { retryInitialIntervalMs: 100 } });
+      await waitFor(async () => h.client.reject(h.spec.name, 'before-reset', 'approver@replay', 'recorded rejection').then(() => true).catch(() => undefined), 'before-reset');
+      await h.client.awaitOperation(h.spec.name, rejected.operationId, { pollMs: 100 });
+      const approved = await h.client.request(h.spec.name, { kind: 'reset', requestedBy: 'alice@replay', tuning: { retryInitialIntervalMs: 100 } });
+      await waitFor(async () => h.client.approve(h.spec.name, 'before-reset', 'approver@replay').then(() => true).catch(() => undefined), 'before-reset');
+      const op = await h.client.awaitOperation(h.spec.name, approved.operationId, { pollMs: 100 });
+      if (op.outcome !== 'succeeded') throw new Error(`the recorded reset ${op.outcome}: ${op.message ?? ''}`);
+      await save('reset-rejected', rejected.workflowId);
+      await save('reset-approved', approved.workflowId);
+    });
+    await save('cluster-bring-up-reset', clusterWorkflowId(h.spec.name));
+  },
   async 'preflight-failed'() {
     const h = await harness(env, bundle, { name: 'replay-preflight', controlPlanes: 1, workers: 1 }, { facts: { w1: { clockOffsetMs: 60_000 } } });
     await finish(h);
@@ -207,7 +226,7 @@ async function clusterHarness(name: string, options: { controlPlanes?: number; w
         ...fakeDrillActivities(spec, cluster),
       }
     : {};
-  const activities = { ...cluster.activities, ...createFakeUpgradeCluster(spec).activities, ...lifecycle };
+  const activities = { ...cluster.activities, ...createFakeUpgradeCluster(spec).activities, ...createFakeResetCluster(spec).activities, ...lifecycle };
   const client = new KubehaClient({ client: env.client, taskQueue });
   return {
     spec,

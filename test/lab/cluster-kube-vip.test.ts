@@ -109,7 +109,7 @@ test('a restarted host boots its enabled kubelet, which brings etcd and the API 
 
 test('kubeadm reset -f on cp2 removes its etcd member and its node, and frees its ports', async () => {
   const out = await ok('cp2', 'kubeadm reset -f');
-  expect(out).toMatch(/\[reset\] Removing member [0-9a-f]+ from the etcd cluster/);
+  expect(out).toContain('[reset] Deleted contents of the etcd data directory: /var/lib/etcd\n');
   const members = JSON.parse(await ok('cp1', `${ETCD} --endpoints=https://${PREFIX}.11:2379 member list -w json`)) as { members: Array<{ name: string }> };
   expect(members.members.map((m) => m.name)).toEqual(['cp1']);
   expect(Object.keys(readStore(lab.dir).nodes)).toEqual(['cp1']);

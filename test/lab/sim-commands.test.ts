@@ -164,3 +164,24 @@ test('kubeadm reset of a control plane without an etcd manifest says the etcd me
   expect(r.stdout).toContain('[reset] No etcd config found. Assuming external etcd\n[reset] Please, manually reset etcd to prevent further issues\n');
   expect(existsSync(manifest)).toBe(false);
 });
+
+test("kubeadm reset -f of a worker prints kubeadm's lines: the etcd data directory from its defaults, the kubelet stopped (not disabled), the directories and files it deletes", () => {
+  for (const f of ['etc/kubernetes/kubelet.conf', 'var/lib/kubelet/config.yaml', 'etc/kubernetes/pki/ca.crt']) {
+    mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+    writeFileSync(path.join(root, f), 'x');
+  }
+  expect(sim('systemctl', 'enable', 'kubelet').code).toBe(0);
+  const r = sim('kubeadm', 'reset', '-f');
+  expect(r.code).toBe(0);
+  expect(sim('systemctl', 'is-enabled', 'kubelet').stdout).toBe('enabled\n');
+  expect(r.stderr).toMatch(/^W\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ removeetcdmember\.go:106\] \[reset\] No kubeadm config, using etcd pod spec to get data directory\n$/);
+  expect(r.stdout.split('\n').slice(0, 6)).toEqual([
+    '[preflight] Running pre-flight checks',
+    '[reset] Deleted contents of the etcd data directory: /var/lib/etcd',
+    '[reset] Stopping the kubelet service',
+    '[reset] Unmounting mounted directories in "/var/lib/kubelet"',
+    '[reset] Deleting contents of directories: [/etc/kubernetes/manifests /var/lib/kubelet /etc/kubernetes/pki]',
+    '[reset] Deleting files: [/etc/kubernetes/admin.conf /etc/kubernetes/super-admin.conf /etc/kubernetes/kubelet.conf /etc/kubernetes/bootstrap-kubelet.conf /etc/kubernetes/controller-manager.conf /etc/kubernetes/scheduler.conf]',
+  ]);
+  expect(['etc/kubernetes/kubelet.conf', 'var/lib/kubelet/config.yaml', 'etc/kubernetes/pki/ca.crt'].map((f) => existsSync(path.join(root, f)))).toEqual([false, false, false]);
+});

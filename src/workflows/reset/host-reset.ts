@@ -6,36 +6,40 @@ import { mapWithConcurrency } from '../bring-up/concurrency';
 import { describeFailure } from '../bring-up/failures';
 import { hostInput } from '../bring-up/hosts';
 import type { ResetContext, ResetStep } from './context';
+import { decideHostReset } from './decide';
 import { ResetStepFailed } from './failures';
 
 /**
- * One node's teardown. A host found already reset (a reset asked again after a failure) is only
- * cleaned: it was removed from the cluster before it was reset. Otherwise a worker is drained
- * (best effort: the API may not answer, and the node goes anyway), then its etcd member (stacked
- * control plane) and Node are removed through the first control plane, then it is reset. The
- * first control plane itself is reset last, with nothing to remove it through.
+ * One node's teardown, as `decideHostReset` judges it from what is left on the host and on the
+ * first control plane: a worker drained (best effort: the API may not answer, and the node goes
+ * anyway), its etcd member (stacked control plane) and Node removed through the first control
+ * plane, then the host reset. The first control plane itself is reset last, with nothing to remove
+ * it through.
  */
 export async function resetOne(ctx: ResetContext, host: HostSpec, role: 'control-plane' | 'worker'): Promise<void> {
   const { acts, progress } = ctx;
   const first = ctx.firstControlPlane;
+  const isFirst = host.name === first.name;
   const outcome: ResetHostOutcome = { host: host.name, role, kubeadmReset: false, removedMemberIds: [] };
   const facts = await acts.resetHostFacts(hostInput(ctx, host));
-  if (!facts.clean && host.name !== first.name) {
-    if (role === 'worker') {
-      progress.setStage(host.name, 'draining');
-      try {
-        await acts.drainNode({ ...hostInput(ctx, first), node: host.name, timeoutMs: ctx.tuning.drainTimeoutMs });
-        outcome.drain = 'drained';
-      } catch (err) {
-        if (isCancellation(err)) throw err;
-        outcome.drain = `failed: ${describeFailure(err)}`;
-      }
+  const firstFacts = isFirst ? undefined : await acts.resetHostFacts(hostInput(ctx, first));
+  const decision = decideHostReset({ isFirst, role, host: facts, ...(firstFacts ? { first: firstFacts } : {}) });
+  if (decision.drain) {
+    progress.setStage(host.name, 'draining');
+    try {
+      await acts.drainNode({ ...hostInput(ctx, first), node: host.name, timeoutMs: ctx.tuning.drainTimeoutMs });
+      outcome.drain = 'drained';
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      outcome.drain = `failed: ${describeFailure(err)}`;
     }
+  } else if (role === 'worker') {
+    outcome.drain = 'skipped';
+  }
+  if (decision.forget) {
     progress.setStage(host.name, 'removing');
     const { removedMemberIds } = await acts.forgetForReset({ ...hostInput(ctx, first), target: host, as: role });
     outcome.removedMemberIds = removedMemberIds;
-  } else if (role === 'worker') {
-    outcome.drain = 'skipped';
   }
   progress.setStage(host.name, 'resetting');
   const { kubeadmReset } = await acts.resetNode(hostInput(ctx, host));

@@ -160,7 +160,7 @@ const TEMPLATE_INPUTS: Record<string, { bases: object[]; fragments?: string[]; s
   'kubeadm-certs-renew-all': { bases: [{}] },
   'restart-control-plane-pods': { bases: [{ hostPort: '10.0.0.11:6443', healthzUrl: 'https://10.0.0.11:6443/healthz', timeoutSeconds: 2 }] },
   'reset-host-state': { bases: [{ kubernetesDir: '/etc/kubernetes', kubeletConf: '/etc/kubernetes/kubelet.conf', manifestsDir: '/etc/kubernetes/manifests', etcdMemberDir: '/var/lib/etcd/member' }] },
-  'reset-cleanup': { bases: [{ cniDir: '/etc/cni/net.d', kubeconfig: '/root/.kube/config', kubehaDir: '/etc/kubeha', runsDir: '/var/lib/kubeha/runs' }] },
+  'reset-cleanup': { bases: [{ cniDir: '/etc/cni/net.d', kubeconfig: '/root/.kube/config', kubehaDir: '/etc/kubeha', stateDir: '/var/lib/kubeha', runsDir: '/var/lib/kubeha/runs', heldManifestsDir: '/etc/kubernetes/kubeha-restart-manifests' }] },
   'kubeadm-reset-force': { bases: [{ criSocket: 'unix:///run/containerd/containerd.sock' }] },
 };
 
