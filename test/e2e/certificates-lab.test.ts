@@ -15,6 +15,7 @@ import { runCerts, runCertsSchedule } from '../../src/client/commands/certs';
 import { runUp } from '../../src/client/commands/up';
 import { certificatesScheduleId, type CertificatesResult, type ClusterRecord } from '../../src/shared/operations';
 import { eventually, startRig, type Rig } from '../helpers/bringup';
+import { text } from '../helpers/capture';
 
 jest.setTimeout(600_000);
 
@@ -29,12 +30,6 @@ let servedBefore = '';
 let renewOutput = '';
 const errors: unknown[] = [];
 
-function text(): { stream: PassThrough; read(): string } {
-  const stream = new PassThrough();
-  let out = '';
-  stream.on('data', (d: Buffer) => (out += d.toString()));
-  return { stream, read: () => out };
-}
 
 const address = (host: string): string => rig.lab.config.hosts.find((h) => h.name === host)?.address ?? '';
 

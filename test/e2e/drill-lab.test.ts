@@ -10,6 +10,7 @@ import { PassThrough } from 'node:stream';
 import { runDrill } from '../../src/client/commands/drill';
 import { runUp } from '../../src/client/commands/up';
 import { etcdMembers, startedMemberNames, startRig, type Rig, type RigOptions } from '../helpers/bringup';
+import { text } from '../helpers/capture';
 
 jest.setTimeout(600_000);
 
@@ -18,12 +19,6 @@ const CPS = ['cp1', 'cp2', 'cp3'];
 const MAX_OUTAGE = '3s';
 const TUNING = { probeIntervalMs: 200, probeSlackMs: 2_000, retryInitialIntervalMs: 500, restoreTimeoutMs: 60_000 };
 
-function text(): { stream: PassThrough; read(): string } {
-  const stream = new PassThrough();
-  let out = '';
-  stream.on('data', (d: Buffer) => (out += d.toString()));
-  return { stream, read: () => out };
-}
 
 interface Drilled {
   output: string;

@@ -10,6 +10,7 @@ import { runRejoin } from '../../src/client/commands/rejoin';
 import { runUp } from '../../src/client/commands/up';
 import type { ClusterRecord, RejoinProgress } from '../../src/shared/operations';
 import { ADMIN_CONF, ETCD_PKI, readyNodes, startRig, type Rig } from '../helpers/bringup';
+import { stepTimes, text } from '../helpers/capture';
 
 jest.setTimeout(600_000);
 
@@ -34,22 +35,8 @@ async function members(): Promise<Member[]> {
     .map(([id, status, name, , , learner]) => ({ id: id ?? '', status: status ?? '', name: name ?? '', isLearner: learner === 'true' }));
 }
 
-function text(): { stream: PassThrough; read(): string } {
-  const stream = new PassThrough();
-  let out = '';
-  stream.on('data', (d: Buffer) => (out += d.toString()));
-  return { stream, read: () => out };
-}
 
-const times: Record<string, number> = {};
-async function timed<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  const started = Date.now();
-  try {
-    return await fn();
-  } finally {
-    times[what] = Date.now() - started;
-  }
-}
+const { times, timed } = stepTimes();
 
 let before: Member[] = [];
 let tokensBefore: string[] = [];

@@ -13,6 +13,7 @@ import { runUp } from '../../src/client/commands/up';
 import type { ClusterRecord, RejoinProgress } from '../../src/shared/operations';
 import { labPaths } from '../../lab/layout';
 import { ADMIN_CONF, etcdMembers, readyNodes, startRig, type EtcdMemberJson, type Rig, type SpecDoc } from '../helpers/bringup';
+import { stepTimes, text } from '../helpers/capture';
 
 jest.setTimeout(600_000);
 
@@ -28,22 +29,8 @@ const withoutSpares = (doc: SpecDoc): void => {
   doc.spec.hosts = (doc.spec.hosts as Array<{ name: string }>).filter((h) => !SPARES.includes(h.name));
 };
 
-function text(): { stream: PassThrough; read(): string } {
-  const stream = new PassThrough();
-  let out = '';
-  stream.on('data', (d: Buffer) => (out += d.toString()));
-  return { stream, read: () => out };
-}
 
-const times: Record<string, number> = {};
-async function timed<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  const started = Date.now();
-  try {
-    return await fn();
-  } finally {
-    times[what] = Date.now() - started;
-  }
-}
+const { times, timed } = stepTimes();
 
 const replace = (node: string, address: string, stdout = new PassThrough()) =>
   runReplace({ cluster: rig.spec.name, node, newAddress: address, by: 'alice@ops', stdout, ...rig.flags }).then(

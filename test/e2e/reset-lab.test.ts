@@ -15,28 +15,15 @@ import { failNext } from '../../lab/faults';
 import type { ClusterRecord, OperationRecord, ResetProgress } from '../../src/shared/operations';
 import { ETCD_PKI, eventually, readyNodes, startRig, type Rig } from '../helpers/bringup';
 import { tcpProbe } from '../helpers/tcp';
+import { stepTimes, text } from '../helpers/capture';
 
 jest.setTimeout(900_000);
 
 let rig: Rig;
 const HOSTS = ['cp1', 'cp2', 'cp3', 'w1'];
 
-function text(): { stream: PassThrough; read(): string } {
-  const stream = new PassThrough();
-  let out = '';
-  stream.on('data', (d: Buffer) => (out += d.toString()));
-  return { stream, read: () => out };
-}
 
-const times: Record<string, number> = {};
-async function timed<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  const started = Date.now();
-  try {
-    return await fn();
-  } finally {
-    times[what] = Date.now() - started;
-  }
-}
+const { times, timed } = stepTimes();
 
 const failed = (err: unknown): unknown => err ?? 'failed';
 

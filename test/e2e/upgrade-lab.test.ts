@@ -17,6 +17,7 @@ import { runUp } from '../../src/client/commands/up';
 import { runUpgrade } from '../../src/client/commands/upgrade';
 import type { OperationRecord } from '../../src/shared/operations';
 import { ADMIN_CONF, ETCD_PKI, eventually, startRig, type Rig } from '../helpers/bringup';
+import { text } from '../helpers/capture';
 
 jest.setTimeout(600_000);
 
@@ -60,12 +61,6 @@ function runExample(args: string[]): Promise<{ code: number | null; stdout: stri
   });
 }
 
-function text(): { stream: PassThrough; read(): string } {
-  const stream = new PassThrough();
-  let out = '';
-  stream.on('data', (d: Buffer) => (out += d.toString()));
-  return { stream, read: () => out };
-}
 
 const kubeadmVersion = (): Promise<string> => rig.ok('cp1', 'kubeadm version -o short');
 
