@@ -13,15 +13,34 @@ import type { FakeCluster } from './workflow-fakes';
 const DAY = 86_400_000;
 const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, '.000Z');
 
-/** A removed node leaves `cluster.joined`; its stacked etcd member goes with it. */
-export function fakeRejoinActivities(cluster: FakeCluster): RejoinActivities {
+/**
+ * A removed node leaves `cluster.joined`; its stacked etcd member goes with it. Hosts are told
+ * apart by address: one at a `dead` address does not answer, and a node's name seen at a new
+ * address is a spare host that is not a node yet (a replace), where the node will live from then on.
+ */
+export function fakeRejoinActivities(
+  spec: ClusterSpec,
+  cluster: FakeCluster,
+  options: { dead?: string[] } = {},
+): RejoinActivities & Pick<KubehaActivities, 'uploadClusterConfiguration' | 'updateLoadBalancerBackends'> {
+  const recorded = new Map(spec.hosts.map((h) => [h.name, h.address]));
   return {
-    rejoinHostFacts: async ({ host }) => ({ reachable: true, runsAsNode: cluster.joined.has(host.name) }),
+    rejoinHostFacts: async ({ host }) => {
+      if (options.dead?.includes(host.address)) return { reachable: false, runsAsNode: false };
+      const current = cluster.movedTo.get(host.name) ?? recorded.get(host.name);
+      if (current !== host.address) {
+        cluster.movedTo.set(host.name, host.address);
+        return { reachable: true, runsAsNode: false };
+      }
+      return { reachable: true, runsAsNode: cluster.joined.has(host.name) };
+    },
     removeFromCluster: async ({ target, as }) => {
       const was = cluster.joined.delete(target.name);
       return { removedMemberIds: was && as === 'control-plane' ? [`m-${target.name}`] : [] };
     },
     resetHost: async () => ({ reset: true }),
+    uploadClusterConfiguration: async () => undefined,
+    updateLoadBalancerBackends: async () => ({ changed: true }),
   };
 }
 

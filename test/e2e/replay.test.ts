@@ -204,6 +204,24 @@ const scenarios: Record<string, () => Promise<void>> = {
     });
     await save('cluster-bring-up-reset', clusterWorkflowId(h.spec.name));
   },
+  async 'cluster-replace'() {
+    // cp2's host dead; the node joins again from a new address (HAProxy backends and certSANs updated).
+    const h = await clusterHarness('replay-replace', { controlPlanes: 3, replace: { dead: ['127.0.6.12'] } });
+    await h.run(async () => {
+      const started = await h.client.startBringUp(h.spec, { requestedBy: 'alice@replay', tuning: FAST_TUNING });
+      await h.client.awaitOperation(h.spec.name, started.operationId, { pollMs: 100 });
+      const replace = await h.client.requestReplace(h.spec.name, { node: 'cp2', address: '127.0.6.14' }, 'oncall@replay');
+      await h.client.awaitOperation(h.spec.name, replace.operationId, { pollMs: 100 });
+      await save('replace-control-plane', replace.workflowId);
+    });
+    await save('cluster-replace', clusterWorkflowId(h.spec.name));
+  },
+  async 'manual-certificates'() {
+    // certificateDistribution: manual — no upload, no certificate key; the shared files copied before each control-plane join.
+    const h = await harness(env, bundle, { name: 'replay-manual', controlPlanes: 3, workers: 1, certificateDistribution: 'manual' });
+    await finish(h);
+    await save('manual-certificates', bringUpWorkflowId(h.spec.name));
+  },
   async 'preflight-failed'() {
     const h = await harness(env, bundle, { name: 'replay-preflight', controlPlanes: 1, workers: 1 }, { facts: { w1: { clockOffsetMs: 60_000 } } });
     await finish(h);
@@ -214,18 +232,20 @@ const scenarios: Record<string, () => Promise<void>> = {
 const UPGRADE_TUNING = { retryInitialIntervalMs: 100, nodeReadyTimeoutMs: 10_000, etcdHealthyTimeoutMs: 5_000 };
 
 /** A worker serving the bring-up's and the upgrade's fake activities, for scenarios through the cluster workflow. */
-async function clusterHarness(name: string, options: { controlPlanes?: number; workers?: number; bringUpWorkers?: number; lifecycle?: boolean } = {}) {
+async function clusterHarness(name: string, options: { controlPlanes?: number; workers?: number; bringUpWorkers?: number; lifecycle?: boolean; replace?: { dead: string[] } } = {}) {
   const spec = fakeSpec({ name: uniqueWorkflowId(name).slice(0, 23).replace(/-+$/, ''), controlPlanes: options.controlPlanes ?? 1, workers: options.workers ?? 1 });
   const bringUpSpec = { ...spec, hosts: spec.hosts.filter((h) => h.role !== 'worker' || Number(h.name.slice(1)) <= (options.bringUpWorkers ?? options.workers ?? 1)) };
   const taskQueue = uniqueTaskQueue('replay-cluster');
   const cluster = createFakeCluster(spec);
   const lifecycle = options.lifecycle
     ? {
-        ...fakeRejoinActivities(cluster),
+        ...fakeRejoinActivities(spec, cluster),
         ...fakeCertificateActivities(Object.fromEntries(spec.hosts.filter((h) => h.role === 'control-plane').map((h, i) => [h.name, i === 0 ? 10 : 200]))),
         ...fakeDrillActivities(spec, cluster),
       }
-    : {};
+    : options.replace
+      ? { ...fakeRejoinActivities(spec, cluster, options.replace), verifyEtcd: cluster.activities.verifyEtcd }
+      : {};
   const activities = { ...cluster.activities, ...createFakeUpgradeCluster(spec).activities, ...createFakeResetCluster(spec).activities, ...lifecycle };
   const client = new KubehaClient({ client: env.client, taskQueue });
   return {

@@ -54,6 +54,8 @@ export interface FakeCluster {
   activities: KubehaActivities;
   calls: Call[];
   joined: Set<string>;
+  /** Nodes that joined again from another address (a replace): name → new address. */
+  movedTo: Map<string, string>;
   keysMinted: string[];
   /** kubeadm's single kubeadm-certs Secret: the key it is encrypted with and when it expires; undefined once deleted. */
   certsSecret(): { key: string; expiresAt: number } | undefined;
@@ -69,6 +71,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}): FakeCluster {
   const calls: Call[] = [];
   const joined = new Set<string>();
+  const movedTo = new Map<string, string>();
+  const certificatesCopiedTo = new Set<string>();
   const keysMinted: string[] = [];
   let secret: { key: string; expiresAt: number } | undefined;
   const revokedTokenIds: string[] = [];
@@ -109,6 +113,7 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
     }
   }
 
+  const addressOf = (h: HostSpec): string => movedTo.get(h.name) ?? h.address;
   const etcdReport = (): EtcdReport => {
     if (spec.etcd.topology === 'external') {
       // An external etcd cluster: its own members, one per endpoint, whatever joins.
@@ -120,8 +125,8 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
     }
     const cps = spec.hosts.filter((h) => h.role === 'control-plane' && joined.has(h.name));
     return {
-      members: cps.map((h, i) => ({ id: `m${i}`, name: h.name, peerURLs: [`https://${h.address}:2380`], clientURLs: [`https://${h.address}:2379`], isLearner: false, started: true })),
-      endpoints: cps.map((h, i) => ({ endpoint: `https://${h.address}:2379`, healthy: true, isLeader: i === 0, raftTerm: 2, version: '3.5.12' })),
+      members: cps.map((h, i) => ({ id: `m${i}`, name: h.name, peerURLs: [`https://${addressOf(h)}:2380`], clientURLs: [`https://${addressOf(h)}:2379`], isLearner: false, started: true })),
+      endpoints: cps.map((h, i) => ({ endpoint: `https://${addressOf(h)}:2379`, healthy: true, isLeader: i === 0, raftTerm: 2, version: '3.5.12' })),
     };
   };
 
@@ -180,7 +185,11 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
             options.brokenJoinType ?? FailureTypes.remoteCommand,
           );
         }
-        if (input.as === 'control-plane') {
+        if (input.as === 'control-plane' && !input.certificateKey) {
+          if (!certificatesCopiedTo.has(input.host.name)) {
+            throw ApplicationFailure.nonRetryable('One or more conditions for hosting a new control plane instance is not satisfied.', FailureTypes.preflight);
+          }
+        } else if (input.as === 'control-plane') {
           if (!secret || secret.key !== input.certificateKey?.key || secret.expiresAt <= Date.now()) {
             throw ApplicationFailure.nonRetryable(
               'error downloading certs: error downloading the secret: Secret "kubeadm-certs" was not found in the "kube-system" Namespace',
@@ -192,7 +201,11 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
         joined.add(input.host.name);
         return { alreadyJoined, attempt: activityInfo().attempt };
       }, true),
-    copySharedCertificates: ({ host }) => record('copySharedCertificates', host.name, () => ({ copied: [], unchanged: [] })),
+    copySharedCertificates: ({ host, target }) =>
+      record('copySharedCertificates', host.name, () => {
+        certificatesCopiedTo.add(target.name);
+        return { copied: [], unchanged: [] };
+      }),
     abandonJoin: ({ host }) =>
       record('abandonJoin', host.name, () => {
         joined.delete(host.name);
@@ -220,6 +233,7 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
     activities,
     calls,
     joined,
+    movedTo,
     keysMinted,
     certsSecret: () => secret,
     revokedTokenIds,
@@ -243,6 +257,7 @@ export interface FakeSpecOptions {
   etcd?: ClusterSpec['etcd'];
   joinTokenTtlMs?: number;
   keepJoinToken?: boolean;
+  certificateDistribution?: ClusterSpec['certificateDistribution'];
 }
 
 /** A normalized spec as the loader would produce it, with 127.0.6.x addresses. */
@@ -275,6 +290,7 @@ export function fakeSpec(opts: FakeSpecOptions): ClusterSpec {
       : { ttlMs: 86_400_000, renewBeforeMs: 3_600_000, ...(opts.keepJoinToken ? { keep: true } : {}) },
     approvals: opts.approvals ?? [],
     ...(opts.approvalTimeoutsMs ? { approvalTimeoutsMs: opts.approvalTimeoutsMs } : {}),
+    ...(opts.certificateDistribution ? { certificateDistribution: opts.certificateDistribution } : {}),
     controlPlaneJoins: opts.controlPlaneJoins ?? 'parallel',
     workers: { maxConcurrentJoins: opts.maxConcurrentJoins ?? 10 },
     preflight: { fix: false, ignore: [] },
