@@ -279,8 +279,22 @@ export class KubehaClient {
         updateId: approvalUpdateId('approve', gate, by),
       });
     } catch (err) {
-      throw this.explain(cluster, err);
+      throw await this.explainGate(cluster, gate, err);
     }
+  }
+
+  /** A gate's workflow that is gone or already ended says so, instead of "not found". */
+  private async explainGate(cluster: string, gate: ApprovalGate, err: unknown): Promise<unknown> {
+    if (!(err instanceof WorkflowNotFoundError) || (OPERATION_GATES as readonly string[]).includes(gate)) return this.explain(cluster, err);
+    const ended = await this.handle(cluster)
+      .describe()
+      .then((d) => (d.status.name === 'RUNNING' ? undefined : { status: d.status.name.toLowerCase(), at: d.closeTime?.toISOString() }))
+      .catch(() => undefined);
+    if (!ended) return this.explain(cluster, err);
+    return new OperationError(
+      `the bring-up of ${cluster} already ended (${ended.status}${ended.at ? ` at ${ended.at}` : ''}): ${gate} is no longer open, there is nothing to decide`,
+      `see kubeha status ${cluster}`,
+    );
   }
 
   /** The workflow holding `gate`: the bring-up's, or the running upgrade's (read from the cluster record). */
@@ -295,7 +309,7 @@ export class KubehaClient {
     try {
       return await (await this.gateHolder(cluster, gate)).executeUpdate(rejectUpdate, { args: [{ gate, by, reason }], updateId: approvalUpdateId('reject', gate, by) });
     } catch (err) {
-      throw this.explain(cluster, err);
+      throw await this.explainGate(cluster, gate, err);
     }
   }
 
