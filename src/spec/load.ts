@@ -10,6 +10,7 @@ import type { Problem } from './problems';
 import { specSchema } from './schema';
 import type { RawSpec } from './schema';
 import { checkSemantics } from './semantic';
+import { knownKeysAt, nearestName } from './suggest';
 import type { ClusterSpec } from './types';
 
 export interface LoadedSpec {
@@ -101,7 +102,11 @@ function valueAt(raw: unknown, path: PropertyKey[]): unknown {
 function schemaProblem(issue: Issue, raw: unknown, found: Problems): void {
   const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
-    for (const key of issue.keys ?? []) found.error([...path, key], `unknown field ${JSON.stringify(key)}`, 'key');
+    const known = knownKeysAt(specSchema, path);
+    for (const key of issue.keys ?? []) {
+      const nearest = nearestName(key, known);
+      found.error([...path, key], `unknown field ${JSON.stringify(key)}${nearest ? `; did you mean ${JSON.stringify(nearest)}?` : ''}`, 'key');
+    }
     return;
   }
   if (issue.code === 'invalid_union' && issue.errors?.length) {

@@ -132,7 +132,7 @@ ${extra}
     ).toEqual([
       'c.yaml:9:15: spec.approvals[0].gate: "before-lunch" is not one of "before-init", "before-workers", "before-upgrade-apply", "before-remove-workers", "before-reset"',
       'c.yaml:10:37: spec.approvals[1].timeout: "soon" is not a duration (use e.g. 2h, 15m, 30s, 250ms)',
-      'c.yaml:11:31: spec.approvals[2].timeot: unknown field "timeot"',
+      'c.yaml:11:31: spec.approvals[2].timeot: unknown field "timeot"; did you mean "timeout"?',
       'c.yaml:12:7: spec.approvals[3]: 42 is not one of "before-init", "before-workers", "before-upgrade-apply", "before-remove-workers", "before-reset"',
       'c.yaml:13:7: spec.approvals[4]: gate before-init is already listed at approvals[1] with timeout soon; list each gate once',
       'c.yaml:14:22: spec.joinToken.keep: expected boolean, got string',
