@@ -25,7 +25,7 @@ import {
   type BringUpProgress,
   type BringUpResult,
 } from '../shared/messages';
-import type { ApprovalGate, ClusterSpec } from '../spec/types';
+import type { ApprovalGate, ClusterSpec, OperationGate } from '../spec/types';
 import {
   abortUpdate,
   certificatesScheduleId,
@@ -39,6 +39,7 @@ import {
   type ScheduledCertificatesCheckInput,
   type ClusterRecord,
   type OperationAccepted,
+  type OperationKind,
   type OperationRecord,
   type OperationRequest,
   type RolloutControl,
@@ -77,6 +78,9 @@ function innermostMessage(err: unknown): string {
 }
 
 /** Typed access to kubeha's workflows for the CLI and other services. */
+/** The operation kind whose workflow holds each operation gate. */
+const GATE_HOLDERS: Record<OperationGate, OperationKind> = { 'before-upgrade-apply': 'upgrade', 'before-remove-workers': 'apply', 'before-reset': 'reset' };
+
 export class KubehaClient {
   readonly taskQueue: string;
 
@@ -300,8 +304,14 @@ export class KubehaClient {
   /** The workflow holding `gate`: the bring-up's, or the running upgrade's (read from the cluster record). */
   private async gateHolder(cluster: string, gate: ApprovalGate): Promise<WorkflowHandle> {
     if (!(OPERATION_GATES as readonly string[]).includes(gate)) return this.handle(cluster);
-    const current = (await this.record(cluster)).current;
-    if (!current || current.kind === 'bring-up') throw new OperationError(`cluster ${cluster} has no operation running to decide ${gate} for`, `see kubeha ops ${cluster}`);
+    const record = await this.record(cluster);
+    const current = record.current;
+    if (!current || current.kind === 'bring-up') {
+      const holder = GATE_HOLDERS[gate as OperationGate];
+      const last = [...record.history].reverse().find((op) => op.kind === holder && op.state === 'ended');
+      const ended = last ? `; the last ${holder} (${last.id}) ended ${last.outcome ?? ''}${last.endedAt ? ` at ${last.endedAt}` : ''}` : '';
+      throw new OperationError(`cluster ${cluster} has no ${holder} running: ${gate} is not open, there is nothing to decide${ended}`, `see kubeha ops ${cluster}`);
+    }
     return this.options.client.workflow.getHandle(current.workflowId);
   }
 
