@@ -148,6 +148,13 @@ it('up --follow prints the approval command, approve lets it finish, status --js
     await runStatus({ cluster: name, stdout: table.stream, ...flags });
     expect(table.text()).toMatch(/^cp2\s+control-plane\s+succeeded/m);
     expect(table.text()).toMatch(/ETCD MEMBER/);
+
+    // --watch on a pipe: each new state once, stamped; it returns once nothing runs or is queued.
+    const watched = capture();
+    await runStatus({ cluster: name, watchMs: 100, stdout: watched.stream, ...flags });
+    const blocks = watched.text().split(/^--- \d{4}-\d\d-\d\dT\S+Z$/m).slice(1);
+    expect(blocks.length).toBeGreaterThanOrEqual(1);
+    expect(blocks.at(-1)).toMatch(/running: nothing\n$/);
   });
 });
 
