@@ -7,7 +7,6 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import { runPlanned } from '../plan/operation';
 import { KubehaCluster, KubehaPhase } from '../shared/search-attributes';
 import {
   approveSignal,
@@ -33,6 +32,7 @@ import { planBringUp } from './bring-up/plan';
 import { ProgressTracker } from './bring-up/progress';
 import { buildReport } from './bring-up/report';
 import { revokeJoinCredentials } from './bring-up/revoke-credentials';
+import { runBringUp } from './bring-up/run-bring-up';
 import { resolveTuning } from './bring-up/tuning';
 import { assertValidSpec } from './validate-input';
 
@@ -80,7 +80,7 @@ export async function bringUpCluster(input: BringUpInput): Promise<BringUpResult
   upsertSearchAttributes([{ key: KubehaCluster, value: spec.name }]);
   const startedAt = now();
   try {
-    await runPlanned(planned, ctx, {
+    await runBringUp(planned, ctx, {
       started(step) {
         progress.startStep(step.id);
         enterPhase(ctx, step.id);
