@@ -85,7 +85,15 @@ export async function bringUpCluster(input: BringUpInput): Promise<BringUpResult
         progress.startStep(step.id);
         enterPhase(ctx, step.id);
       },
-      succeeded: (step) => progress.setStepStatus(step.id, 'succeeded'),
+      succeeded(step) {
+        progress.setStepStatus(step.id, 'succeeded');
+        // Side by side, the step that ended may not be the one shown: show the latest still going.
+        const active = ctx.criticalPath ? progress.latestActiveStep() : undefined;
+        if (active && active !== progress.phase) {
+          progress.phase = active;
+          enterPhase(ctx, active);
+        }
+      },
       failed: (step, err) => progress.setStepStatus(step.id, err instanceof GateRejected ? 'succeeded' : 'failed'),
     });
   } catch (err) {

@@ -22,6 +22,8 @@ export interface BringUpContext {
   versions: Map<string, string>;
   etcd?: EtcdReport;
   cluster?: ClusterReport;
+  /** The run takes the critical path (patched): steps may run side by side. */
+  criticalPath?: boolean;
   /** Preflight awaits only the hosts init needs; the joining hosts' checks overlap init. */
   overlapPreflight?: boolean;
   /** Once preflight of the joining hosts started: every problem they have, when all are judged. */

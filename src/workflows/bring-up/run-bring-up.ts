@@ -64,7 +64,9 @@ async function joinSideBySide(phases: readonly PlannedBringUpPhase[], ctx: Bring
   ctx.joinsOverlap = true;
   const controlPlanes = phases.filter((p) => CONTROL_PLANE_BRANCH.includes(p.description.id));
   const workers = phases.filter((p) => !CONTROL_PLANE_BRANCH.includes(p.description.id));
-  const settled = await Promise.allSettled([runInOrder(controlPlanes, ctx, hooks), runInOrder(workers, ctx, hooks)]);
+  // Workers first, so the phase shown is the control planes' (the later start) while they join.
+  const settled = await Promise.allSettled([runInOrder(workers, ctx, hooks), runInOrder(controlPlanes, ctx, hooks)]);
+  settled.reverse();
   const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
   const cancelled = failures.find((f) => isCancellation(f));
   if (cancelled) throw cancelled;
@@ -80,6 +82,7 @@ async function joinSideBySide(phases: readonly PlannedBringUpPhase[], ctx: Bring
  */
 export async function runBringUp(planned: readonly PlannedBringUpPhase[], ctx: BringUpContext, hooks: Hooks): Promise<void> {
   if (!patched(CRITICAL_PATH_PATCH)) return runPlanned(planned, ctx, hooks);
+  ctx.criticalPath = true;
   const has = (id: StepId) => planned.some((p) => p.description.id === id);
   ctx.overlapPreflight = !has('approve-before-init');
   const firstJoin = planned.findIndex((p) => JOIN_STEPS.includes(p.description.id));
