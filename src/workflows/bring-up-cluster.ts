@@ -7,7 +7,6 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import { runPlanned } from '../plan/operation';
 import { KubehaCluster, KubehaPhase } from '../shared/search-attributes';
 import {
   approveSignal,
@@ -33,6 +32,7 @@ import { planBringUp } from './bring-up/plan';
 import { ProgressTracker } from './bring-up/progress';
 import { buildReport } from './bring-up/report';
 import { revokeJoinCredentials } from './bring-up/revoke-credentials';
+import { runBringUp } from './bring-up/run-bring-up';
 import { resolveTuning } from './bring-up/tuning';
 import { assertValidSpec } from './validate-input';
 
@@ -80,12 +80,20 @@ export async function bringUpCluster(input: BringUpInput): Promise<BringUpResult
   upsertSearchAttributes([{ key: KubehaCluster, value: spec.name }]);
   const startedAt = now();
   try {
-    await runPlanned(planned, ctx, {
+    await runBringUp(planned, ctx, {
       started(step) {
         progress.startStep(step.id);
         enterPhase(ctx, step.id);
       },
-      succeeded: (step) => progress.setStepStatus(step.id, 'succeeded'),
+      succeeded(step) {
+        progress.setStepStatus(step.id, 'succeeded');
+        // Side by side, the step that ended may not be the one shown: show the latest still going.
+        const active = ctx.criticalPath ? progress.latestActiveStep() : undefined;
+        if (active && active !== progress.phase) {
+          progress.phase = active;
+          enterPhase(ctx, active);
+        }
+      },
       failed: (step, err) => progress.setStepStatus(step.id, err instanceof GateRejected ? 'succeeded' : 'failed'),
     });
   } catch (err) {

@@ -30,8 +30,20 @@ const lastEnd = (fake: FakeCluster, name: Parameters<FakeCluster['named']>[0]) =
 const firstStart = (fake: FakeCluster, name: Parameters<FakeCluster['named']>[0], hosts?: string[]) =>
   Math.min(...fake.named(name).filter((c) => !hosts || hosts.includes(c.host)).map((c) => c.start));
 
-it('runs the runbook in order: preflight and LB before init, joins after init, workers after etcd verification', async () => {
-  const h = await harness({ controlPlanes: 3, workers: 3, maxConcurrentJoins: 2 }, { delays: { joinNode: 300 } });
+it('runs the runbook on its critical path: joining hosts checked beside init, each join after its own preflight, workers beside control planes, verify last', async () => {
+  const joining = ['cp2', 'cp3', 'w1', 'w2', 'w3'];
+  const h = await harness(
+    { controlPlanes: 3, workers: 3, maxConcurrentJoins: 2 },
+    {
+      delays: { joinNode: 300 },
+      holds: [
+        // Ends only once init has started: preflight of every host before init would leave init waiting for it.
+        { name: 'preflight', hosts: ['w3'], until: { name: 'initControlPlane' } },
+        // Ends only once a worker's join has started: workers after every control plane would never start one.
+        { name: 'joinNode', hosts: ['cp2', 'cp3'], until: { name: 'joinNode', hosts: ['w1', 'w2', 'w3'] } },
+      ],
+    },
+  );
   const [result, progress] = await h.run(async () => {
     await h.client.startBringUp(h.spec, { requestedBy: 'test@jest', tuning: TUNING });
     const r = await h.client.result(h.spec.name);
@@ -43,11 +55,17 @@ it('runs the runbook in order: preflight and LB before init, joins after init, w
   expect(fake.named('configureLoadBalancer').map((c) => c.host)).toEqual(['lb1']);
   expect(fake.named('initControlPlane')).toHaveLength(1);
   const initStart = firstStart(fake, 'initControlPlane');
-  expect(initStart).toBeGreaterThanOrEqual(lastEnd(fake, 'preflight'));
+  const early = fake.named('preflight').filter((c) => !joining.includes(c.host));
+  expect(initStart).toBeGreaterThanOrEqual(Math.max(...early.map((c) => c.end ?? Infinity)));
   expect(initStart).toBeGreaterThanOrEqual(lastEnd(fake, 'configureLoadBalancer'));
   expect(initStart).toBeGreaterThanOrEqual(lastEnd(fake, 'probeLoadBalancer'));
+  // w3's preflight was still running when init started.
+  expect(fake.named('preflight', 'w3')[0]?.end).toBeGreaterThanOrEqual(initStart);
+  for (const host of joining) expect(firstStart(fake, 'joinNode', [host])).toBeGreaterThanOrEqual(fake.named('preflight', host)[0]?.end ?? Infinity);
   expect(firstStart(fake, 'joinNode')).toBeGreaterThanOrEqual(lastEnd(fake, 'waitForNodeReady'));
-  expect(firstStart(fake, 'joinNode', ['w1', 'w2', 'w3'])).toBeGreaterThanOrEqual(lastEnd(fake, 'verifyEtcd'));
+  const cpJoinsEnd = Math.max(...fake.named('joinNode').filter((c) => c.host.startsWith('cp')).map((c) => c.end ?? Infinity));
+  expect(firstStart(fake, 'joinNode', ['w1', 'w2', 'w3'])).toBeLessThan(cpJoinsEnd);
+  expect(firstStart(fake, 'verifyEtcd')).toBeGreaterThanOrEqual(cpJoinsEnd);
   const cpJoins = fake.named('joinNode').filter((c) => c.host.startsWith('cp'));
   expect(cpJoins.map((c) => c.host).sort()).toEqual(['cp2', 'cp3']);
   expect(maxOverlap(cpJoins)).toBe(2);
@@ -164,8 +182,9 @@ it('revokes its join credentials: the kubeadm-certs Secret when the control plan
   expect(result.outcome).toBe('succeeded');
   const revokes = h.fake.named('revokeJoinCredentials');
   expect(revokes).toHaveLength(2);
-  expect(revokes[0]?.start).toBeGreaterThanOrEqual(lastEnd(h.fake, 'joinNode') - 600 * 3);
-  expect(revokes[0]?.end).toBeLessThanOrEqual(firstStart(h.fake, 'joinNode', ['w1', 'w2']));
+  // The Secret goes when the control planes have joined; the workers join beside them and need no certificates.
+  expect(revokes[0]?.start).toBeGreaterThanOrEqual(Math.max(...['cp2', 'cp3'].map((cp) => h.fake.named('joinNode', cp).at(-1)?.end ?? Infinity)));
+  expect(revokes[1]?.start).toBeGreaterThanOrEqual(lastEnd(h.fake, 'joinNode'));
   expect(h.fake.certsSecret()).toBeUndefined();
   const minted = h.fake.tokensMinted.map((t) => t.split('.')[0]);
   expect(minted.length).toBeGreaterThanOrEqual(2);
@@ -184,11 +203,15 @@ it('keeps the current token when the spec says joinToken.keep', async () => {
   expect(h.fake.certsSecret()).toBeUndefined();
 });
 
-it('a cancel during control-plane joins ends cancelled and undoes exactly the joins that had started, then revokes', async () => {
+it('a cancel during the joins ends cancelled and undoes exactly the joins that had started (control planes and the workers beside them), then revokes', async () => {
   const h = await harness({ controlPlanes: 3, workers: 2 }, { delays: { joinNode: 4_000 } });
+  const running = (p: BringUpProgress, step: string) => p.steps.find((s) => s.id === step)?.hosts.filter((x) => x.status === 'running').length ?? 0;
   const { outcome, progress } = await h.run(async () => {
     await h.client.startBringUp(h.spec, { tuning: TUNING });
-    await waitFor(async () => ((await h.client.progress(h.spec.name)).steps.find((s) => s.id === 'join-control-planes')?.hosts.filter((x) => x.status === 'running').length === 2 ? true : undefined), 'both control-plane joins running');
+    await waitFor(async () => {
+      const p = await h.client.progress(h.spec.name);
+      return running(p, 'join-control-planes') === 2 && running(p, 'join-workers') === 2 && h.fake.named('joinNode').length === 4 ? true : undefined;
+    }, 'both control-plane joins and both worker joins running');
     await h.client.cancel(h.spec.name);
     const ended = await h.client.result(h.spec.name).then(
       () => 'completed',
@@ -197,15 +220,17 @@ it('a cancel during control-plane joins ends cancelled and undoes exactly the jo
     return { outcome: ended, progress: await h.client.progress(h.spec.name) };
   });
   expect(outcome).toContain('was cancelled');
-  expect(h.fake.named('abandonJoin').map((c) => c.host).sort()).toEqual(['cp2', 'cp3']);
-  expect(h.fake.named('joinNode').filter((c) => c.host.startsWith('w'))).toHaveLength(0);
+  expect(h.fake.named('abandonJoin').map((c) => c.host).sort()).toEqual(['cp2', 'cp3', 'w1', 'w2']);
+  expect(maxOverlap(h.fake.named('abandonJoin').filter((c) => c.host.startsWith('cp')))).toBe(1);
   expect(h.fake.certsSecret()).toBeUndefined();
   expect(progress.phase).toBe('cancelled');
-  const cps = progress.steps.find((x) => x.id === 'join-control-planes')?.hosts ?? [];
-  expect(cps.map((x) => [x.host, x.status, x.lastError?.startsWith('cancelled: join undone')])).toEqual([
-    ['cp2', 'failed', true],
-    ['cp3', 'failed', true],
-  ]);
+  for (const step of ['join-control-planes', 'join-workers']) {
+    const hosts = progress.steps.find((x) => x.id === step)?.hosts ?? [];
+    expect(hosts.map((x) => [x.status, x.lastError?.startsWith('cancelled: join undone')])).toEqual([
+      ['failed', true],
+      ['failed', true],
+    ]);
+  }
   expect((await env.client.workflow.getHandle(`${bringUpWorkflowId(h.spec.name)}-join-cp2`).describe()).status.name).toBe('CANCELLED');
 });
 
@@ -235,23 +260,40 @@ it('fails the bring-up naming the step, the control plane and its error', async 
     expect(progress.phase).toBe('failed');
     expect(progress.failure).toMatchObject({ step: 'join-control-planes', host: 'cp3' });
     expect(progress.hosts.find((x) => x.name === 'cp3')?.state).toBe('failed');
-    expect(h.fake.named('joinNode').filter((c) => c.host.startsWith('w'))).toHaveLength(0);
+    // The worker joined beside the control planes; the bring-up failed once both were done.
+    expect(h.fake.named('joinNode', 'w1').some((c) => c.ok)).toBe(true);
   });
 });
 
-it('reports all preflight problems of all hosts together, including duplicates across hosts and clock offset', async () => {
-  const h = await harness(
-    { controlPlanes: 2, workers: 1, loadBalancer: 'external' },
-    { facts: { cp2: { productUuid: 'uuid-cp1' }, w1: { clockOffsetMs: 1250 }, cp1: { clockOffsetMs: -900 } } },
-  );
+const preflightFacts: FakeOptions['facts'] = { cp2: { productUuid: 'uuid-cp1' }, w1: { clockOffsetMs: 1250 }, cp1: { clockOffsetMs: -900 } };
+
+function expectAllPreflightProblems(message: string): void {
+  expect(message).toMatch(/preflight: 3 problem\(s\) on 3 host\(s\)/);
+  expect(message).toMatch(/cp1: \[unique-product-uuid\] product_uuid uuid-cp1 is also used by cp2/);
+  expect(message).toMatch(/cp2: \[unique-product-uuid\]/);
+  expect(message).toMatch(/w1: \[clock-offset\] clock is 1250 ms off the orchestrator's \(limit 1000 ms\)/);
+}
+
+it('reports all preflight problems of all hosts together; joining hosts with problems are checked beside init and never join', async () => {
+  const h = await harness({ controlPlanes: 2, workers: 1, loadBalancer: 'external' }, { facts: preflightFacts });
   await h.run(async () => {
     await h.client.startBringUp(h.spec, { tuning: TUNING });
     const failure = (await h.client.result(h.spec.name).catch((err: unknown) => err)) as Error;
-    expect(failure.message).toMatch(/preflight: 3 problem\(s\) on 3 host\(s\)/);
-    expect(failure.message).toMatch(/cp1: \[unique-product-uuid\] product_uuid uuid-cp1 is also used by cp2/);
-    expect(failure.message).toMatch(/cp2: \[unique-product-uuid\]/);
-    expect(failure.message).toMatch(/w1: \[clock-offset\] clock is 1250 ms off the orchestrator's \(limit 1000 ms\)/);
+    expectAllPreflightProblems(failure.message);
+    expect((await h.client.progress(h.spec.name)).failure).toMatchObject({ step: 'preflight' });
+    expect(h.fake.named('initControlPlane')).toHaveLength(1);
+    expect(h.fake.named('joinNode')).toHaveLength(0);
+  });
+});
+
+it('with a before-init gate, preflight of every host ends before the gate (which shows them all) and its problems stop the bring-up before init', async () => {
+  const h = await harness({ controlPlanes: 2, workers: 1, loadBalancer: 'external', approvals: ['before-init'] }, { facts: preflightFacts });
+  await h.run(async () => {
+    await h.client.startBringUp(h.spec, { tuning: TUNING });
+    const failure = (await h.client.result(h.spec.name).catch((err: unknown) => err)) as Error;
+    expectAllPreflightProblems(failure.message);
     expect(h.fake.named('initControlPlane')).toHaveLength(0);
+    expect((await h.client.progress(h.spec.name)).pendingApprovals).toEqual([]);
   });
 });
 

@@ -48,6 +48,18 @@ export interface FakeOptions {
   workersNotReadyChecks?: number;
   /** probeLoadBalancer always times out. */
   lbUnreachable?: boolean;
+  /**
+   * Calls that, once started, wait until a call matching `until` has started (at most `maxWaitMs`,
+   * default 10 s, so a workflow that never issues it fails the test's order assertions, not its timeout).
+   */
+  holds?: Hold[];
+}
+
+export interface Hold {
+  name: keyof KubehaActivities;
+  hosts?: string[];
+  until: { name: keyof KubehaActivities; hosts?: string[] };
+  maxWaitMs?: number;
 }
 
 export interface FakeCluster {
@@ -94,11 +106,21 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
     return { token, caCertHash: 'sha256:' + 'b'.repeat(64), expiresAt: new Date(Date.now() + 86_400_000).toISOString() };
   }
 
+  const matches = (c: Call, name: keyof KubehaActivities, hosts?: string[]) => c.name === name && (!hosts || hosts.includes(c.host));
+  async function holdIfAsked(name: keyof KubehaActivities, host: string): Promise<void> {
+    for (const hold of options.holds ?? []) {
+      if (!matches({ name, host, start: 0, attempt: 1 }, hold.name, hold.hosts)) continue;
+      const giveUpAt = Date.now() + (hold.maxWaitMs ?? 10_000);
+      while (!calls.some((c) => matches(c, hold.until.name, hold.until.hosts)) && Date.now() < giveUpAt) await sleep(20);
+    }
+  }
+
   /** `checkFirst`: the work's checks happen at the start (a join downloads the certs first), then it takes its time. */
   async function record<T>(name: keyof KubehaActivities, host: string, fn: () => T | Promise<T>, checkFirst = false): Promise<T> {
     const call: Call = { name, host, start: Date.now(), attempt: activityInfo().attempt };
     calls.push(call);
     try {
+      await holdIfAsked(name, host);
       if (!checkFirst) await sleep(options.delays?.[name] ?? 20);
       const value = await fn();
       if (checkFirst) await sleep(options.delays?.[name] ?? 20);

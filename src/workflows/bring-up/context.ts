@@ -5,6 +5,7 @@ import type { ApprovalGate, ClusterSpec, HostSpec } from '../../spec/types';
 import type { ActivityProxies } from './activities';
 import type { ApprovalGates } from './approvals';
 import type { CredentialKeeper } from './credentials';
+import type { HostProblem } from './preflight-checks';
 import type { ProgressTracker } from './progress';
 
 /** What the phases share: the spec, the activity proxies, progress, gates and the credentials once minted. */
@@ -21,6 +22,16 @@ export interface BringUpContext {
   versions: Map<string, string>;
   etcd?: EtcdReport;
   cluster?: ClusterReport;
+  /** The run takes the critical path (patched): steps may run side by side. */
+  criticalPath?: boolean;
+  /** Preflight awaits only the hosts init needs; the joining hosts' checks overlap init. */
+  overlapPreflight?: boolean;
+  /** Once preflight of the joining hosts started: every problem they have, when all are judged. */
+  latePreflight?: Promise<HostProblem[]>;
+  /** One joining host's preflight problems (empty when it passed); its join waits for them. */
+  preflightOf?: (host: string) => Promise<HostProblem[]>;
+  /** The workers' joins run beside the control planes': the runner, not a join phase, ends the join token's timer. */
+  joinsOverlap?: boolean;
 }
 
 /** What one bring-up phase does for a spec: its step id, title, hosts, mode and gate. */

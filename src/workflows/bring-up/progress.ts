@@ -27,6 +27,7 @@ export class ProgressTracker {
   readonly renewalFailures: RenewalFailure[] = [];
   etcdMembers?: EtcdMember[];
   failure?: BringUpFailure;
+  private readonly startOrder: StepId[] = [];
 
   constructor(
     readonly cluster: string,
@@ -58,9 +59,20 @@ export class ProgressTracker {
 
   startStep(id: StepId): void {
     const step = this.step(id);
+    this.startOrder.push(id);
     step.status = 'running';
     step.startedAt = this.now();
     this.phase = id;
+  }
+
+  /** The most recently started step still running or waiting: the phase once steps run side by side. */
+  latestActiveStep(): StepId | undefined {
+    for (let i = this.startOrder.length - 1; i >= 0; i--) {
+      const id = this.startOrder[i] as StepId;
+      const status = this.findStep(id)?.status;
+      if (status === 'running' || status === 'waiting') return id;
+    }
+    return undefined;
   }
 
   setStepStatus(id: StepId, status: StepStatus): void {

@@ -6,6 +6,9 @@ import type { HostSpec } from '../../spec/types';
 import { joinHost } from '../join-host';
 import type { BringUpContext } from './context';
 
+/** A join not attempted because the host failed its preflight (which fails the bring-up once the other joins end). */
+export const PREFLIGHT_FAILED = 'PreflightFailed';
+
 export interface JoinOutcome {
   attempts: number;
   alreadyJoined: boolean;
@@ -19,6 +22,10 @@ export interface JoinOutcome {
 export async function runJoin(ctx: BringUpContext, step: StepId, host: HostSpec, as: 'control-plane' | 'worker'): Promise<JoinOutcome> {
   const keeper = ctx.credentials;
   if (!keeper) throw ApplicationFailure.nonRetryable('joins need the credentials minted by init', 'InternalError');
+  const problems = (await ctx.preflightOf?.(host.name)) ?? [];
+  if (problems.length > 0) {
+    throw ApplicationFailure.nonRetryable(`not joined: preflight found ${problems.map((p) => `[${p.check}] ${p.message}`).join('; ')}`, PREFLIGHT_FAILED);
+  }
   const maxAttempts = as === 'worker' ? ctx.tuning.workerJoinMaxAttempts : ctx.tuning.controlPlaneJoinMaxAttempts;
   let attempts = 0;
   for (let round = 0; ; round++) {

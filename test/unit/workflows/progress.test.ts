@@ -49,3 +49,17 @@ it('prints only what changed between two snapshots, with the approval commands f
     '  reject:  kubeha reject c1 before-init --reason "..."',
   ]);
 });
+
+it('with steps side by side, the latest started step still going is the one to show', () => {
+  const p = tracker();
+  expect(p.latestActiveStep()).toBeUndefined();
+  p.startStep('preflight');
+  p.startStep('join-workers');
+  expect(p.latestActiveStep()).toBe('join-workers');
+  p.setStepStatus('join-workers', 'succeeded');
+  expect(p.latestActiveStep()).toBe('preflight');
+  p.setStepStatus('preflight', 'waiting');
+  expect(p.latestActiveStep()).toBe('preflight');
+  p.setStepStatus('preflight', 'failed');
+  expect(p.latestActiveStep()).toBeUndefined();
+});

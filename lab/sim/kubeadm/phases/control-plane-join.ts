@@ -23,31 +23,45 @@ export type ControlPlaneJoinPhase = 'etcd' | 'update-status' | 'mark-control-pla
 
 const etcdFailure = (msg: string) => phaseError('control-plane-join/etcd', `error creating local etcd static pod manifest file: ${msg}`);
 
+/** kubeadm's constants.EtcdAPICallRetryInterval and the default `timeouts.etcdAPICall` (EtcdAPICallTimeout). */
+const ETCD_API_CALL_RETRY_MS = 500;
+const ETCD_API_CALL_TIMEOUT_MS = 120_000;
+
 /**
- * Retries as kubeadm's etcd client does (exponential backoff): etcd refuses membership changes
- * while a peer has been connected for less than 5 s ("unhealthy cluster"), and a learner's
- * promotion until it has caught up with the leader.
+ * Retries as kubeadm's etcd client does (wait.PollUntilContextTimeout every 500 ms): etcd refuses
+ * membership changes while a peer has been connected for less than 5 s ("unhealthy cluster"),
+ * a second learner while one is not yet promoted (--max-learners 1), and a learner's promotion
+ * until it has caught up with the leader.
  */
-async function etcdRetry(endpoints: string[], args: string[], timeoutMs: number): Promise<{ code: number; stderr: string }> {
+async function etcdRetry(
+  endpoints: string[],
+  args: string[],
+  timeoutMs: number,
+  done: () => Promise<boolean> = async () => false,
+): Promise<{ code: number; stderr: string }> {
   const deadline = Date.now() + timeoutMs;
-  for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+  for (;;) {
+    if (await done().catch(() => false)) return { code: 0, stderr: '' };
     const r = await etcdctl(endpoints, args);
     if (r.code === 0 || Date.now() > deadline) return r;
-    await sleep(delay);
+    await sleep(ETCD_API_CALL_RETRY_MS);
   }
 }
 
 /**
  * kubeadm 1.30's EtcdLearnerMode (on by default): this node joins as a learner unless the
  * members already know its peer URL (a join that died after announcing it), so an announced
- * member that never starts does not cost the cluster its quorum. Returns `--initial-cluster`.
+ * member that never starts does not cost the cluster its quorum. Like kubeadm's addMember, each
+ * attempt first lists the members, and joins waiting for their turn keep trying for the whole
+ * etcdAPICall timeout (2 min). Returns `--initial-cluster`.
  */
 async function announceMember(o: JoinOptions, endpoints: string[], self: { name: string; peerUrl: string }): Promise<string> {
   let members = await memberList(endpoints).catch((err: Error) => {
     throw etcdFailure(err.message);
   });
   if (!members.some((m) => m.peerURLs?.includes(self.peerUrl))) {
-    const r = await etcdRetry(endpoints, ['member', 'add', o.nodeName, `--peer-urls=${self.peerUrl}`, '--learner'], 20_000);
+    const known = async () => (await memberList(endpoints)).some((m) => m.peerURLs?.includes(self.peerUrl));
+    const r = await etcdRetry(endpoints, ['member', 'add', o.nodeName, `--peer-urls=${self.peerUrl}`, '--learner'], ETCD_API_CALL_TIMEOUT_MS, known);
     if (r.code !== 0) throw etcdFailure(`etcdserver: ${r.stderr.trim()}`);
     members = await memberList(endpoints);
   }

@@ -26,6 +26,7 @@ export const joinWorkers: BringUpPhase = {
       attempts: (r) => r.attempts,
       failedAttempts: reportedAttempts,
     });
-    await keeper?.stop('joinToken');
+    // Beside the control planes' joins, their end is not the token's: the runner stops it after both.
+    if (!ctx.joinsOverlap) await keeper?.stop('joinToken');
   },
 };

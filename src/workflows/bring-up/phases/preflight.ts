@@ -1,13 +1,87 @@
 import { patched } from '@temporalio/workflow';
 import type { PreflightReport } from '../../../activities/types';
 import { firstControlPlane } from '../../../spec/hosts';
-import type { BringUpPhase } from '../context';
+import type { HostSpec } from '../../../spec/types';
+import type { BringUpContext, BringUpPhase, BringUpStep } from '../context';
 import { StepFailed } from '../failures';
-import { forEachHost } from '../fan-out';
+import { forEachHost, type HostOutcome } from '../fan-out';
 import { hostInput } from '../hosts';
 import { CLOCK_LIMIT_PATCH, clockJudgementChanged, formatProblems, preflightProblems, type HostProblem } from '../preflight-checks';
 
-/** 1. Every host checked in parallel (on the first control plane, what the user must have placed for kubeadm init); all problems of all hosts reported together. */
+function checkHosts(ctx: BringUpContext, self: BringUpStep, hosts: HostSpec[]): Promise<HostOutcome<PreflightReport>[]> {
+  const first = firstControlPlane(ctx.spec);
+  return forEachHost(ctx, { ...self, hosts }, (host) =>
+    ctx.acts.preflight.executeWithOptions({ summary: `preflight ${host.name}` }, [
+      { ...hostInput(ctx, host), fix: ctx.spec.preflight.fix, ...(host.name === first.name ? { initPrerequisites: true } : {}) },
+    ]),
+  );
+}
+
+/** Reports of the reachable hosts (their kubelet versions noted), and the unreachable ones as problems. */
+function sortOutcomes(ctx: BringUpContext, outcomes: HostOutcome<PreflightReport>[]): { reports: PreflightReport[]; unreachable: HostProblem[] } {
+  const reports: PreflightReport[] = [];
+  const unreachable: HostProblem[] = [];
+  for (const outcome of outcomes) {
+    if (outcome.ok) {
+      reports.push(outcome.value);
+      if (outcome.value.facts.kubeletVersion) ctx.versions.set(outcome.host.name, outcome.value.facts.kubeletVersion);
+    } else {
+      unreachable.push({ host: outcome.host.name, check: 'reachable', message: outcome.error });
+    }
+  }
+  return { reports, unreachable };
+}
+
+function markFailed(ctx: BringUpContext, self: BringUpStep, problems: HostProblem[]): void {
+  for (const problem of problems) {
+    const entry = ctx.progress.host(self.id, problem.host);
+    entry.status = 'failed';
+    entry.lastError ??= `[${problem.check}] ${problem.message}`;
+  }
+}
+
+const specIndex = (ctx: BringUpContext, host: string) => ctx.spec.hosts.findIndex((h) => h.name === host);
+
+/** The hosts init needs checked first (the first control plane, the load balancers); the joining hosts' checks overlap init. */
+function isJoining(ctx: BringUpContext, host: HostSpec): boolean {
+  return host.name !== ctx.firstControlPlane.name && (host.role === 'control-plane' || host.role === 'worker');
+}
+
+/**
+ * Preflight of the joining hosts, started after the others passed: each host is judged when its
+ * report arrives, against every report in by then, and `ctx.preflightOf(host)` resolves with
+ * that host's problems. The promise returned ends, once all are in, with the judgement of all
+ * hosts together: the same problems, and message, as preflight of every host at once.
+ */
+function startLatePreflight(ctx: BringUpContext, self: BringUpStep, late: HostSpec[], seen: PreflightReport[]): Promise<HostProblem[]> {
+  const judged = new Map<string, Promise<HostProblem[]>>();
+  const unreachable: HostProblem[] = [];
+  for (const host of late) {
+    const problems = checkHosts(ctx, self, [host]).then((outcomes) => {
+      const sorted = sortOutcomes(ctx, outcomes);
+      seen.push(...sorted.reports);
+      unreachable.push(...sorted.unreachable);
+      const found = preflightProblems(seen, sorted.unreachable, ctx.spec.preflight.ignore).filter((p) => p.host === host.name);
+      markFailed(ctx, self, found);
+      return found;
+    });
+    judged.set(host.name, problems);
+  }
+  ctx.preflightOf = (name) => judged.get(name) ?? Promise.resolve([]);
+  const inSpecOrder = <T extends { host: string }>(items: T[]) => [...items].sort((a, b) => specIndex(ctx, a.host) - specIndex(ctx, b.host));
+  return Promise.all(judged.values()).then(() => {
+    const all = preflightProblems(inSpecOrder(seen), inSpecOrder(unreachable), ctx.spec.preflight.ignore);
+    markFailed(ctx, self, all);
+    return all;
+  });
+}
+
+/**
+ * 1. Every host checked in parallel (on the first control plane, what the user must have placed
+ * for kubeadm init); all problems of all hosts reported together. With `ctx.overlapPreflight`
+ * only the hosts init needs are awaited; the joining hosts' checks go on beside init and end in
+ * `ctx.latePreflight`.
+ */
 export const preflight: BringUpPhase = {
   describe: (spec) => ({
     id: 'preflight',
@@ -16,29 +90,18 @@ export const preflight: BringUpPhase = {
     mode: { kind: 'parallel' },
   }),
   async run(ctx, self) {
-    const first = firstControlPlane(ctx.spec);
-    const outcomes = await forEachHost(ctx, self, (host) =>
-      ctx.acts.preflight.executeWithOptions({ summary: `preflight ${host.name}` }, [
-        { ...hostInput(ctx, host), fix: ctx.spec.preflight.fix, ...(host.name === first.name ? { initPrerequisites: true } : {}) },
-      ]),
-    );
-    const reports: PreflightReport[] = [];
-    const unreachable: HostProblem[] = [];
-    for (const outcome of outcomes) {
-      if (outcome.ok) {
-        reports.push(outcome.value);
-        if (outcome.value.facts.kubeletVersion) ctx.versions.set(outcome.host.name, outcome.value.facts.kubeletVersion);
-      } else {
-        unreachable.push({ host: outcome.host.name, check: 'reachable', message: outcome.error });
-      }
-    }
-    const legacyClock = clockJudgementChanged(reports) && !patched(CLOCK_LIMIT_PATCH);
+    const overlap = ctx.overlapPreflight === true;
+    const now = overlap ? self.hosts.filter((h) => !isJoining(ctx, h)) : self.hosts;
+    const { reports, unreachable } = sortOutcomes(ctx, await checkHosts(ctx, self, now));
+    const legacyClock = !overlap && clockJudgementChanged(reports) && !patched(CLOCK_LIMIT_PATCH);
     const problems = preflightProblems(reports, unreachable, ctx.spec.preflight.ignore, { legacyClock });
-    for (const problem of problems) {
-      const entry = ctx.progress.host(self.id, problem.host);
-      entry.status = 'failed';
-      entry.lastError ??= `[${problem.check}] ${problem.message}`;
-    }
+    markFailed(ctx, self, problems);
     if (problems.length > 0) throw new StepFailed(self.id, undefined, formatProblems(problems));
+    if (overlap) ctx.latePreflight = startLatePreflight(ctx, self, self.hosts.filter((h) => isJoining(ctx, h)), reports);
   },
 };
+
+/** The bring-up's failure for problems the joining hosts' preflight found: the message preflight gives today. */
+export function latePreflightFailed(problems: HostProblem[]): StepFailed {
+  return new StepFailed('preflight', undefined, formatProblems(problems));
+}

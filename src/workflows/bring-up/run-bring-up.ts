@@ -1,0 +1,120 @@
+import { isCancellation, patched } from '@temporalio/workflow';
+import { runPlanned, type PhaseHooks } from '../../plan/operation';
+import type { StepId } from '../../shared/messages';
+import type { BringUpContext, BringUpStep, PlannedBringUpPhase } from './context';
+import { StepFailed } from './failures';
+import { latePreflightFailed } from './phases/preflight';
+import type { HostProblem } from './preflight-checks';
+
+/**
+ * Bring-ups started before it ran the phases strictly one after another: preflight of every host
+ * before init, the workers' joins after every control plane's and the etcd check.
+ */
+export const CRITICAL_PATH_PATCH = 'bring-up-critical-path';
+
+const JOIN_STEPS: readonly StepId[] = ['join-control-planes', 'verify-etcd', 'approve-before-workers', 'join-workers'];
+const CONTROL_PLANE_BRANCH: readonly StepId[] = ['join-control-planes', 'verify-etcd'];
+
+type Hooks = PhaseHooks<BringUpStep>;
+
+async function runStep(phase: PlannedBringUpPhase, ctx: BringUpContext, hooks: Hooks): Promise<void> {
+  hooks.started(phase.description);
+  try {
+    await phase.run(ctx);
+  } catch (err) {
+    hooks.failed(phase.description, err);
+    throw err;
+  }
+  hooks.succeeded(phase.description);
+}
+
+async function runInOrder(phases: readonly PlannedBringUpPhase[], ctx: BringUpContext, hooks: Hooks): Promise<void> {
+  for (const phase of phases) await runStep(phase, ctx, hooks);
+}
+
+/**
+ * Preflight, whose step stays running while the joining hosts' checks go on beside init; the
+ * promise ends with their problems once all are judged (the step then succeeds or fails).
+ */
+async function startPreflight(phase: PlannedBringUpPhase, ctx: BringUpContext, hooks: Hooks): Promise<{ judged: Promise<HostProblem[]> }> {
+  hooks.started(phase.description);
+  try {
+    await phase.run(ctx);
+  } catch (err) {
+    hooks.failed(phase.description, err);
+    throw err;
+  }
+  const late = ctx.latePreflight;
+  if (!late) {
+    hooks.succeeded(phase.description);
+    return { judged: Promise.resolve([]) };
+  }
+  const judged = late.then((problems) => {
+    if (problems.length > 0) hooks.failed(phase.description, latePreflightFailed(problems));
+    else hooks.succeeded(phase.description);
+    return problems;
+  });
+  // Awaited later; a cancel in between must not surface as an unhandled rejection.
+  judged.catch(() => undefined);
+  return { judged };
+}
+
+/** Control-plane joins and the etcd check beside the workers' joins; the first failure wins, cancellation first of all. */
+async function joinSideBySide(phases: readonly PlannedBringUpPhase[], ctx: BringUpContext, hooks: Hooks): Promise<void> {
+  ctx.joinsOverlap = true;
+  const controlPlanes = phases.filter((p) => CONTROL_PLANE_BRANCH.includes(p.description.id));
+  const workers = phases.filter((p) => !CONTROL_PLANE_BRANCH.includes(p.description.id));
+  // Workers first, so the phase shown is the control planes' (the later start) while they join.
+  const settled = await Promise.allSettled([runInOrder(workers, ctx, hooks), runInOrder(controlPlanes, ctx, hooks)]);
+  settled.reverse();
+  const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+  const cancelled = failures.find((f) => isCancellation(f));
+  if (cancelled) throw cancelled;
+  await ctx.credentials?.stop('joinToken');
+  if (failures.length > 0) throw failures[0];
+}
+
+/**
+ * Runs the bring-up's planned phases on its critical path: preflight of the joining hosts beside
+ * init (unless a before-init gate must show every host's result first), each join after its own
+ * host's preflight, and the workers' joins beside the control planes' unless a before-workers gate
+ * holds them. Verification stays last. Runs from before the patch keep the strict order.
+ */
+export async function runBringUp(planned: readonly PlannedBringUpPhase[], ctx: BringUpContext, hooks: Hooks): Promise<void> {
+  if (!patched(CRITICAL_PATH_PATCH)) return runPlanned(planned, ctx, hooks);
+  ctx.criticalPath = true;
+  const has = (id: StepId) => planned.some((p) => p.description.id === id);
+  ctx.overlapPreflight = !has('approve-before-init');
+  const firstJoin = planned.findIndex((p) => JOIN_STEPS.includes(p.description.id));
+  const joinsEnd = planned.findIndex((p, i) => i > firstJoin && !JOIN_STEPS.includes(p.description.id));
+  const head = firstJoin < 0 ? planned : planned.slice(0, firstJoin);
+  const joins = firstJoin < 0 ? [] : planned.slice(firstJoin, joinsEnd < 0 ? planned.length : joinsEnd);
+  const tail = firstJoin < 0 || joinsEnd < 0 ? [] : planned.slice(joinsEnd);
+
+  let preflightProblems: Promise<HostProblem[]> = Promise.resolve([]);
+  for (const phase of head) {
+    if (phase.description.id === 'preflight') {
+      preflightProblems = (await startPreflight(phase, ctx, hooks)).judged;
+      continue;
+    }
+    // The certificates are copied only to hosts that passed their preflight.
+    if (phase.description.id === 'distribute-certificates') {
+      const problems = await preflightProblems;
+      if (problems.length > 0) throw latePreflightFailed(problems);
+    }
+    await runStep(phase, ctx, hooks);
+  }
+
+  const sideBySide = has('join-control-planes') && has('join-workers') && !has('approve-before-workers');
+  try {
+    await (sideBySide ? joinSideBySide(joins, ctx, hooks) : runInOrder(joins, ctx, hooks));
+  } catch (err) {
+    // A join refused for its host's preflight problems fails the bring-up as preflight, with its message.
+    if (!(err instanceof StepFailed)) throw err;
+    const problems = await preflightProblems;
+    throw problems.length > 0 ? latePreflightFailed(problems) : err;
+  }
+  const problems = await preflightProblems;
+  if (problems.length > 0) throw latePreflightFailed(problems);
+  await runInOrder(tail, ctx, hooks);
+}
