@@ -60,16 +60,19 @@ export interface PhaseHooks<D> {
   failed(description: D, err: unknown): void;
 }
 
+/** Runs one planned phase between its hooks: `started`, then `succeeded` or `failed` (and the error thrown on). */
+export async function runPhase<Ctx, D extends PhaseDescription>(phase: PlannedPhase<Ctx, D>, ctx: Ctx, hooks: PhaseHooks<D>): Promise<void> {
+  hooks.started(phase.description);
+  try {
+    await phase.run(ctx);
+  } catch (err) {
+    hooks.failed(phase.description, err);
+    throw err;
+  }
+  hooks.succeeded(phase.description);
+}
+
 /** Runs the planned phases in order; the first failure ends the run (after `failed`). */
 export async function runPlanned<Ctx, D extends PhaseDescription>(planned: readonly PlannedPhase<Ctx, D>[], ctx: Ctx, hooks: PhaseHooks<D>): Promise<void> {
-  for (const phase of planned) {
-    hooks.started(phase.description);
-    try {
-      await phase.run(ctx);
-    } catch (err) {
-      hooks.failed(phase.description, err);
-      throw err;
-    }
-    hooks.succeeded(phase.description);
-  }
+  for (const phase of planned) await runPhase(phase, ctx, hooks);
 }

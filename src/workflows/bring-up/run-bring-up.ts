@@ -1,5 +1,5 @@
 import { isCancellation, patched } from '@temporalio/workflow';
-import { runPlanned, type PhaseHooks } from '../../plan/operation';
+import { runPhase, runPlanned, type PhaseHooks } from '../../plan/operation';
 import type { StepId } from '../../shared/messages';
 import type { BringUpContext, BringUpStep, PlannedBringUpPhase } from './context';
 import { StepFailed } from './failures';
@@ -16,21 +16,6 @@ const JOIN_STEPS: readonly StepId[] = ['join-control-planes', 'verify-etcd', 'ap
 const CONTROL_PLANE_BRANCH: readonly StepId[] = ['join-control-planes', 'verify-etcd'];
 
 type Hooks = PhaseHooks<BringUpStep>;
-
-async function runStep(phase: PlannedBringUpPhase, ctx: BringUpContext, hooks: Hooks): Promise<void> {
-  hooks.started(phase.description);
-  try {
-    await phase.run(ctx);
-  } catch (err) {
-    hooks.failed(phase.description, err);
-    throw err;
-  }
-  hooks.succeeded(phase.description);
-}
-
-async function runInOrder(phases: readonly PlannedBringUpPhase[], ctx: BringUpContext, hooks: Hooks): Promise<void> {
-  for (const phase of phases) await runStep(phase, ctx, hooks);
-}
 
 /**
  * Preflight, whose step stays running while the joining hosts' checks go on beside init; the
@@ -65,7 +50,7 @@ async function joinSideBySide(phases: readonly PlannedBringUpPhase[], ctx: Bring
   const controlPlanes = phases.filter((p) => CONTROL_PLANE_BRANCH.includes(p.description.id));
   const workers = phases.filter((p) => !CONTROL_PLANE_BRANCH.includes(p.description.id));
   // Workers first, so the phase shown is the control planes' (the later start) while they join.
-  const settled = await Promise.allSettled([runInOrder(workers, ctx, hooks), runInOrder(controlPlanes, ctx, hooks)]);
+  const settled = await Promise.allSettled([runPlanned(workers, ctx, hooks), runPlanned(controlPlanes, ctx, hooks)]);
   settled.reverse();
   const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
   const cancelled = failures.find((f) => isCancellation(f));
@@ -102,12 +87,12 @@ export async function runBringUp(planned: readonly PlannedBringUpPhase[], ctx: B
       const problems = await preflightProblems;
       if (problems.length > 0) throw latePreflightFailed(problems);
     }
-    await runStep(phase, ctx, hooks);
+    await runPhase(phase, ctx, hooks);
   }
 
   const sideBySide = has('join-control-planes') && has('join-workers') && !has('approve-before-workers');
   try {
-    await (sideBySide ? joinSideBySide(joins, ctx, hooks) : runInOrder(joins, ctx, hooks));
+    await (sideBySide ? joinSideBySide(joins, ctx, hooks) : runPlanned(joins, ctx, hooks));
   } catch (err) {
     // A join refused for its host's preflight problems fails the bring-up as preflight, with its message.
     if (!(err instanceof StepFailed)) throw err;
@@ -116,5 +101,5 @@ export async function runBringUp(planned: readonly PlannedBringUpPhase[], ctx: B
   }
   const problems = await preflightProblems;
   if (problems.length > 0) throw latePreflightFailed(problems);
-  await runInOrder(tail, ctx, hooks);
+  await runPlanned(tail, ctx, hooks);
 }
