@@ -9,36 +9,19 @@ import { PassThrough } from 'node:stream';
 import { runRejoin } from '../../src/client/commands/rejoin';
 import { runUp } from '../../src/client/commands/up';
 import type { ClusterRecord, RejoinProgress } from '../../src/shared/operations';
-import { ADMIN_CONF, ETCD_PKI, readyNodes, startRig, type Rig } from '../helpers/bringup';
+import { ADMIN_CONF, etcdMemberRows, readyNodes, startRig, type EtcdMemberRow, type Rig } from '../helpers/bringup';
 import { stepTimes, text } from '../helpers/capture';
 
 jest.setTimeout(600_000);
 
 let rig: Rig;
 
-interface Member {
-  id: string;
-  status: string;
-  name: string;
-  isLearner: boolean;
-}
-
-/** `etcdctl member list -w simple` on cp1: `id, status, name, peer, client, learner`, ids in hex as etcdctl prints them. */
-async function members(): Promise<Member[]> {
-  const cp1 = rig.lab.config.hosts.find((h) => h.name === 'cp1')?.address;
-  const out = await rig.ok('cp1', `ETCDCTL_API=3 etcdctl --endpoints https://${cp1}:2379 ${ETCD_PKI} member list -w simple`);
-  return out
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => line.split(', '))
-    .map(([id, status, name, , , learner]) => ({ id: id ?? '', status: status ?? '', name: name ?? '', isLearner: learner === 'true' }));
-}
+const members = (): Promise<EtcdMemberRow[]> => etcdMemberRows(rig, 'cp1');
 
 
 const { times, timed } = stepTimes();
 
-let before: Member[] = [];
+let before: EtcdMemberRow[] = [];
 let tokensBefore: string[] = [];
 
 const tokenIds = async (): Promise<string[]> =>
@@ -50,7 +33,7 @@ const tokenIds = async (): Promise<string[]> =>
 let wipedState = '';
 let cpOutput = '';
 let cpError: unknown;
-let afterCp: Member[] = [];
+let afterCp: EtcdMemberRow[] = [];
 let readyAfterCp: string[] = [];
 let workerError: unknown;
 let readyAfterWorker: string[] = [];
@@ -61,8 +44,8 @@ let runningError: unknown;
 let runningSteps: string[][] = [];
 let readyAfterRunning: string[] = [];
 let quorumRefusal: unknown;
-let membersBeforeQuorumRefusal: Member[] = [];
-let membersAfterQuorumRefusal: Member[] = [];
+let membersBeforeQuorumRefusal: EtcdMemberRow[] = [];
+let membersAfterQuorumRefusal: EtcdMemberRow[] = [];
 let cp2ReadyAfterQuorumRefusal = false;
 
 beforeAll(async () => {

@@ -13,7 +13,7 @@ import { runReset } from '../../src/client/commands/reset';
 import { runUp } from '../../src/client/commands/up';
 import { failNext } from '../../lab/faults';
 import type { ClusterRecord, OperationRecord, ResetProgress } from '../../src/shared/operations';
-import { ETCD_PKI, eventually, readyNodes, startRig, type Rig } from '../helpers/bringup';
+import { etcdMemberRows, eventually, readyNodes, startRig, type EtcdMemberRow, type Rig } from '../helpers/bringup';
 import { tcpProbe } from '../helpers/tcp';
 import { stepTimes, text } from '../helpers/capture';
 
@@ -27,25 +27,9 @@ const { times, timed } = stepTimes();
 
 const failed = (err: unknown): unknown => err ?? 'failed';
 
-interface Member {
-  id: string;
-  status: string;
-  name: string;
-}
+const members = (): Promise<EtcdMemberRow[]> => etcdMemberRows(rig, 'cp1');
 
-/** `etcdctl member list -w simple` on cp1 (ids in hex as etcdctl prints them; JSON would round them). */
-async function members(): Promise<Member[]> {
-  const cp1 = rig.lab.config.hosts.find((h) => h.name === 'cp1')?.address;
-  const out = await rig.ok('cp1', `ETCDCTL_API=3 etcdctl --endpoints https://${cp1}:2379 ${ETCD_PKI} member list -w simple`);
-  return out
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => line.split(', '))
-    .map(([id, status, name]) => ({ id: id ?? '', status: status ?? '', name: name ?? '' }));
-}
-
-const started = (list: Member[]) => list.filter((m) => m.status === 'started').map((m) => m.name).sort();
+const started = (list: EtcdMemberRow[]) => list.filter((m) => m.status === 'started').map((m) => m.name).sort();
 
 /**
  * What a host has of a cluster, one `path=count` per place a bring-up writes to (entries below it),
@@ -83,7 +67,7 @@ const CLEAN = {
   kubelet: 'inactive',
 };
 
-let membersBefore: Member[] = [];
+let membersBefore: EtcdMemberRow[] = [];
 let caBefore = '';
 const caFingerprint = () => rig.ok('cp1', `openssl x509 -noout -fingerprint -sha256 -in /etc/kubernetes/pki/ca.crt`);
 let hostsBefore: Record<string, Record<string, string>> = {};

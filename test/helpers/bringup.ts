@@ -277,6 +277,26 @@ export async function etcdMembers(rig: Rig, host: string): Promise<EtcdMemberJso
   return (JSON.parse(out) as { members?: EtcdMemberJson[] }).members ?? [];
 }
 
+export interface EtcdMemberRow {
+  /** Hex, as etcdctl prints it (JSON would round the uint64). */
+  id: string;
+  status: string;
+  name: string;
+  isLearner: boolean;
+}
+
+/** `etcdctl member list -w simple` on `host`: `id, status, name, peer, client, learner`. */
+export async function etcdMemberRows(rig: Rig, host: string): Promise<EtcdMemberRow[]> {
+  const address = rig.lab.config.hosts.find((h) => h.name === host)?.address;
+  const out = await rig.ok(host, `ETCDCTL_API=3 etcdctl --endpoints https://${address}:2379 ${ETCD_PKI} member list -w simple`);
+  return out
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split(', '))
+    .map(([id, status, name, , , learner]) => ({ id: id ?? '', status: status ?? '', name: name ?? '', isLearner: learner === 'true' }));
+}
+
 /** A started member has a name and client URLs (an added-but-unstarted one has neither). */
 export function startedMemberNames(members: EtcdMemberJson[]): string[] {
   return members.filter((m) => m.name && (m.clientURLs?.length ?? 0) > 0 && !m.isLearner).map((m) => m.name as string).sort();
