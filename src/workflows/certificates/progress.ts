@@ -57,8 +57,13 @@ export class CertificatesProgressTracker {
   setHost(facts: Omit<HostCertificates, 'renewed'>, renewed = false): HostCertificates {
     const i = this.hosts.findIndex((h) => h.host === facts.host);
     const entry: HostCertificates = { ...facts, renewed: renewed || (this.hosts[i]?.renewed ?? false) };
-    if (i < 0) this.hosts.push(entry);
-    else this.hosts[i] = entry;
+    if (i >= 0) this.hosts[i] = entry;
+    else {
+      // In the order the steps declare the control planes (the spec's), whichever answered first.
+      this.hosts.push(entry);
+      const order = this.steps[0]?.hosts.map((h) => h.host) ?? [];
+      this.hosts.sort((a, b) => order.indexOf(a.host) - order.indexOf(b.host));
+    }
     return entry;
   }
 

@@ -8,6 +8,7 @@ import { certificateWarnings, certificatesToRenew, earliestExpiry, parseCheckExp
 import type { HostCertificates } from '../../../src/shared/operations';
 import type { ClusterSpec, HostSpec } from '../../../src/spec/types';
 import { planCertificates } from '../../../src/workflows/certificates/plan';
+import { CertificatesProgressTracker } from '../../../src/workflows/certificates/progress';
 import { certificatesKind } from '../../../src/workflows/cluster/kinds/certificates';
 import { reissueAll } from '../../../lab/sim/kubeadm/certs';
 import { createControlPlaneLeaves, createSharedCas, leafSpecOf } from '../../../lab/sim/pki';
@@ -149,5 +150,22 @@ describe("the lab's kubeadm certs renew", () => {
     expect(Math.round((Date.parse(cert.validTo) - Date.now()) / DAY)).toBe(10);
     expect(cert.checkIssued(new X509Certificate(readFileSync(path.join(dir, 'pki', 'ca.crt'))))).toBe(true);
     expect(before.ips).toEqual(expect.arrayContaining(['10.96.0.1', '10.0.0.11', '10.0.0.10']));
+  });
+});
+
+describe('the certificate progress', () => {
+  it('keeps the control planes in spec order, whichever answered check-expiration first', () => {
+    const tracker = new CertificatesProgressTracker({ cluster: 'c', action: 'renew', renewWithinDays: 30, requestedBy: 'jest' }, () => '2026-12-01T00:00:00Z');
+    tracker.declareStep('check-expiration', 'check', ['cp1', 'cp2', 'cp3']);
+    const facts = (host: string) => ({ host, certificates: [], authorities: [] });
+    tracker.setHost(facts('cp3'));
+    tracker.setHost(facts('cp1'));
+    tracker.setHost(facts('cp2'));
+    tracker.setHost(facts('cp1'), true);
+    expect(tracker.hosts.map((h) => [h.host, h.renewed])).toEqual([
+      ['cp1', true],
+      ['cp2', false],
+      ['cp3', false],
+    ]);
   });
 });
