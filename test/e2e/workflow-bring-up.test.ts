@@ -174,7 +174,8 @@ it('re-uploads the certificates on a durable timer while control-plane joins las
 });
 
 it('revokes its join credentials: the kubeadm-certs Secret when the control planes have joined, every token it held at the end', async () => {
-  const h = await harness({ controlPlanes: 3, workers: 2, joinTokenTtlMs: 1_500 }, { delays: { joinNode: 600 } });
+  // Joins (2 s) outlast the token's renewal point (0.75 s after it is minted), so at least one renewal happens during them.
+  const h = await harness({ controlPlanes: 3, workers: 2, joinTokenTtlMs: 1_500 }, { delays: { joinNode: 2_000 } });
   const result = await h.run(async () => {
     await h.client.startBringUp(h.spec, { tuning: TUNING });
     return h.client.result(h.spec.name);
