@@ -5,14 +5,12 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { detachedStop } from '../remote/detached';
-import { forgetNode, JOIN_UNIT, kubeadmReset } from '../remote/kubeadm';
+import { JOIN_UNIT, kubeadmReset } from '../remote/kubeadm';
 import { cleanAfterReset, REJOIN_HOST_STATE_INPUT, rejoinHostState } from '../remote/rejoin';
-import { joinHostPort } from '../spec/hosts';
 import type { ActivityDeps } from './deps';
-import { failure, SSH_UNREACHABLE } from './failures';
-import { hasStackedEtcd, localApiUrl, localEtcd } from './kubeadm-state';
+import { SSH_UNREACHABLE } from './failures';
+import { forgetNodeThrough } from './forget-node';
 import { hostStep } from './step';
-import { FailureTypes } from './types';
 import type { RejoinHostFacts, RemoveFromClusterInput, RemoveFromClusterResult, ResetHostResult } from './rejoin-types';
 import type { HostStepInput } from './types';
 
@@ -21,13 +19,6 @@ const ROOT_KUBECONFIG = '/root/.kube/config';
 
 /** Connection refused or no route: the host is down (a timeout is not: it may be frozen, so it is retried). */
 const unreachable = (err: unknown): boolean => err instanceof ApplicationFailure && err.type === SSH_UNREACHABLE;
-
-/** `etcd members removed: <id> <id>` or `none`, as forgetNode prints it. */
-export function parseRemovedMembers(stdout: string): string[] {
-  const line = stdout.split('\n').find((l) => l.startsWith('etcd members removed: '));
-  const ids = line?.slice('etcd members removed: '.length).trim() ?? 'none';
-  return ids === 'none' || ids === '' ? [] : ids.split(/\s+/);
-}
 
 export function createRejoinActivities(deps: ActivityDeps) {
   return {
@@ -47,20 +38,8 @@ export function createRejoinActivities(deps: ActivityDeps) {
     },
 
     /** Run on `host` (a healthy control plane other than `target`): removes target's etcd member (stacked) and its Node. Idempotent. */
-    async removeFromCluster({ cluster, host, target, as }: RemoveFromClusterInput): Promise<RemoveFromClusterResult> {
-      if (target.name === host.name) throw failure(FailureTypes.invalidSpec, `${host.name}: a node cannot be removed through itself`);
-      const step = hostStep(deps, host, `remove-${target.name}`);
-      const withEtcd = as === 'control-plane' && hasStackedEtcd(cluster);
-      const script = forgetNode.render({
-        node: target.name,
-        peerUrl: `https://${joinHostPort(target.address, 2380)}`,
-        server: localApiUrl(cluster, host),
-        ...(withEtcd ? { etcd: localEtcd(host) } : {}),
-      });
-      const { stdout } = await step.runChecked(script, { timeoutMs: 2 * 60_000 });
-      const removedMemberIds = withEtcd ? parseRemovedMembers(stdout) : [];
-      step.log(`${target.name}: ${withEtcd ? `etcd members removed: ${removedMemberIds.join(' ') || 'none'}; ` : ''}Node deleted (or already gone)`);
-      return { removedMemberIds };
+    async removeFromCluster(input: RemoveFromClusterInput): Promise<RemoveFromClusterResult> {
+      return forgetNodeThrough(deps, input, `remove-${input.target.name}`);
     },
 
     /** `kubeadm reset -f` and the cleanup it leaves; `reset: false` when the host is unreachable. */

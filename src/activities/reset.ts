@@ -4,12 +4,10 @@
  * a host so that a new bring-up finds it as fresh: `kubeadm reset -f`, then the CNI configuration
  * and root's kubeconfig kubeadm leaves, and kubeha's own rendered configs and run records.
  */
-import { forgetNode } from '../remote/kubeadm';
 import { cleanAfterReset, kubeadmResetForce, RESET_CLEANUP_INPUT, RESET_PATHS, resetHostState } from '../remote/reset';
-import { joinHostPort } from '../spec/hosts';
 import type { ActivityDeps } from './deps';
 import { failure, lastLines } from './failures';
-import { hasStackedEtcd, localApiUrl, localEtcd } from './kubeadm-state';
+import { forgetNodeThrough } from './forget-node';
 import type { ForgetForResetInput, ForgetForResetResult, ResetHostFacts, ResetNodeResult } from './reset-types';
 import { hostStep, type Step } from './step';
 import { FailureTypes, type HostStepInput } from './types';
@@ -20,13 +18,6 @@ export function parseResetHostState(stdout: string): ResetHostFacts | undefined 
   if (!m) return undefined;
   const facts = { kubeletConf: m[1] === 'yes', confs: Number(m[2]), manifests: Number(m[3]), etcdData: m[4] === 'yes', kubelet: m[5] as string };
   return { ...facts, clean: !facts.kubeletConf && facts.confs === 0 && facts.manifests === 0 && !facts.etcdData && facts.kubelet !== 'active' };
-}
-
-/** `etcd members removed: <id> <id>` or `none`, as forgetNode prints it. */
-export function parseRemovedMemberIds(stdout: string): string[] {
-  const line = stdout.split('\n').find((l) => l.startsWith('etcd members removed: '));
-  const ids = line?.slice('etcd members removed: '.length).trim() ?? 'none';
-  return ids === 'none' || ids === '' ? [] : ids.split(/\s+/);
 }
 
 export function describeFacts(f: ResetHostFacts): string {
@@ -49,20 +40,8 @@ export function createResetActivities(deps: ActivityDeps) {
       return f;
     },
 
-    async forgetForReset({ cluster, host, target, as }: ForgetForResetInput): Promise<ForgetForResetResult> {
-      if (target.name === host.name) throw failure(FailureTypes.invalidSpec, `${host.name}: a node cannot be removed through itself`);
-      const step = hostStep(deps, host, `forget-${target.name}`);
-      const withEtcd = as === 'control-plane' && hasStackedEtcd(cluster);
-      const script = forgetNode.render({
-        node: target.name,
-        peerUrl: `https://${joinHostPort(target.address, 2380)}`,
-        server: localApiUrl(cluster, host),
-        ...(withEtcd ? { etcd: localEtcd(host) } : {}),
-      });
-      const { stdout } = await step.runChecked(script, { timeoutMs: 2 * 60_000 });
-      const removedMemberIds = withEtcd ? parseRemovedMemberIds(stdout) : [];
-      step.log(`${target.name}: ${withEtcd ? `etcd members removed: ${removedMemberIds.join(' ') || 'none'}; ` : ''}Node deleted (or already gone)`);
-      return { removedMemberIds };
+    async forgetForReset(input: ForgetForResetInput): Promise<ForgetForResetResult> {
+      return forgetNodeThrough(deps, input, `forget-${input.target.name}`);
     },
 
     async resetNode({ cluster, host }: HostStepInput): Promise<ResetNodeResult> {

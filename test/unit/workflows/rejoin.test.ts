@@ -1,4 +1,4 @@
-import { parseRemovedMembers } from '../../../src/activities/rejoin';
+import { parseRemovedMemberIds } from '../../../src/activities/forget-node';
 import type { EtcdMember, EtcdReport } from '../../../src/activities/types';
 import type { OperationRequest } from '../../../src/shared/operations';
 import type { ClusterSpec, HostSpec } from '../../../src/spec/types';
@@ -198,9 +198,9 @@ describe('what the cluster workflow admits for a rejoin', () => {
 
 describe('removeFromCluster reads what forget-node printed', () => {
   it('the member ids etcdctl removed, or none', () => {
-    expect(parseRemovedMembers('Member 8e9e05c52164694d removed from cluster ef37ad9dc622a7c4\netcd members removed: 8e9e05c52164694d\nnode "cp2" deleted\n')).toEqual(['8e9e05c52164694d']);
-    expect(parseRemovedMembers('etcd members removed: none\n')).toEqual([]);
-    expect(parseRemovedMembers('etcd members removed: a1 b2\n')).toEqual(['a1', 'b2']);
-    expect(parseRemovedMembers('node "w1" deleted\n')).toEqual([]);
+    expect(parseRemovedMemberIds('Member 8e9e05c52164694d removed from cluster ef37ad9dc622a7c4\netcd members removed: 8e9e05c52164694d\nnode "cp2" deleted\n')).toEqual(['8e9e05c52164694d']);
+    expect(parseRemovedMemberIds('etcd members removed: none\n')).toEqual([]);
+    expect(parseRemovedMemberIds('etcd members removed: a1 b2\n')).toEqual(['a1', 'b2']);
+    expect(parseRemovedMemberIds('node "w1" deleted\n')).toEqual([]);
   });
 });
