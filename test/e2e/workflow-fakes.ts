@@ -284,7 +284,9 @@ export interface FakeSpecOptions {
 
 /** A normalized spec as the loader would produce it, with 127.0.6.x addresses. */
 export function fakeSpec(opts: FakeSpecOptions): ClusterSpec {
-  const host = (name: string, n: number, role: HostRole): HostSpec => ({ name, address: `127.0.6.${n}`, role, ssh: SSH });
+  // Hundreds of workers run past 127.0.6.249 into 127.0.7.x.
+  const address = (n: number) => (n < 250 ? `127.0.6.${n}` : `127.0.7.${n - 240}`);
+  const host = (name: string, n: number, role: HostRole): HostSpec => ({ name, address: address(n), role, ssh: SSH });
   const cps = Array.from({ length: opts.controlPlanes ?? 3 }, (_, i) => host(`cp${i + 1}`, 11 + i, 'control-plane'));
   const workers = Array.from({ length: opts.workers ?? 3 }, (_, i) => host(`w${i + 1}`, 21 + i, 'worker'));
   const lbType = opts.loadBalancer ?? 'haproxy-keepalived';
