@@ -2,6 +2,7 @@ import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { EnvironmentError } from '../errors';
 import { LONGEST_STEP_MS } from '../shared/timeouts';
+import { freshPrebuiltBundle } from './prebuilt-bundle';
 import { validateActivityInputs } from './validate-activity-input';
 
 export interface CreateKubehaWorkerInput {
@@ -32,10 +33,16 @@ export function defaultWorkflowsPath(): string {
   }
 }
 
+/** A given workflows path is bundled; the default one comes prebuilt when `npm run build` made a bundle of it. */
+function workflowCode(workflowsPath: string | undefined): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  if (workflowsPath) return { workflowsPath };
+  const defaultPath = defaultWorkflowsPath();
+  const bundle = freshPrebuiltBundle(defaultPath);
+  return bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: defaultPath };
+}
+
 export function createKubehaWorker(input: CreateKubehaWorkerInput): Promise<Worker> {
-  const workflows = input.workflowBundle
-    ? { workflowBundle: input.workflowBundle }
-    : { workflowsPath: input.workflowsPath ?? defaultWorkflowsPath() };
+  const workflows = input.workflowBundle ? { workflowBundle: input.workflowBundle } : workflowCode(input.workflowsPath);
   return Worker.create({
     connection: input.connection,
     namespace: input.namespace,
