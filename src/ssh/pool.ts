@@ -66,11 +66,59 @@ trap - EXIT
 echo changed`,
 });
 
+/** How long a host's connection stays open with nothing running on it. */
+export const DEFAULT_IDLE_CLOSE_MS = 60_000;
+
+export interface SshPoolOptions {
+  keepaliveIntervalMs?: number;
+  /**
+   * A host's connection is closed once nothing has run on it for this long (0: kept until
+   * `close()`): when its work in an operation is done, a host of a 500-node bring-up stops
+   * holding a session on its sshd and memory in the worker.
+   */
+  idleCloseMs?: number;
+}
+
 export class SshPool implements SshRunner {
   private readonly clients = new Map<string, Promise<Client>>();
+  /** Commands running per connection (and connections tunnelled through it), and its idle timer. */
+  private readonly usage = new Map<string, { users: number; idle?: NodeJS.Timeout }>();
   private closed = false;
 
-  constructor(private readonly options: { keepaliveIntervalMs?: number } = {}) {}
+  constructor(private readonly options: SshPoolOptions = {}) {}
+
+  /** Connections open or opening (for tests and the bench). */
+  get openConnections(): number {
+    return this.clients.size;
+  }
+
+  private acquire(key: string): void {
+    const entry = this.usage.get(key) ?? { users: 0 };
+    entry.users++;
+    clearTimeout(entry.idle);
+    entry.idle = undefined;
+    this.usage.set(key, entry);
+  }
+
+  private release(key: string): void {
+    const entry = this.usage.get(key);
+    if (!entry) return;
+    entry.users--;
+    const idleMs = this.options.idleCloseMs ?? DEFAULT_IDLE_CLOSE_MS;
+    if (entry.users > 0 || idleMs <= 0) return;
+    entry.idle = setTimeout(() => this.closeIdle(key), idleMs);
+    entry.idle.unref();
+  }
+
+  private closeIdle(key: string): void {
+    const pending = this.clients.get(key);
+    this.clients.delete(key);
+    this.usage.delete(key);
+    void pending?.then(
+      (client) => client.end(),
+      () => undefined,
+    );
+  }
 
   private client(target: SshTarget): Promise<Client> {
     if (this.closed) return Promise.reject(new SshConnectError('SSH pool is closed', { host: target.name, op: 'connect' }));
@@ -113,17 +161,32 @@ export class SshPool implements SshRunner {
       ssh: { ...ssh, user: ssh.jumpHost.user, port: ssh.jumpHost.port, jumpHost: undefined },
     };
     const jump = await this.client(jumpTarget);
+    // The jump host's connection carries this one: it counts as in use while this one is open.
+    const jumpKey = poolKey(jumpTarget);
+    this.acquire(jumpKey);
     const sock = await new Promise<ClientChannel>((resolve, reject) => {
       jump.forwardOut('127.0.0.1', 0, target.address, ssh.port, (err, stream) => {
+        if (err) this.release(jumpKey);
         if (err) reject(new SshConnectError(`jump host ${ssh.jumpHost?.address} cannot reach ${target.address}:${ssh.port}: ${err.message}`, { host: target.name, op: 'connect' }));
         else resolve(stream);
       });
     });
+    sock.once('close', () => this.release(jumpKey));
     return connectClient({ ...common, name: target.name, address: target.address, port: ssh.port, user: ssh.user, sock });
   }
 
   async run(target: SshTarget, script: Script, options: RunOptions = {}): Promise<RunResult> {
     if (options.signal?.aborted) throw new SshAbortedError(`${script.name} cancelled before it started`, { host: target.name, op: 'exec', command: script.name });
+    const key = poolKey(target);
+    this.acquire(key);
+    try {
+      return await this.runOn(target, script, options);
+    } finally {
+      this.release(key);
+    }
+  }
+
+  private async runOn(target: SshTarget, script: Script, options: RunOptions): Promise<RunResult> {
     const client = await this.client(target);
     const sudo = needsSudo(target);
     return new Promise<RunResult>((resolve, reject) => {
@@ -281,6 +344,8 @@ export class SshPool implements SshRunner {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const entry of this.usage.values()) clearTimeout(entry.idle);
+    this.usage.clear();
     const clients = [...this.clients.values()];
     this.clients.clear();
     await Promise.all(clients.map((p) => p.then((c) => c.end(), () => undefined)));
