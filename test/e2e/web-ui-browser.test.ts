@@ -194,13 +194,14 @@ it('shows the bring-up found by cluster name with its summary, live details and 
       expect(text).not.toContain('controlPlaneEndpoint');
     }
 
-    // A readable list: per-host children hidden, or found by host; the same on the server's visibility store.
+    // The README's queries: per-host children hidden, or found by host; on the server's visibility store and in the UI.
     const operations = `${cluster} AND KubehaHost IS NULL`;
     const oneHost = `${cluster} AND KubehaHost = 'cp2'`;
     const allOperations = 'KubehaCluster IS NOT NULL AND KubehaHost IS NULL';
     expect(await visibilityRows(raw, operations)).toEqual([bringUp, clusterWorkflowId(spec.name)].sort());
     expect(await visibilityRows(raw, allOperations)).toEqual([bringUp, clusterWorkflowId(spec.name)].sort());
     expect(await visibilityRows(raw, oneHost)).toEqual([hostJoinWorkflowId(spec.name, 'cp2')]);
+    expect(await visibilityRows(raw, `ParentWorkflowId = '${clusterWorkflowId(spec.name)}'`)).toEqual([bringUp]);
     expect(await uiListRows(page, operations, 2)).toEqual([bringUp, clusterWorkflowId(spec.name)].sort());
     await page.close();
   });
