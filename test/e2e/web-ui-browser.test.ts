@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Browser, Page } from 'playwright-core';
 import { KubehaClient } from '../../src/client/kubeha-client';
 import { EncryptionCodec, kubehaDataConverter, newKeyRing } from '../../src/codec';
@@ -45,10 +45,13 @@ let codecServer: CodecServer | undefined;
 let server: DevServer | undefined;
 let connection: Connection | undefined;
 let nativeConnection: NativeConnection | undefined;
+let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
   // First, so a machine without the browser fails at once, naming the package.
   browser = await launchChromium();
+  const bundled = bundleWorkflows();
+  bundled.catch(() => undefined); // awaited below; a failure before then must not go unhandled
   const cliPath = findTemporalCli({ env: process.env })?.path;
   if (!cliPath) throw new Error('no Temporal CLI: run node dist/scripts/ensure-temporal-cli.js first');
   stateDir = mkdtempSync(join(tmpdir(), 'kubeha-web-ui-'));
@@ -64,6 +67,7 @@ beforeAll(async () => {
   server = await startDevServer({ cliPath, stateDir, port: await freePort(), uiPort, uiCodecEndpoint: codecServer.url });
   connection = await Connection.connect({ address: server.address });
   nativeConnection = await NativeConnection.connect({ address: server.address });
+  bundle = await bundled;
 });
 afterAll(async () => {
   await browser?.close();
@@ -122,7 +126,6 @@ async function markdownPanels(page: Page, expected: string): Promise<string> {
 }
 
 it('shows the bring-up found by cluster name with its summary, live details and input decoded only by the codec server', async () => {
-  const bundle = await bundleWorkflows();
   const worker = await createKubehaWorker({
     connection: nativeConnection!,
     namespace: 'default',
