@@ -28,6 +28,8 @@ export class ProgressTracker {
   etcdMembers?: EtcdMember[];
   failure?: BringUpFailure;
   private readonly startOrder: StepId[] = [];
+  /** Each step's host entries by name: hundreds of hosts report many times each. */
+  private readonly hostIndex = new Map<StepId, Map<string, HostProgress>>();
 
   constructor(
     readonly cluster: string,
@@ -38,7 +40,9 @@ export class ProgressTracker {
 
   /** A step of this run with the hosts it will act on, all pending. */
   declareStep(id: StepId, title: string, hosts: string[] = []): void {
-    this.steps.push({ id, title, status: 'pending', hosts: hosts.map((host) => ({ host, status: 'pending', attempts: 0 })) });
+    const entries = hosts.map((host): HostProgress => ({ host, status: 'pending', attempts: 0 }));
+    this.steps.push({ id, title, status: 'pending', hosts: entries });
+    this.hostIndex.set(id, new Map(entries.map((e) => [e.host, e])));
   }
 
   step(id: StepId): StepProgress {
@@ -83,10 +87,13 @@ export class ProgressTracker {
 
   host(id: StepId, host: string): HostProgress {
     const step = this.step(id);
-    let entry = step.hosts.find((h) => h.host === host);
+    const index = this.hostIndex.get(id) ?? new Map<string, HostProgress>();
+    this.hostIndex.set(id, index);
+    let entry = index.get(host);
     if (!entry) {
       entry = { host, status: 'pending', attempts: 0 };
       step.hosts.push(entry);
+      index.set(host, entry);
     }
     return entry;
   }
@@ -116,7 +123,7 @@ export class ProgressTracker {
     return this.hosts.map((h) => {
       let best: HostSummary = { name: h.name, role: h.role, state: 'pending' };
       for (const step of this.steps) {
-        const entry = step.hosts.find((e) => e.host === h.name);
+        const entry = this.hostIndex.get(step.id)?.get(h.name);
         if (entry && HOST_RANK[entry.status] >= HOST_RANK[best.state]) best = { ...best, state: entry.status, step: step.id };
         if (best.state === 'failed') break;
       }
