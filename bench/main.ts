@@ -33,6 +33,7 @@ interface BenchOptions {
   baseline: boolean;
   docs: boolean;
   reportOnly?: boolean;
+  workerJoins?: string;
 }
 
 export function parseSize(text: string): { controlPlanes: number; workers: number } {
@@ -73,6 +74,8 @@ async function main(opts: BenchOptions): Promise<void> {
   const sizes = (opts.size.length ? opts.size : DEFAULT_SIZES).map(parseSize);
   const timeScale = Number(opts.timeScale);
   if (!Number.isFinite(timeScale) || timeScale <= 0) throw new UsageError(`--time-scale must be a positive number (got ${opts.timeScale})`);
+  const workerJoins = opts.workerJoins === undefined ? undefined : Number(opts.workerJoins);
+  if (workerJoins !== undefined && (!Number.isInteger(workerJoins) || workerJoins < 1)) throw new UsageError(`--worker-joins must be a whole number of at least 1 (got ${opts.workerJoins})`);
   const resultsDir = path.join(ROOT, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
   const host = machine();
@@ -80,9 +83,9 @@ async function main(opts: BenchOptions): Promise<void> {
   say(`${host.nproc} × ${host.cpuModel}, ${host.memoryGiB} GiB, Node ${host.node}, load average ${host.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}`);
   const written: SizeFile[] = [];
   for (const size of sizes) {
-    const name = `${size.controlPlanes}+${size.workers}`;
+    const name = `${size.controlPlanes}+${size.workers}${workerJoins === undefined ? '' : `-joins-${workerJoins}`}`;
     say(`size ${name}, time scale ${timeScale}`);
-    const result = await runSize({ ...size, timeScale, addressPrefix: opts.addressPrefix, dir: path.resolve(opts.dir, name), baseline: opts.baseline, say });
+    const result = await runSize({ ...size, timeScale, addressPrefix: opts.addressPrefix, dir: path.resolve(opts.dir, name), baseline: opts.baseline, workerJoins, say });
     const file: SizeFile = { ...result, machine: host };
     writeFileSync(path.join(resultsDir, `${name}.json`), `${JSON.stringify(file, null, 2)}\n`);
     written.push(file);
@@ -104,6 +107,7 @@ const program = new Command('bench')
   .option('--address-prefix <a.b.c>', 'loopback prefix of the labs (a 5+500 lab also takes the next two)', '127.0.80')
   .option('--dir <dir>', 'scratch: labs, dev server databases, worker and up logs', path.join(ROOT, '.kubeha', 'bench'))
   .option('--no-baseline', 'skip the sequential ssh baseline')
+  .option('--worker-joins <n>', "override the spec's workers.maxConcurrentJoins; results go to bench/results/<size>-joins-<n>.json, outside the page's tables")
   .option('--no-docs', 'do not rewrite docs/BENCHMARKS.md and docs/benchmarks.svg')
   .option('--report-only', 'run nothing: rewrite docs/BENCHMARKS.md and docs/benchmarks.svg from bench/results/*.json');
 

@@ -1,9 +1,11 @@
 /** One size, end to end: kubeha's bring-up on a fresh lab, then the sequential baseline on another. */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { parseDocument } from 'yaml';
 import type { LabHandle } from '../lab';
 import { externalLbPid, labPids, startLab, stopLab, stopLabHostsAt } from '../lab';
 import { labPaths } from '../lab/layout';
@@ -29,6 +31,8 @@ export interface SizeInput {
   /** Scratch directory for this size (labs, dev server database, logs). */
   dir: string;
   baseline: boolean;
+  /** Overrides the spec's `workers.maxConcurrentJoins` (to compare concurrencies). */
+  workerJoins?: number;
   say: (line: string) => void;
 }
 
@@ -64,6 +68,13 @@ export interface SizeResult {
 }
 
 const MODEL: ModelledLatencies = { initMs: LATENCY.init, controlPlaneJoinMs: LATENCY.controlPlaneJoin, workerJoinMs: LATENCY.workerJoin, cniMs: LATENCY.cni };
+
+/** The lab's spec with another worker-join concurrency, comments and order kept. */
+async function setWorkerJoins(specFile: string, joins: number): Promise<void> {
+  const doc = parseDocument(await readFile(specFile, 'utf8'));
+  doc.setIn(['workers', 'maxConcurrentJoins'], joins);
+  await writeFile(specFile, doc.toString());
+}
 
 async function freshLab(input: SizeInput, name: string): Promise<{ lab: LabHandle; ms: number }> {
   // A crashed earlier run may have left hosts on these addresses.
@@ -103,6 +114,7 @@ async function runKubeha(input: SizeInput, env: NodeJS.ProcessEnv): Promise<{ ru
   const cleanups: Array<() => Promise<void> | void> = [() => lab.stop()];
   try {
     const specFile = labPaths(lab.dir).clusterSpec;
+    if (input.workerJoins !== undefined) await setWorkerJoins(specFile, input.workerJoins);
     const { spec } = await loadSpecFile(specFile);
     input.say('starting a Temporal dev server and a kubeha worker');
     const server = await startServer(path.join(input.dir, 'temporal'), input.say);
