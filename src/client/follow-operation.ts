@@ -2,6 +2,9 @@ import type { OperationRecord } from '../shared/operations';
 import { withDeadline } from './deadline';
 import { OperationError } from './errors';
 import type { KubehaClient } from './kubeha-client';
+import { renderFrame } from './live/frame';
+import { operationView, type LiveStep, type OperationProgressLike } from './live/live-view';
+import { liveTerminal } from './live/terminal';
 import { operationLine } from './render-operations';
 
 export interface FollowOperationOptions {
@@ -9,19 +12,7 @@ export interface FollowOperationOptions {
   intervalMs?: number;
 }
 
-/** What follow reads of any operation's progress query: steps, pending gates, and the upgrade's plan. */
-interface OperationProgressLike {
-  steps?: StepLike[];
-  pendingApprovals?: { gate: string }[];
-  plan?: string;
-}
-
-interface StepLike {
-  id: string;
-  title?: string;
-  status: string;
-  hosts?: { host: string; status: string }[];
-}
+type StepLike = Pick<LiveStep, 'id' | 'status'> & { hosts?: LiveStep['hosts'] };
 
 /** One line per step or host whose status changed since the last look (any operation's progress query). */
 function stepChanges(before: StepLike[] | undefined, after: StepLike[]): string[] {
@@ -40,37 +31,47 @@ function stepChanges(before: StepLike[] | undefined, after: StepLike[]): string[
 }
 
 /**
- * Prints an operation's way from the queue to its end: its state in the cluster record and the
- * step/host changes of its child workflow's progress. A failed, rejected, aborted or cancelled
- * operation throws OperationError (exit 1).
+ * Shows an operation's way from the queue to its end: its state in the cluster record and its
+ * child workflow's progress, on a terminal as a live view redrawn in place, elsewhere as a line
+ * per change. A failed, rejected, aborted or cancelled operation throws OperationError (exit 1).
  */
 export async function followOperation(kubeha: KubehaClient, cluster: string, operationId: string, options: FollowOperationOptions): Promise<OperationRecord> {
+  const live = liveTerminal(options.out);
+  const say = (text: string): void => (live ? live.log(text) : void options.out.write(`${text}\n`));
   let lastState: string | undefined;
   let steps: StepLike[] | undefined;
   const shownGates = new Set<string>();
-  for (;;) {
-    const op = await kubeha.operation(cluster, operationId);
-    if (!op) throw new OperationError(`cluster ${cluster} has no operation ${operationId}`, `see kubeha ops ${cluster}`);
-    if (op.state !== lastState && op.state !== 'ended') options.out.write(`${operationLine(op)}\n`);
-    lastState = op.state;
-    if (op.runId) {
-      const progress = await withDeadline(kubeha.operationProgress<OperationProgressLike>(op.workflowId), 10_000).catch(() => undefined);
-      if (progress?.steps) {
+  try {
+    for (;;) {
+      const op = await kubeha.operation(cluster, operationId);
+      if (!op) throw new OperationError(`cluster ${cluster} has no operation ${operationId}`, `see kubeha ops ${cluster}`);
+      if (op.state !== lastState && op.state !== 'ended') say(operationLine(op));
+      lastState = op.state;
+      const progress = op.runId ? await withDeadline(kubeha.operationProgress<OperationProgressLike>(op.workflowId), 10_000).catch(() => undefined) : undefined;
+      if (progress?.steps && !live) {
         for (const line of stepChanges(steps, progress.steps)) options.out.write(`${line}\n`);
-        steps = progress.steps;
       }
+      if (progress?.steps) steps = progress.steps;
       for (const { gate } of progress?.pendingApprovals ?? []) {
         if (shownGates.has(gate)) continue;
         shownGates.add(gate);
-        if (progress?.plan) options.out.write(`${progress.plan.trimEnd().split('\n').map((l) => `  | ${l}`).join('\n')}\n`);
-        options.out.write(`waiting for approval at ${gate}: kubeha approve ${cluster} ${gate} (or kubeha reject ${cluster} ${gate} --reason ...)\n`);
+        if (progress?.plan) say(progress.plan.trimEnd().split('\n').map((l) => `  | ${l}`).join('\n'));
+        // On a terminal the live view shows the gate and its commands for as long as it waits.
+        if (!live) options.out.write(`waiting for approval at ${gate}: kubeha approve ${cluster} ${gate} (or kubeha reject ${cluster} ${gate} --reason ...)\n`);
       }
+      if (live && (op.runId || op.state === 'queued')) {
+        const view = operationView(cluster, op, progress);
+        live.show((size) => renderFrame(view, Date.now(), size));
+      }
+      if (op.state === 'ended') {
+        live?.stop();
+        options.out.write(`${operationLine(op)}\n`);
+        if (op.outcome !== 'succeeded') throw new OperationError(`${op.id} on ${cluster} ${op.outcome}${op.message ? `: ${op.message}` : ''}`, `see kubeha ops ${cluster}`);
+        return op;
+      }
+      await new Promise((r) => setTimeout(r, options.intervalMs ?? 1000));
     }
-    if (op.state === 'ended') {
-      options.out.write(`${operationLine(op)}\n`);
-      if (op.outcome !== 'succeeded') throw new OperationError(`${op.id} on ${cluster} ${op.outcome}${op.message ? `: ${op.message}` : ''}`, `see kubeha ops ${cluster}`);
-      return op;
-    }
-    await new Promise((r) => setTimeout(r, options.intervalMs ?? 1000));
+  } finally {
+    live?.stop();
   }
 }

@@ -2,7 +2,10 @@ import type { BringUpProgress, BringUpResult } from '../shared/messages';
 import { withDeadline } from './deadline';
 import { OperationError } from './errors';
 import type { KubehaClient } from './kubeha-client';
-import { progressChanges, resultSummary } from './render-progress';
+import { renderFrame } from './live/frame';
+import { bringUpView } from './live/live-view';
+import { liveTerminal } from './live/terminal';
+import { decisionLines, progressChanges, resultSummary } from './render-progress';
 
 export interface FollowOptions {
   out: NodeJS.WritableStream;
@@ -14,15 +17,23 @@ export interface FollowOptions {
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Prints progress lines as steps and hosts change until the bring-up ends. Resolves with the
- * result on success; a failure, rejection or cancellation throws OperationError (exit 1).
+ * Shows the bring-up until it ends: on a terminal a live view redrawn in place, elsewhere a line
+ * per step or host that changed. Resolves with the result on success; a failure, rejection or
+ * cancellation throws OperationError (exit 1).
  */
 export async function followBringUp(kubeha: KubehaClient, cluster: string, options: FollowOptions): Promise<BringUpResult> {
+  const live = liveTerminal(options.out);
   let previous: BringUpProgress | undefined;
   const show = async (): Promise<void> => {
     const next = await withDeadline(kubeha.progress(cluster), 10_000).catch(() => undefined);
     if (!next) return;
-    for (const line of progressChanges(previous, next)) options.out.write(`${line}\n`);
+    if (live) {
+      for (const line of decisionLines(previous, next)) live.log(line);
+      const view = bringUpView(next);
+      live.show((size) => renderFrame(view, Date.now(), size));
+    } else {
+      for (const line of progressChanges(previous, next)) options.out.write(`${line}\n`);
+    }
     previous = next;
   };
   const workers = await kubeha.hasWorkers().catch(() => true);
@@ -33,12 +44,16 @@ export async function followBringUp(kubeha: KubehaClient, cluster: string, optio
     if (options.operationId) return (await kubeha.operation(cluster, options.operationId))?.state === 'ended';
     return (await kubeha.status(cluster)) !== 'RUNNING';
   };
-  for (;;) {
+  try {
+    for (;;) {
+      await show();
+      if (await ended()) break;
+      await pause(options.intervalMs ?? 1_000);
+    }
     await show();
-    if (await ended()) break;
-    await pause(options.intervalMs ?? 1_000);
+  } finally {
+    live?.stop();
   }
-  await show();
   const result = await kubeha.result(cluster);
   if (result.outcome === 'rejected') throw new OperationError(resultSummary(result), `change what was wrong and run kubeha up again`);
   options.out.write(`${resultSummary(result)}\n`);

@@ -16,13 +16,17 @@ export function approvalCommands(cluster: string, gate: string): string[] {
   return [`  approve: kubeha approve ${cluster} ${gate} [--comment "..."]`, `  reject:  kubeha reject ${cluster} ${gate} --reason "..."`];
 }
 
+/** A line for each gate decided since `previous`: who, and why. */
+export function decisionLines(previous: BringUpProgress | undefined, next: BringUpProgress): string[] {
+  return next.approvals.slice(previous?.approvals.length ?? 0).map((decision) => {
+    const why = decision.decision === 'approved' ? (decision.comment ? ` (${decision.comment})` : '') : `: ${decision.reason}`;
+    return `gate ${decision.gate} ${decision.decision} by ${decision.by}${why}`;
+  });
+}
+
 /** Lines for every step or host whose status (or attempts) changed since `previous`. */
 export function progressChanges(previous: BringUpProgress | undefined, next: BringUpProgress): string[] {
-  const lines: string[] = [];
-  for (const decision of next.approvals.slice(previous?.approvals.length ?? 0)) {
-    const why = decision.decision === 'approved' ? (decision.comment ? ` (${decision.comment})` : '') : `: ${decision.reason}`;
-    lines.push(`gate ${decision.gate} ${decision.decision} by ${decision.by}${why}`);
-  }
+  const lines = decisionLines(previous, next);
   for (const step of next.steps) {
     const before = previous?.steps.find((s) => s.id === step.id);
     if (step.status === 'pending' || (step.status === 'skipped' && !before)) {

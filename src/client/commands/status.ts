@@ -6,6 +6,11 @@ import type { KubehaClient } from '../kubeha-client';
 import { withKubehaClient, withTemporalOptions, type TemporalFlags } from '../temporal-options';
 import { operationLine } from '../render-operations';
 import { statusJson, statusText } from '../render-progress';
+import { renderFrame } from '../live/frame';
+import { bringUpView, operationView, type OperationProgressLike } from '../live/live-view';
+import { liveTerminal, type LiveTerminal } from '../live/terminal';
+import type { BringUpProgress } from '../../shared/messages';
+import type { ClusterRecord } from '../../shared/operations';
 
 export interface StatusOptions extends TemporalFlags {
   cluster: string;
@@ -16,8 +21,16 @@ export interface StatusOptions extends TemporalFlags {
   stdout?: NodeJS.WritableStream;
 }
 
-/** One look at the cluster: its text (or JSON), and whether anything is still going on. */
-async function snapshot(kubeha: KubehaClient, opts: StatusOptions): Promise<{ text: string; active: boolean }> {
+interface Look {
+  workflowStatus: string;
+  progress: BringUpProgress;
+  record: ClusterRecord | undefined;
+  /** Something runs or waits in the queue: a watch goes on. */
+  active: boolean;
+}
+
+/** One look at the cluster: its bring-up's progress and, when it has one, the cluster workflow's record. */
+async function look(kubeha: KubehaClient, opts: StatusOptions): Promise<Look> {
   const workflowStatus = await kubeha.status(opts.cluster);
   const progress = await withDeadline(kubeha.progress(opts.cluster), opts.queryTimeoutMs ?? 10_000);
   if (!progress) {
@@ -29,34 +42,59 @@ async function snapshot(kubeha: KubehaClient, opts: StatusOptions): Promise<{ te
   // The cluster workflow's queue, when there is one (clusters brought up before 0.3.0 have none).
   const record = await withDeadline(kubeha.record(opts.cluster), opts.queryTimeoutMs ?? 10_000).catch(() => undefined);
   const active = workflowStatus === 'RUNNING' || Boolean(record?.current) || (record?.queue.length ?? 0) > 0;
+  return { workflowStatus, progress, record, active };
+}
+
+function snapshotText({ workflowStatus, progress, record }: Look, opts: StatusOptions): string {
   if (opts.json) {
     const operations = record ? { current: record.current, queue: record.queue } : undefined;
-    return { text: `${JSON.stringify({ ...statusJson(progress, workflowStatus), ...(operations ? { operations } : {}) }, null, 2)}\n`, active };
+    return `${JSON.stringify({ ...statusJson(progress, workflowStatus), ...(operations ? { operations } : {}) }, null, 2)}\n`;
   }
-  let text = `${statusText(progress, workflowStatus)}\n`;
-  if (record) {
-    text += `\noperations (kubeha ops ${opts.cluster}):\n  running: ${record.current ? operationLine(record.current) : 'nothing'}\n`;
-    for (const [i, op] of record.queue.entries()) text += `  queued ${i + 1}: ${operationLine(op)}\n`;
+  return `${statusText(progress, workflowStatus)}\n${record ? `\n${operationsLines(record, opts.cluster).join('\n')}\n` : ''}`;
+}
+
+function operationsLines(record: ClusterRecord, cluster: string): string[] {
+  return [`operations (kubeha ops ${cluster}):`, `  running: ${record.current ? operationLine(record.current) : 'nothing'}`, ...record.queue.map((op, i) => `  queued ${i + 1}: ${operationLine(op)}`)];
+}
+
+/** On a terminal: the live view of what runs now (an operation, else the bring-up) above the queue, redrawn in place. */
+async function watchLive(kubeha: KubehaClient, opts: StatusOptions, live: LiveTerminal): Promise<void> {
+  try {
+    for (;;) {
+      const seen = await look(kubeha, opts);
+      const current = seen.record?.current;
+      const progress =
+        current && current.kind !== 'bring-up' && current.runId
+          ? await withDeadline(kubeha.operationProgress<OperationProgressLike>(current.workflowId), opts.queryTimeoutMs ?? 10_000).catch(() => undefined)
+          : undefined;
+      const view = current && progress ? operationView(opts.cluster, current, progress) : bringUpView(seen.progress);
+      const below = seen.record ? ['', ...operationsLines(seen.record, opts.cluster)] : [];
+      live.show((size) => [...renderFrame(view, Date.now(), { ...size, rows: Math.max(2, size.rows - below.length) }), ...below].map((line) => line.slice(0, Math.max(1, size.cols - 1))));
+      if (!seen.active) return;
+      await new Promise((resolve) => setTimeout(resolve, opts.watchMs));
+    }
+  } finally {
+    live.stop();
   }
-  return { text, active };
 }
 
 export async function runStatus(opts: StatusOptions): Promise<void> {
   const stdout = opts.stdout ?? process.stdout;
   await withKubehaClient(opts, async (kubeha) => {
     if (opts.watchMs === undefined) {
-      stdout.write((await snapshot(kubeha, opts)).text);
+      stdout.write(snapshotText(await look(kubeha, opts), opts));
       return;
     }
-    // A terminal is redrawn in place; a pipe gets each new state once, stamped.
-    const tty = (stdout as { isTTY?: boolean }).isTTY === true;
+    const live = opts.json ? undefined : liveTerminal(stdout);
+    if (live) return watchLive(kubeha, opts, live);
+    // A pipe (or --json) gets each new state once, stamped.
     let last = '';
     for (;;) {
-      const { text, active } = await snapshot(kubeha, opts);
-      if (tty) stdout.write(`\x1b[H\x1b[2J${text}`);
-      else if (text !== last) stdout.write(`${last ? '\n' : ''}--- ${new Date().toISOString()}\n${text}`);
+      const seen = await look(kubeha, opts);
+      const text = snapshotText(seen, opts);
+      if (text !== last) stdout.write(`${last ? '\n' : ''}--- ${new Date().toISOString()}\n${text}`);
       last = text;
-      if (!active) return;
+      if (!seen.active) return;
       await new Promise((resolve) => setTimeout(resolve, opts.watchMs));
     }
   });
@@ -69,7 +107,7 @@ export function registerStatus(program: Command): void {
       .description("A cluster's bring-up (phase, hosts, etcd members, pending approvals) and its running and queued operations")
       .argument('<cluster>', 'cluster name (metadata.name of its spec)')
       .option('--json', 'machine-readable output')
-      .option('--watch [seconds]', 'look again every few seconds (default 2) until nothing runs or is queued; a terminal is redrawn in place'),
+      .option('--watch [seconds]', 'look again every few seconds (default 2) until nothing runs or is queued: a terminal shows a live view of what runs, a pipe each new state once'),
   ).action(async (cluster: string, opts: Omit<StatusOptions, 'cluster' | 'watchMs'> & { watch?: true | string }) => {
     const { watch, ...rest } = opts;
     await runStatus({ ...rest, cluster, ...(watch === undefined ? {} : { watchMs: watchInterval(watch) }) });
