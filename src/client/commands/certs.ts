@@ -4,10 +4,12 @@ import { DEFAULT_RENEW_WITHIN_DAYS, certificatesScheduleId, type CertificatesRes
 import { parseDuration } from '../../spec/duration';
 import { OperationError, UsageError } from '../errors';
 import { followOperation } from '../follow-operation';
+import { certificatesJson, jsonText } from '../json-output';
 import { withKubehaClient, withTemporalOptions, type TemporalFlags } from '../temporal-options';
 import { callerIdentity } from '../who';
 
 const DAY_MS = 86_400_000;
+const JSON_HELP = 'print the result (per-host certificates, warnings) as JSON on stdout; progress goes to stderr';
 
 /** `30d`, `12h`, `1d12h`, `90m`: days plus kubeha's usual h/m/s units. */
 export function parseDaysDuration(flag: string, text: string): number {
@@ -25,13 +27,16 @@ export interface CertsOptions extends TemporalFlags {
   /** Renewal threshold, e.g. `30d` (whole days). */
   within?: string;
   detach?: boolean;
+  /** Print the result as JSON on stdout (docs/CLI-JSON.md); progress goes to stderr. */
+  json?: boolean;
   by?: string;
   stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
 }
 
-/** Asks the cluster workflow for a certificates check or renewal, follows it and prints the per-host table. */
+/** Asks the cluster workflow for a certificates check or renewal, follows it and prints the per-host table (or JSON). */
 export async function runCerts(opts: CertsOptions): Promise<CertificatesResult | undefined> {
-  const stdout = opts.stdout ?? process.stdout;
+  const stdout = opts.json ? (opts.stderr ?? process.stderr) : (opts.stdout ?? process.stdout);
   let renewWithinDays = DEFAULT_RENEW_WITHIN_DAYS;
   if (opts.within !== undefined) {
     const ms = parseDaysDuration('--within', opts.within);
@@ -46,8 +51,12 @@ export async function runCerts(opts: CertsOptions): Promise<CertificatesResult |
       stdout.write(`follow it with: kubeha ops ${opts.cluster}\n`);
       return undefined;
     }
-    await followOperation(kubeha, opts.cluster, accepted.operationId, { out: stdout });
+    const op = await followOperation(kubeha, opts.cluster, accepted.operationId, { out: stdout });
     const result = await kubeha.operationResult<CertificatesResult>(accepted.workflowId);
+    if (opts.json) {
+      (opts.stdout ?? process.stdout).write(jsonText(certificatesJson(opts.cluster, op, result)));
+      return result;
+    }
     stdout.write(`\n${formatCertificateTable(result.hosts, Date.now())}`);
     stdout.write(`earliest expiry: ${result.earliestExpiry ?? 'unknown'}${result.renewed.length ? `; renewed on ${result.renewed.join(', ')}` : ''}\n`);
     for (const w of result.warnings) stdout.write(`warning: ${w}\n`);
@@ -88,7 +97,7 @@ export async function runCertsSchedule(opts: CertsScheduleOptions): Promise<void
 
 export function registerCerts(program: Command): void {
   const certs = program.command('certs').description("kubeadm certificates of a cluster's control planes: check, renew, schedule the check");
-  withTemporalOptions(certs.command('check').description('kubeadm certs check-expiration on every control plane, as an operation of the cluster').argument('<cluster>', 'cluster name').option('--detach', 'request it and return at once')).action(
+  withTemporalOptions(certs.command('check').description('kubeadm certs check-expiration on every control plane, as an operation of the cluster').argument('<cluster>', 'cluster name').option('--detach', 'request it and return at once').option('--json', JSON_HELP)).action(
     async (cluster: string, opts: Omit<CertsOptions, 'cluster' | 'action'>) => {
       await runCerts({ ...opts, cluster, action: 'check' });
     },
@@ -99,7 +108,8 @@ export function registerCerts(program: Command): void {
       .description('renew the certificates expiring within --within, one control plane at a time (static Pods restarted, the new certificate verified)')
       .argument('<cluster>', 'cluster name')
       .option('--within <days>', `renewal threshold, e.g. 30d (default ${DEFAULT_RENEW_WITHIN_DAYS}d)`)
-      .option('--detach', 'request it and return at once'),
+      .option('--detach', 'request it and return at once')
+      .option('--json', JSON_HELP),
   ).action(async (cluster: string, opts: Omit<CertsOptions, 'cluster' | 'action'>) => {
     await runCerts({ ...opts, cluster, action: 'renew' });
   });

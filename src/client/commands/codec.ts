@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { CodecKeyError, codecKeyFile, EncryptionCodec, parseKeyRing, readKeyRingFile, rotateCodecKey } from '../../codec';
 import { UsageError } from '../errors';
+import { codecKeysJson, jsonText } from '../json-output';
 
 export interface CodecRotateOptions {
   /** Default: KUBEHA_CODEC_KEY_FILE, else ~/.config/kubeha/codec.key. */
@@ -42,6 +43,7 @@ export async function runCodecRotate(options: CodecRotateOptions): Promise<void>
 
 export interface CodecKeysOptions {
   keyFile?: string;
+  json?: boolean;
   env?: NodeJS.ProcessEnv;
   stdout?: NodeJS.WritableStream;
 }
@@ -50,8 +52,13 @@ export interface CodecKeysOptions {
 export async function runCodecKeys(options: CodecKeysOptions): Promise<void> {
   const env = options.env ?? process.env;
   const ring = options.keyFile || !env.KUBEHA_CODEC_KEY ? readKeyRingFile(keyFileOf(options)) : parseKeyRing(env.KUBEHA_CODEC_KEY, 'KUBEHA_CODEC_KEY');
-  const [current, ...older] = new EncryptionCodec(ring).keyIds;
+  const keyIds = new EncryptionCodec(ring).keyIds;
   const out = options.stdout ?? process.stdout;
+  if (options.json) {
+    out.write(jsonText(codecKeysJson(keyIds)));
+    return;
+  }
+  const [current, ...older] = keyIds;
   out.write(`${current} (current: encrypts and decrypts)\n`);
   for (const id of older) out.write(`${id} (decrypts)\n`);
 }
@@ -70,5 +77,6 @@ export function registerCodec(program: Command): void {
     .command('keys')
     .description('list the key ids in the ring, current first')
     .option('--key-file <file>', 'the key ring file (default: KUBEHA_CODEC_KEY, KUBEHA_CODEC_KEY_FILE, else ~/.config/kubeha/codec.key)')
-    .action((opts: { keyFile?: string }) => runCodecKeys(opts));
+    .option('--json', 'machine-readable output')
+    .action((opts: { keyFile?: string; json?: boolean }) => runCodecKeys(opts));
 }

@@ -7,6 +7,7 @@ import { MAX_OUTAGE_LIMIT_MS } from '../../workflows/drill/validate';
 import { withDeadline } from '../deadline';
 import { UsageError } from '../errors';
 import { followOperation } from '../follow-operation';
+import { drillJson, jsonText } from '../json-output';
 import type { KubehaClient } from '../kubeha-client';
 import { withKubehaClient, withTemporalOptions, type TemporalFlags } from '../temporal-options';
 import { callerIdentity } from '../who';
@@ -20,11 +21,20 @@ export interface DrillOptions extends TemporalFlags {
   by?: string;
   /** Tests only: the drill's probe window and timeouts. */
   tuning?: Record<string, number>;
+  /** Print the result as JSON on stdout (docs/CLI-JSON.md); progress goes to stderr. */
+  json?: boolean;
   stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
 }
 
-async function printTable(kubeha: KubehaClient, workflowId: string, out: NodeJS.WritableStream): Promise<void> {
+/** The table (or, with --json, the document) of how the drill went, printed whether it passed or not. */
+async function printResult(kubeha: KubehaClient, opts: DrillOptions, operationId: string, workflowId: string, out: NodeJS.WritableStream): Promise<void> {
   const progress = await withDeadline(kubeha.operationProgress<DrillProgress>(workflowId), 15_000).catch(() => undefined);
+  if (opts.json) {
+    const op = await kubeha.operation(opts.cluster, operationId).catch(() => undefined);
+    (opts.stdout ?? process.stdout).write(jsonText(drillJson(opts.cluster, op, progress)));
+    return;
+  }
   if (!progress?.rows) return;
   out.write(`\n${formatDrillTable(progress.rows)}`);
 }
@@ -34,7 +44,7 @@ async function printTable(kubeha: KubehaClient, workflowId: string, out: NodeJS.
  * control plane) when it ends. A failed drill exits 1 with the reason, after the table.
  */
 export async function runDrill(opts: DrillOptions): Promise<OperationRecord | undefined> {
-  const stdout = opts.stdout ?? process.stdout;
+  const stdout = opts.json ? (opts.stderr ?? process.stderr) : (opts.stdout ?? process.stdout);
   const maxOutageMs = opts.maxOutage === undefined ? DEFAULT_DRILL_MAX_OUTAGE_MS : parseDuration(opts.maxOutage);
   if (maxOutageMs === undefined || maxOutageMs > MAX_OUTAGE_LIMIT_MS) throw new UsageError(`--max-outage must be a duration like 10s or 2500ms, at most ${formatDuration(MAX_OUTAGE_LIMIT_MS)} (got "${opts.maxOutage}")`);
   return withKubehaClient(opts, async (kubeha) => {
@@ -47,10 +57,10 @@ export async function runDrill(opts: DrillOptions): Promise<OperationRecord | un
     }
     try {
       const op = await followOperation(kubeha, opts.cluster, accepted.operationId, { out: stdout });
-      await printTable(kubeha, accepted.workflowId, stdout);
+      await printResult(kubeha, opts, accepted.operationId, accepted.workflowId, stdout);
       return op;
     } catch (err) {
-      await printTable(kubeha, accepted.workflowId, stdout);
+      await printResult(kubeha, opts, accepted.operationId, accepted.workflowId, stdout);
       throw err;
     }
   });
@@ -63,7 +73,8 @@ export function registerDrill(program: Command): void {
       .description('Stop one control plane at a time (API server and etcd), check the endpoint keeps answering /readyz and etcd keeps quorum, restore it; prints a table')
       .argument('<cluster>', 'cluster name')
       .option('--max-outage <duration>', `longest /readyz outage through the endpoint accepted (default ${formatDuration(DEFAULT_DRILL_MAX_OUTAGE_MS)})`)
-      .option('--detach', 'request it and return at once'),
+      .option('--detach', 'request it and return at once')
+      .option('--json', 'print the result (one row per control plane) as JSON on stdout; progress goes to stderr'),
   ).action(async (cluster: string, opts: Omit<DrillOptions, 'cluster'>) => {
     await runDrill({ ...opts, cluster });
   });

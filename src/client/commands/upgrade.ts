@@ -4,6 +4,7 @@ import { planUpgradeSteps } from '../../plan/upgrade-steps';
 import { parseKubernetesVersion, upgradeProblem } from '../../spec/version';
 import { OperationError, UsageError } from '../errors';
 import { followOperation } from '../follow-operation';
+import { jsonText, upgradeDryRunJson } from '../json-output';
 import { wholeNumber } from '../number-options';
 import { withKubehaClient, withTemporalOptions, type TemporalFlags } from '../temporal-options';
 import { callerIdentity } from '../who';
@@ -13,6 +14,8 @@ export interface UpgradeOptions extends TemporalFlags {
   to: string;
   maxUnavailable?: string;
   dryRun?: boolean;
+  /** With --dry-run: the order as JSON (docs/CLI-JSON.md). */
+  json?: boolean;
   detach?: boolean;
   /** Tests and embedding only: the CLI records the caller's identity. */
   by?: string;
@@ -29,6 +32,7 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<void> {
   if (!parseKubernetesVersion(opts.to)) throw new UsageError(`--to must be a Kubernetes release vX.Y.Z (got "${opts.to}")`);
   const maxUnavailable = opts.maxUnavailable === undefined ? 1 : wholeNumber('--max-unavailable', opts.maxUnavailable, 1);
   if (opts.dryRun && opts.detach) throw new UsageError('--dry-run and --detach exclude each other');
+  if (opts.json && !opts.dryRun) throw new UsageError('--json goes with --dry-run (follow a running upgrade as JSON with kubeha status --json or kubeha ops --json)');
   await withKubehaClient(opts, async (kubeha) => {
     if (opts.dryRun) {
       const record = await kubeha.record(opts.cluster);
@@ -36,9 +40,15 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<void> {
       const problem = upgradeProblem(record.kubernetesVersion, opts.to);
       if (problem) throw new OperationError(`cluster ${opts.cluster} runs ${record.kubernetesVersion}: ${problem}`);
       const spec = { ...record.spec, kubernetesVersion: record.kubernetesVersion };
+      const waitsBehind = record.queue.length + (record.current ? 1 : 0);
+      if (opts.json) {
+        const steps = planUpgradeSteps(spec, opts.to, maxUnavailable);
+        stdout.write(jsonText(upgradeDryRunJson({ cluster: opts.cluster, from: record.kubernetesVersion, to: opts.to, maxUnavailable, waitsBehind, steps })));
+        return;
+      }
       stdout.write(`would upgrade ${opts.cluster} from ${record.kubernetesVersion} to ${opts.to} (nothing requested):\n`);
       stdout.write(formatPlan(planUpgradeSteps(spec, opts.to, maxUnavailable), { cluster: opts.cluster }));
-      if (record.current || record.queue.length) stdout.write(`it would wait behind ${record.queue.length + (record.current ? 1 : 0)} operation(s): see kubeha ops ${opts.cluster}\n`);
+      if (waitsBehind) stdout.write(`it would wait behind ${waitsBehind} operation(s): see kubeha ops ${opts.cluster}\n`);
       return;
     }
     const accepted = await kubeha.requestUpgrade(opts.cluster, { to: opts.to, maxUnavailable }, opts.by ?? callerIdentity(opts));
@@ -61,6 +71,7 @@ export function registerUpgrade(program: Command): void {
       .requiredOption('--to <version>', 'target release vX.Y.Z (same minor, or the next one)')
       .option('--max-unavailable <n>', 'workers drained at once (default 1)')
       .option('--dry-run', 'check the skew rules against the cluster record and print the order, touching nothing')
+      .option('--json', 'with --dry-run: the order as JSON')
       .option('--detach', 'request it and return at once'),
   ).action(async (cluster: string, opts: Omit<UpgradeOptions, 'cluster'>) => {
     await runUpgrade({ ...opts, cluster });

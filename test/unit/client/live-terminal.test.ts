@@ -3,7 +3,7 @@ import { liveTerminal } from '../../../src/client/live/terminal';
 
 /** A stream that says it is a terminal of the given size and keeps what was written to it. */
 function fakeTerminal(rows: number, columns: number): PassThrough & { isTTY: true; rows: number; columns: number; text(): string } {
-  const stream = Object.assign(new PassThrough(), { isTTY: true as const, rows, columns, text: () => '' });
+  const stream = Object.assign(new PassThrough(), { isTTY: true as const, rows, columns, text: (): string => '' });
   const chunks: Buffer[] = [];
   stream.on('data', (chunk: Buffer) => chunks.push(chunk));
   stream.text = () => Buffer.concat(chunks).toString();

@@ -206,6 +206,9 @@ describe('kubeha codec rotate', () => {
     await runCodecKeys({ keyFile: file, stdout: { write: (t: string) => listed.push(t) } as unknown as NodeJS.WritableStream });
     expect(listed.join('')).toBe(`${rotated.keyId} (current: encrypts and decrypts)\n${keyIdOf(key(30))} (decrypts)\n`);
     expect(listed.join('')).not.toContain(key(30).toString('base64'));
+    const json: string[] = [];
+    await runCodecKeys({ keyFile: file, json: true, stdout: { write: (t: string) => json.push(t) } as unknown as NodeJS.WritableStream });
+    expect(JSON.parse(json.join(''))).toEqual({ current: rotated.keyId, keys: [rotated.keyId, keyIdOf(key(30))] });
   });
 
   it('retires a key on request, refuses unknown ids, and refuses a loose or env-only ring', async () => {
