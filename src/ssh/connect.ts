@@ -80,6 +80,8 @@ export async function connectClient(input: ConnectInput): Promise<Client> {
   const ready = new Promise<Client>((resolve, reject) => {
     const onError = (err: Error & { level?: string; code?: string }): void => {
       client.removeListener('ready', onReady);
+      // A client given up on may still err (a handshake timeout, then "Connection lost before handshake"): without a listener that kills the worker.
+      client.on('error', () => undefined);
       client.end();
       // A key accepted on first use is not why the connection failed (auth, timeout, ...).
       reject(toConnectError(input, err, toRecord ? undefined : verdict, presentedKey));
