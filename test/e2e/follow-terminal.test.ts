@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { kubehaDataConverter, loadCodec } from '../../src/codec';
 import { loadSpecFile } from '../../src/spec/load';
 import { createKubehaWorker } from '../../src/worker/create-worker';
 import { testEnv, testTemporalAddress, uniqueTaskQueue } from '../helpers/temporal';
@@ -25,7 +26,8 @@ const ROWS = 24;
 const COLS = 100;
 /** Its own tmux server (socket), so the test never touches a person's sessions. */
 const socket = `kubeha-e2e-${process.pid}`;
-const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+// Child processes see jest's process.env (the test's codec key) only when it is passed; the tmux server started here hands it to the CLI.
+const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', env: { ...process.env } });
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
@@ -72,7 +74,7 @@ async function withFakeWorker<T>(file: string, taskQueue: string, fn: () => Prom
   const { spec } = await loadSpecFile(file);
   // Slow enough that the view is redrawn many times while workers join ten at a time.
   const fake = createFakeCluster(spec, { delays: { preflight: 300, joinNode: 400, initControlPlane: 500 } });
-  const worker = await createKubehaWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: fake.activities, workflowBundle: bundle, shutdownGraceTimeMs: 1_000 });
+  const worker = await createKubehaWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: fake.activities, workflowBundle: bundle, dataConverter: kubehaDataConverter(loadCodec().codec), shutdownGraceTimeMs: 1_000 });
   return worker.runUntil(fn);
 }
 
@@ -117,13 +119,15 @@ it('piped: the plain line log, a line per step and host change', async () => {
   const file = specFile(name, 6);
   const taskQueue = uniqueTaskQueue('pipe');
   const out = await withFakeWorker(file, taskQueue, async () => {
-    const child = spawn(process.execPath, [cli, 'up', '-f', file, '--follow', '--address', testTemporalAddress(), '--task-queue', taskQueue], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, [cli, 'up', '-f', file, '--follow', '--address', testTemporalAddress(), '--task-queue', taskQueue], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
     let text = '';
+    let errors = '';
     child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    return { code, text };
+    return { code, text, errors };
   });
-  expect(out.code).toBe(0);
+  expect({ code: out.code, errors: out.errors.replace(/^.*warning: .*\n/gm, '') }).toEqual({ code: 0, errors: '' });
   expect(out.text).not.toContain('\x1b');
   const lines = out.text.trimEnd().split('\n');
   expect(lines[0]).toMatch(new RegExp(`^bring-up of ${name} started`));
