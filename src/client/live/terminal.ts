@@ -1,10 +1,10 @@
-import { clearScreenDown, cursorTo, moveCursor } from 'node:readline';
+import { clearLine, clearScreenDown, cursorTo, moveCursor } from 'node:readline';
 import type { WriteStream } from 'node:tty';
 import type { TerminalSize } from './frame';
 
 /**
- * Redraws a frame in place on a terminal: the previous frame's rows are erased with Node's own
- * cursor controls and the new one written in one go. Lines logged meanwhile go above the frame
+ * Redraws a frame in place on a terminal with Node's own cursor controls: back to the previous
+ * frame's first row, each row overwritten, what is left of the old frame below cleared. Lines logged meanwhile go above the frame
  * and stay in the scrollback. Frames come from renderFrame, which already fits them to the
  * terminal, so erasing needs no wrapping logic beyond a resize (see rowsOnScreen).
  */
@@ -50,10 +50,15 @@ class InPlaceFrame implements LiveTerminal {
     if (rows > 0) {
       moveCursor(this.out, 0, -rows);
       cursorTo(this.out, 0);
-      clearScreenDown(this.out);
     }
-    const text = [...above, ...next].map((line) => `${line}\n`).join('');
-    if (text) this.out.write(text);
+    // Each row is overwritten in place, and only what the new frame leaves below is cleared: tmux
+    // (scroll-on-clear) copies a screen cleared from its top-left corner into the scrollback.
+    const lines = [...above, ...next];
+    for (const line of lines) {
+      clearLine(this.out, 0);
+      this.out.write(`${line}\n`);
+    }
+    if (rows > lines.length) clearScreenDown(this.out);
     this.drawn = next;
     this.out.uncork();
   }

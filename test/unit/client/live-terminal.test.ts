@@ -27,8 +27,18 @@ it('redraws in place: the next frame first erases the rows of the one before; lo
   live.log('a line that stays');
   live.stop();
   await new Promise((resolve) => setImmediate(resolve));
-  // Up 3 rows, column 1, erase below; then the kept line and the new frame.
-  expect(tty.text()).toBe(`one\ntwo\nthree\n${ESC}[3A${ESC}[1G${ESC}[0Ja line that stays\nuno\ndos\n${ESC}[2A${ESC}[1G${ESC}[0Juno\ndos\n`);
+  const rows = (...lines: string[]) => lines.map((l) => `${ESC}[2K${l}\n`).join('');
+  // Up 3 rows to column 1, each row overwritten (the kept line, then the new frame); then up 2 and the frame again.
+  expect(tty.text()).toBe(`${rows('one', 'two', 'three')}${ESC}[3A${ESC}[1G${rows('a line that stays', 'uno', 'dos')}${ESC}[2A${ESC}[1G${rows('uno', 'dos')}`);
+  // A frame shorter than the one before clears what is left below it.
+  const shrink = fakeTerminal(24, 80);
+  const shrinking = liveTerminal(shrink, {})!;
+  let shrinkingFrame = ['a', 'b', 'c'];
+  shrinking.show(() => shrinkingFrame);
+  shrinkingFrame = ['d'];
+  shrinking.stop();
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(shrink.text()).toBe(`${rows('a', 'b', 'c')}${ESC}[3A${ESC}[1G${rows('d')}${ESC}[0J`);
 });
 
 it('a terminal narrowed since the last frame wraps its long lines: erasing counts the wrapped rows', async () => {
