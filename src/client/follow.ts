@@ -4,7 +4,7 @@ import { OperationError } from './errors';
 import type { KubehaClient } from './kubeha-client';
 import { renderFrame } from './live/frame';
 import { bringUpView } from './live/live-view';
-import { liveTerminal } from './live/terminal';
+import { liveTerminal, type LiveTerminal } from './live/terminal';
 import { decisionLines, progressChanges, resultSummary } from './render-progress';
 
 export interface FollowOptions {
@@ -12,6 +12,8 @@ export interface FollowOptions {
   intervalMs?: number;
   /** The bring-up's operation in the cluster workflow: its end is read from the cluster's record. */
   operationId?: string;
+  /** The caller's live terminal on `out`, when it prints lines of its own meanwhile (through its log()). */
+  live?: LiveTerminal;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -22,7 +24,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * cancellation throws OperationError (exit 1).
  */
 export async function followBringUp(kubeha: KubehaClient, cluster: string, options: FollowOptions): Promise<BringUpResult> {
-  const live = liveTerminal(options.out);
+  const live = options.live ?? liveTerminal(options.out);
   let previous: BringUpProgress | undefined;
   const show = async (): Promise<void> => {
     const next = await withDeadline(kubeha.progress(cluster), 10_000).catch(() => undefined);

@@ -10,6 +10,7 @@ import type { LabLoadBalancer } from '../../../lab/layout';
 import { labPaths } from '../../../lab/layout';
 import { OperationError } from '../errors';
 import { followBringUp } from '../follow';
+import { liveTerminal } from '../live/terminal';
 import type { KubehaClient } from '../kubeha-client';
 import { openKubehaClient } from '../temporal-options';
 
@@ -26,6 +27,8 @@ export interface RunDemoInput {
   cluster: string;
   out: NodeJS.WritableStream;
   say: (line: string) => void;
+  /** A demo line as `say` prints it (without the newline). */
+  label: (line: string) => string;
 }
 
 const DEMO_GATES: ApprovalGate[] = ['before-init', 'before-workers'];
@@ -133,9 +136,12 @@ export async function runDemo(input: RunDemoInput): Promise<void> {
     cleanups.push(() => opened.close());
     const started = await opened.kubeha.startBringUp(gated, { requestedBy: DEMO_ACTOR });
     say(`bring-up of ${spec.name} started: workflow ${started.workflowId} (${env.uiUrl ?? ''})`);
-    const approver = input.manualApprovals ? undefined : approveGatesAsTheyOpen(opened.kubeha, spec.name, say);
+    // On a terminal the follow redraws a live view: the demo's own lines then go above it, not through it.
+    const live = liveTerminal(out);
+    const sayAbove = live ? (line: string) => live.log(input.label(line)) : say;
+    const approver = input.manualApprovals ? undefined : approveGatesAsTheyOpen(opened.kubeha, spec.name, sayAbove);
     try {
-      await step(followBringUp(opened.kubeha, spec.name, { out }));
+      await step(followBringUp(opened.kubeha, spec.name, { out, ...(live ? { live } : {}) }));
     } finally {
       approver?.stop();
     }

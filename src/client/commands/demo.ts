@@ -26,6 +26,8 @@ function demoClusterName(now = new Date()): string {
   return `demo-${stamp}`;
 }
 
+const demoLabel = (line: string): string => `${pc.cyan('demo')} ${line}`;
+
 export function registerDemo(program: Command): void {
   program
     .command('demo')
@@ -55,7 +57,8 @@ export function registerDemo(program: Command): void {
         keep: opts.keep ?? false,
         cluster: demoClusterName(),
         out: process.stdout,
-        say: (line: string) => process.stdout.write(`${pc.cyan('demo')} ${line}\n`),
+        say: (line: string) => process.stdout.write(`${demoLabel(line)}\n`),
+        label: demoLabel,
       });
     });
 }
