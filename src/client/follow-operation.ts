@@ -22,8 +22,9 @@ function stepChanges(before: StepLike[] | undefined, after: StepLike[]): string[
     if (!old || old.status !== step.status) {
       if (step.status !== 'pending') lines.push(`${step.id}: ${step.status}`);
     }
+    const earlier = new Map(old?.hosts?.map((h) => [h.host, h]));
     for (const host of step.hosts ?? []) {
-      const oldHost = old?.hosts?.find((h) => h.host === host.host);
+      const oldHost = earlier.get(host.host);
       if ((oldHost?.status ?? 'pending') !== host.status) lines.push(`  ${step.id} ${host.host}: ${host.status}`);
     }
   }
