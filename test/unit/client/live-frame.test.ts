@@ -140,3 +140,14 @@ it("an operation's frame: queued, then its steps, notes and gate", () => {
   expect(frame).toContain('  approve: kubeha approve big before-upgrade-apply [--comment "..."]');
   expect(frame.some((l) => /^cp1 +- +pending/.test(l))).toBe(true);
 });
+
+it('a 5+500 bring-up still fits 24 rows; a failure stays on screen with the failing hosts', () => {
+  const progress = joiningWorkers(5, 500);
+  const failed = { ...progress, phase: 'failed' as const, failure: { step: 'join-workers' as const, host: 'w301', message: 'kubeadm join: connection refused\n(after 5 attempts)' } };
+  const frame = renderFrame(bringUpView(failed), NOW, { rows: 24, cols: 100 });
+  expect(frame.length).toBeLessThanOrEqual(23);
+  expect(frame[0]).toBe('bring-up of big: failed · 5m00s');
+  expect(frame).toContain('hosts: 505 · 149 running · 1 failed · 305 succeeded · 50 pending');
+  expect(frame.at(-1)).toBe('FAILED at join-workers on w301: kubeadm join: connection refused (after 5 attempts)');
+  expect(frame.find((l) => l.startsWith('failing: '))).toBe('failing: 2');
+});
