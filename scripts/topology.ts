@@ -11,7 +11,8 @@ import { Cleanups } from './topology/cleanups';
 import { removeAllButLogs, runTopology } from './topology/run';
 import { summaryLines } from './topology/summary';
 
-const say = (line: string): void => void process.stdout.write(`topology: ${line}\n`);
+const startedAt = Date.now();
+const say = (line: string): void => void process.stdout.write(`topology [${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${line}\n`);
 
 function positive(text: string): number {
   const n = Number(text);

@@ -40,13 +40,19 @@ export function recordPid(dir: string, pid: number | undefined): void {
   writeFileSync(fileIn(dir), JSON.stringify([...read(dir), { pid, startTime, command }]));
 }
 
-const stillRunning = (r: Recorded) => startTimeOf(r.pid) === r.startTime;
+const stillRunning = (r: Recorded) => r.startTime !== undefined && startTimeOf(r.pid) === r.startTime;
 
 /** SIGKILLs every recorded process that still runs; returns what it stopped. */
 export async function killRecorded(dir: string): Promise<string[]> {
   if (!existsSync(fileIn(dir))) return [];
   const alive = read(dir).filter(stillRunning);
-  for (const r of alive) process.kill(r.pid, 'SIGKILL');
+  for (const r of alive) {
+    try {
+      process.kill(r.pid, 'SIGKILL');
+    } catch {
+      // Gone between the check and the kill.
+    }
+  }
   await waitUntil(async () => !alive.some(stillRunning), 15_000, () => new Error(`processes ${alive.map((r) => r.pid).join(', ')} survived SIGKILL`));
   return alive.map((r) => `${r.pid} ${r.command}`);
 }
