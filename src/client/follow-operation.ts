@@ -3,6 +3,7 @@ import { withDeadline } from './deadline';
 import { OperationError } from './errors';
 import type { KubehaClient } from './kubeha-client';
 import { operationLine } from './render-operations';
+import { OutagePatience } from './server-outage';
 
 export interface FollowOperationOptions {
   out: NodeJS.WritableStream;
@@ -48,8 +49,9 @@ export async function followOperation(kubeha: KubehaClient, cluster: string, ope
   let lastState: string | undefined;
   let steps: StepLike[] | undefined;
   const shownGates = new Set<string>();
+  const patience = new OutagePatience({ out: options.out, hint: `kubeha ops ${cluster}` });
   for (;;) {
-    const op = await kubeha.operation(cluster, operationId);
+    const op = await patience.read(() => kubeha.operation(cluster, operationId));
     if (!op) throw new OperationError(`cluster ${cluster} has no operation ${operationId}`, `see kubeha ops ${cluster}`);
     if (op.state !== lastState && op.state !== 'ended') options.out.write(`${operationLine(op)}\n`);
     lastState = op.state;
