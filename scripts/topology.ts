@@ -52,28 +52,34 @@ async function main(argv: string[]): Promise<number> {
     throw new KubehaError('the topology run needs root: the lab starts sshd in mount namespaces', 3, 'run it as root (sudo npm run topology)');
   }
   const cleanups = new Cleanups(say);
-  const interrupt = () => {
-    say('interrupted: stopping everything');
-    void cleanups.runAll().finally(() => process.exit(130));
-  };
+  let interrupt: () => void = () => undefined;
+  const interrupted = new Promise<never>((_, reject) => {
+    interrupt = () => reject(new KubehaError('interrupted: everything it started is stopped', 130));
+  });
+  // Also when a signal comes after the race below is decided.
+  interrupted.catch(() => undefined);
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
+  const run = runTopology({
+    dir: options.dir,
+    addressPrefix: options.addressPrefix,
+    controlPlanes: options.controlPlanes,
+    workers: options.workers,
+    timeScale: options.timeScale,
+    outageMs: options.outage * 1000,
+    cleanups,
+    say,
+  });
   try {
-    const result = await runTopology({
-      dir: options.dir,
-      addressPrefix: options.addressPrefix,
-      controlPlanes: options.controlPlanes,
-      workers: options.workers,
-      timeScale: options.timeScale,
-      outageMs: options.outage * 1000,
-      cleanups,
-      say,
-    });
+    const result = await Promise.race([run, interrupted]);
     await cleanups.runAll();
     removeAllButLogs(result.layout);
     process.stdout.write(`\n${summaryLines(result).join('\n')}\n`);
     return 0;
   } finally {
+    await cleanups.runAll();
+    // After an interrupt the interrupted step ends soon (what it waits for is gone); what it started meanwhile is stopped as it is added.
+    await Promise.race([run.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 60_000).unref())]);
     await cleanups.runAll();
   }
 }
@@ -81,6 +87,10 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv).then(
   (code) => process.exit(code),
   (err: unknown) => {
+    if (err instanceof KubehaError && err.exitCode === 130) {
+      process.stderr.write(`\ntopology: ${err.message}\n`);
+      process.exit(130);
+    }
     const hint = err instanceof KubehaError && err.hint ? `\n  ${err.hint}` : '';
     process.stderr.write(`\ntopology: FAILED: ${err instanceof Error ? err.message : String(err)}${hint}\n`);
     if (process.env.KUBEHA_DEBUG === '1' && err instanceof Error) process.stderr.write(`${err.stack ?? ''}\n`);
