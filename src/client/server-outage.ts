@@ -1,14 +1,17 @@
 import { EnvironmentError } from './errors';
 
-/** gRPC DEADLINE_EXCEEDED and UNAVAILABLE: the server is down, restarting or not reachable. */
-const UNREACHABLE_CODES = new Set([4, 14]);
+/**
+ * gRPC UNAVAILABLE: the server is down, restarting (its frontend says "not healthy yet") or not
+ * reachable. Not DEADLINE_EXCEEDED, which a running server also gives (a query no worker answers).
+ */
+const UNAVAILABLE = 14;
 
 /** True when `err` (or an error it wraps) says the Temporal server did not answer at all. */
 export function isServerUnreachable(err: unknown): boolean {
   let current = err;
   for (let depth = 0; depth < 10 && current !== null && typeof current === 'object'; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'number' && UNREACHABLE_CODES.has(code)) return true;
+    if (code === UNAVAILABLE) return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;
