@@ -6,6 +6,7 @@ import { renderFrame } from './live/frame';
 import { operationView, type LiveStep, type OperationProgressLike } from './live/live-view';
 import { liveTerminal } from './live/terminal';
 import { operationLine } from './render-operations';
+import { OutagePatience } from './server-outage';
 
 export interface FollowOperationOptions {
   out: NodeJS.WritableStream;
@@ -42,9 +43,10 @@ export async function followOperation(kubeha: KubehaClient, cluster: string, ope
   let lastState: string | undefined;
   let steps: StepLike[] | undefined;
   const shownGates = new Set<string>();
+  const patience = new OutagePatience({ say, hint: `kubeha ops ${cluster}` });
   try {
     for (;;) {
-      const op = await kubeha.operation(cluster, operationId);
+      const op = await patience.read(() => kubeha.operation(cluster, operationId));
       if (!op) throw new OperationError(`cluster ${cluster} has no operation ${operationId}`, `see kubeha ops ${cluster}`);
       if (op.state !== lastState && op.state !== 'ended') say(operationLine(op));
       lastState = op.state;

@@ -6,6 +6,7 @@ import { renderFrame } from './live/frame';
 import { bringUpView } from './live/live-view';
 import { liveTerminal, type LiveTerminal } from './live/terminal';
 import { decisionLines, progressChanges, resultSummary } from './render-progress';
+import { OutagePatience } from './server-outage';
 
 export interface FollowOptions {
   out: NodeJS.WritableStream;
@@ -42,6 +43,7 @@ export async function followBringUp(kubeha: KubehaClient, cluster: string, optio
   if (!workers) {
     options.out.write(`no kubeha worker is polling task queue ${kubeha.taskQueue}: the bring-up waits until one does (start it with: kubeha worker)\n`);
   }
+  const patience = new OutagePatience({ say: (line) => (live ? live.log(line) : options.out.write(`${line}\n`)), hint: `kubeha status ${cluster}` });
   const ended = async (): Promise<boolean> => {
     if (options.operationId) return (await kubeha.operation(cluster, options.operationId))?.state === 'ended';
     return (await kubeha.status(cluster)) !== 'RUNNING';
@@ -49,14 +51,14 @@ export async function followBringUp(kubeha: KubehaClient, cluster: string, optio
   try {
     for (;;) {
       await show();
-      if (await ended()) break;
+      if (await patience.read(ended)) break;
       await pause(options.intervalMs ?? 1_000);
     }
     await show();
   } finally {
     live?.stop();
   }
-  const result = await kubeha.result(cluster);
+  const result = await patience.read(() => kubeha.result(cluster));
   if (result.outcome === 'rejected') throw new OperationError(resultSummary(result), `change what was wrong and run kubeha up again`);
   options.out.write(`${resultSummary(result)}\n`);
   return result;
