@@ -4,17 +4,12 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { FAILURE_CONVERTER_PATH } from '../src/codec';
+import { workflowBundleOptions } from '../src/worker/bundle-options';
 import { defaultWorkflowsPath } from '../src/worker/create-worker';
 import { prebuiltBundlePath } from '../src/worker/prebuilt-bundle';
 
 async function main(): Promise<void> {
-  const nop = (): void => undefined;
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: defaultWorkflowsPath(),
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    logger: { log: nop, trace: nop, debug: nop, info: nop, warn: nop, error: nop },
-  });
+  const { code } = await bundleWorkflowCode(workflowBundleOptions(defaultWorkflowsPath()));
   await writeFile(prebuiltBundlePath(), code);
 }
 

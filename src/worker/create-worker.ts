@@ -2,6 +2,7 @@ import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { EnvironmentError } from '../errors';
 import { LONGEST_STEP_MS } from '../shared/timeouts';
+import { WORKFLOW_INTERCEPTOR_MODULES } from './bundle-options';
 import { freshPrebuiltBundle } from './prebuilt-bundle';
 import { validateActivityInputs } from './validate-activity-input';
 
@@ -50,7 +51,8 @@ export function createKubehaWorker(input: CreateKubehaWorkerInput): Promise<Work
     activities: input.activities,
     dataConverter: input.dataConverter,
     shutdownGraceTime: input.shutdownGraceTimeMs ?? LONGEST_STEP_MS,
-    interceptors: { activity: [validateActivityInputs] },
+    // A bundle (prebuilt or a test's, both from workflowBundleOptions) has the workflow interceptors in it already.
+    interceptors: { activity: [validateActivityInputs], ...('workflowsPath' in workflows ? { workflowModules: WORKFLOW_INTERCEPTOR_MODULES } : {}) },
     ...workflows,
   });
 }

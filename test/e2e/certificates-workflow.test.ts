@@ -8,31 +8,20 @@
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { CertificateActivities, CertificateFacts } from '../../src/activities/certificate-types';
 import { CERTIFICATES_WORKFLOW_TYPE, certificatesProgressQuery, type CertificatesInput, type CertificatesProgress, type CertificatesResult } from '../../src/shared/operations';
 import { createKubehaWorker } from '../../src/worker/create-worker';
 import { CERTIFICATES_FAILED } from '../../src/workflows/manage-certificates';
-import { testEnv, uniqueTaskQueue, uniqueWorkflowId } from '../helpers/temporal';
+import { uniqueTaskQueue, uniqueWorkflowId } from '../helpers/temporal';
 import { fakeSpec } from './workflow-fakes';
-import { bundleWorkflows } from './workflow-harness';
+import { useWorkflowEnvironment } from './workflow-harness';
 
 jest.setTimeout(120_000);
 
 const DAY = 86_400_000;
 const NAMES = ['admin.conf', 'apiserver', 'etcd-server'];
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  env = await testEnv();
-  bundle = await bundleWorkflows();
-}, 120_000);
-afterAll(async () => {
-  await env?.teardown();
-});
+const wf = useWorkflowEnvironment();
 
 /** In-memory control planes: each has an expiry on disk and what its API server serves. */
 function fakeControlPlanes(expiresInDays: Record<string, number>, options: { stuck?: string } = {}) {
@@ -80,9 +69,9 @@ async function run(expiresInDays: Record<string, number>, options: { stuck?: str
   const spec = fakeSpec({ name: uniqueWorkflowId('c').slice(0, 20), controlPlanes: 3, workers: 1 });
   const fake = fakeControlPlanes(expiresInDays, options);
   const taskQueue = uniqueTaskQueue('certs');
-  const worker = await createKubehaWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: fake.activities, workflowBundle: bundle, shutdownGraceTimeMs: 1_000 });
+  const worker = await createKubehaWorker({ connection: wf.env.nativeConnection, namespace: 'default', taskQueue, activities: fake.activities, workflowBundle: wf.bundle, shutdownGraceTimeMs: 1_000 });
   return worker.runUntil(async () => {
-    const handle = await env.client.workflow.start(CERTIFICATES_WORKFLOW_TYPE, {
+    const handle = await wf.env.client.workflow.start(CERTIFICATES_WORKFLOW_TYPE, {
       taskQueue,
       workflowId: uniqueWorkflowId('kubeha-certificates'),
       args: [{ spec, action: 'renew', renewWithinDays: 30, requestedBy: 'jest', tuning: { retryInitialIntervalMs: 100, restartTimeoutMs: 3_000 } } satisfies CertificatesInput],

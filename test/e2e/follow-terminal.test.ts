@@ -7,14 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { kubehaDataConverter, loadCodec } from '../../src/codec';
 import { loadSpecFile } from '../../src/spec/load';
 import { createKubehaWorker } from '../../src/worker/create-worker';
-import { testEnv, testTemporalAddress, uniqueTaskQueue } from '../helpers/temporal';
+import { testTemporalAddress, uniqueTaskQueue } from '../helpers/temporal';
 import { createFakeCluster } from './workflow-fakes';
-import { bundleWorkflows } from './workflow-harness';
+import { useWorkflowEnvironment } from './workflow-harness';
 
 jest.setTimeout(120_000);
 
@@ -29,20 +27,13 @@ const socket = `kubeha-e2e-${process.pid}`;
 // Child processes see jest's process.env (the test's codec key) only when it is passed; the tmux server started here hands it to the CLI.
 const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', env: { ...process.env } });
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  env = await testEnv();
-  bundle = await bundleWorkflows();
-}, 120_000);
-afterAll(async () => {
+const wf = useWorkflowEnvironment();
+afterAll(() => {
   try {
     tmux('kill-server');
   } catch {
     // no server left
   }
-  await env?.teardown();
 });
 
 function specFile(name: string, workers: number): string {
@@ -74,7 +65,7 @@ async function withFakeWorker<T>(file: string, taskQueue: string, fn: () => Prom
   const { spec } = await loadSpecFile(file);
   // Slow enough that the view is redrawn many times while workers join ten at a time.
   const fake = createFakeCluster(spec, { delays: { preflight: 300, joinNode: 400, initControlPlane: 500 } });
-  const worker = await createKubehaWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: fake.activities, workflowBundle: bundle, dataConverter: kubehaDataConverter(loadCodec().codec), shutdownGraceTimeMs: 1_000 });
+  const worker = await createKubehaWorker({ connection: wf.env.nativeConnection, namespace: 'default', taskQueue, activities: fake.activities, workflowBundle: wf.bundle, dataConverter: kubehaDataConverter(loadCodec().codec), shutdownGraceTimeMs: 1_000 });
   return worker.runUntil(fn);
 }
 

@@ -3,30 +3,19 @@
  * outcome, rather than "no bring-up found"; an operation gate with no operation holding it names
  * the last one that did. Real workflows on the dev server, fake activities.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { KubehaClient } from '../../src/client/kubeha-client';
 import { createKubehaWorker } from '../../src/worker/create-worker';
-import { testEnv, uniqueTaskQueue, uniqueWorkflowId } from '../helpers/temporal';
+import { uniqueTaskQueue, uniqueWorkflowId } from '../helpers/temporal';
 import { createFakeResetCluster } from './reset-fakes';
 import { createFakeCluster, fakeSpec } from './workflow-fakes';
-import { bundleWorkflows, FAST_TUNING, harness, waitFor } from './workflow-harness';
+import { FAST_TUNING, harness, waitFor, useWorkflowEnvironment } from './workflow-harness';
 
 jest.setTimeout(120_000);
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  env = await testEnv();
-  bundle = await bundleWorkflows();
-}, 120_000);
-afterAll(async () => {
-  await env?.teardown();
-});
+const wf = useWorkflowEnvironment();
 
 it('approving or rejecting before-init of a finished bring-up says it ended and how', async () => {
-  const h = await harness(env, bundle, { controlPlanes: 1, workers: 0 });
+  const h = await harness(wf.env, wf.bundle, { controlPlanes: 1, workers: 0 });
   await h.run(async () => {
     await h.client.startBringUp(h.spec, { tuning: FAST_TUNING });
     await h.client.result(h.spec.name);
@@ -37,7 +26,7 @@ it('approving or rejecting before-init of a finished bring-up says it ended and 
 });
 
 it('a cluster that never had a bring-up is still "not found"', async () => {
-  const h = await harness(env, bundle, { controlPlanes: 1, workers: 0 });
+  const h = await harness(wf.env, wf.bundle, { controlPlanes: 1, workers: 0 });
   await expect(h.client.approve(h.spec.name, 'before-init', 'bob@ops')).rejects.toThrow(/no bring-up found for cluster/);
 });
 
@@ -45,8 +34,8 @@ it('deciding before-reset with no reset running says so, naming the last reset a
   const spec = fakeSpec({ name: uniqueWorkflowId('gates').slice(0, 20).replace(/-+$/, ''), controlPlanes: 1, workers: 0 });
   const taskQueue = uniqueTaskQueue('gates');
   const activities = { ...createFakeCluster(spec).activities, ...createFakeResetCluster(spec).activities };
-  const client = new KubehaClient({ client: env.client, taskQueue });
-  const worker = await createKubehaWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities, workflowBundle: bundle, shutdownGraceTimeMs: 1_000 });
+  const client = new KubehaClient({ client: wf.env.client, taskQueue });
+  const worker = await createKubehaWorker({ connection: wf.env.nativeConnection, namespace: 'default', taskQueue, activities, workflowBundle: wf.bundle, shutdownGraceTimeMs: 1_000 });
   await worker.runUntil(async () => {
     const started = await client.startBringUp(spec, { requestedBy: 'alice@ops', tuning: FAST_TUNING });
     await client.awaitOperation(spec.name, started.operationId, { pollMs: 100 });

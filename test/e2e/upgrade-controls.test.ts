@@ -11,8 +11,6 @@
  */
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { approveUpdate, rejectUpdate } from '../../src/shared/messages';
 import {
   abortUpdate,
@@ -27,9 +25,9 @@ import {
 import type { ClusterSpec } from '../../src/spec/types';
 import { INVALID_UPGRADE } from '../../src/workflows/upgrade/validate';
 import { createKubehaWorker } from '../../src/worker/create-worker';
-import { testEnv, uniqueTaskQueue, uniqueWorkflowId } from '../helpers/temporal';
+import { uniqueTaskQueue, uniqueWorkflowId } from '../helpers/temporal';
 import { fakeSpec } from './workflow-fakes';
-import { bundleWorkflows, waitFor } from './workflow-harness';
+import { waitFor, useWorkflowEnvironment } from './workflow-harness';
 import { createFakeUpgradeCluster, type FakeUpgradeCluster, type FakeUpgradeOptions } from './upgrade-fakes';
 
 jest.setTimeout(120_000);
@@ -39,16 +37,7 @@ const TO = 'v1.31.1';
 const GATE = 'before-upgrade-apply' as const;
 const TUNING = { retryInitialIntervalMs: 100, nodeReadyTimeoutMs: 10_000, etcdHealthyTimeoutMs: 5_000 };
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  env = await testEnv();
-  bundle = await bundleWorkflows();
-}, 120_000);
-afterAll(async () => {
-  await env?.teardown();
-});
+const wf = useWorkflowEnvironment();
 
 interface Setup {
   spec: ClusterSpec;
@@ -66,13 +55,13 @@ function setup(options: FakeUpgradeOptions = {}, specPatch: Partial<ClusterSpec>
     spec,
     fake,
     start: (input = {}) =>
-      env.client.workflow.start(UPGRADE_WORKFLOW_TYPE, {
+      wf.env.client.workflow.start(UPGRADE_WORKFLOW_TYPE, {
         taskQueue,
         workflowId: uniqueWorkflowId('kubeha-upgrade'),
         args: [{ spec, to: TO, maxUnavailable: 1, requestedBy: 'requester@jest', tuning: TUNING, ...input } satisfies UpgradeInput],
       }),
     run: async (fn) =>
-      (await createKubehaWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: fake.activities, workflowBundle: bundle, shutdownGraceTimeMs: 1_000 })).runUntil(fn),
+      (await createKubehaWorker({ connection: wf.env.nativeConnection, namespace: 'default', taskQueue, activities: fake.activities, workflowBundle: wf.bundle, shutdownGraceTimeMs: 1_000 })).runUntil(fn),
   };
 }
 

@@ -1,5 +1,3 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { OperationError } from '../../src/client/errors';
@@ -7,24 +5,14 @@ import { planSteps } from '../../src/plan/steps';
 import { KubehaPhase } from '../../src/shared/search-attributes';
 import { approvalUpdateId, approveUpdate, GATE_TIMED_OUT, type BringUpProgress } from '../../src/shared/messages';
 import { bringUpWorkflowId } from '../../src/shared/workflow-ids';
-import { testEnv } from '../helpers/temporal';
 import { maxOverlap, type FakeCluster, type FakeOptions, type FakeSpecOptions } from './workflow-fakes';
-import { bundleWorkflows, FAST_TUNING as TUNING, gatePending, harness as makeHarness, waitFor, type Harness } from './workflow-harness';
+import { FAST_TUNING as TUNING, gatePending, harness as makeHarness, waitFor, type Harness, useWorkflowEnvironment } from './workflow-harness';
 
 jest.setTimeout(120_000);
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
+const wf = useWorkflowEnvironment();
 
-beforeAll(async () => {
-  env = await testEnv();
-  bundle = await bundleWorkflows();
-}, 120_000);
-afterAll(async () => {
-  await env?.teardown();
-});
-
-const harness = (specOptions: Omit<FakeSpecOptions, 'name'>, fakeOptions: FakeOptions = {}): Promise<Harness> => makeHarness(env, bundle, specOptions, fakeOptions);
+const harness = (specOptions: Omit<FakeSpecOptions, 'name'>, fakeOptions: FakeOptions = {}): Promise<Harness> => makeHarness(wf.env, wf.bundle, specOptions, fakeOptions);
 
 const lastEnd = (fake: FakeCluster, name: Parameters<FakeCluster['named']>[0]) => Math.max(...fake.named(name).map((c) => c.end ?? Infinity));
 const firstStart = (fake: FakeCluster, name: Parameters<FakeCluster['named']>[0], hosts?: string[]) =>
@@ -84,7 +72,7 @@ it('runs the runbook on its critical path: joining hosts checked beside init, ea
   expect(report.timings.every((t) => t.status === 'succeeded')).toBe(true);
   expect(report.approvals).toEqual([]);
 
-  const description = await env.client.workflow.getHandle(bringUpWorkflowId(h.spec.name)).describe();
+  const description = await wf.env.client.workflow.getHandle(bringUpWorkflowId(h.spec.name)).describe();
   expect(description.typedSearchAttributes.get(KubehaPhase)).toBe('done');
   expect(progress.phase).toBe('done');
   expect(progress.requestedBy).toBe('test@jest');
@@ -232,7 +220,7 @@ it('a cancel during the joins ends cancelled and undoes exactly the joins that h
       ['failed', true],
     ]);
   }
-  expect((await env.client.workflow.getHandle(`${bringUpWorkflowId(h.spec.name)}-join-cp2`).describe()).status.name).toBe('CANCELLED');
+  expect((await wf.env.client.workflow.getHandle(`${bringUpWorkflowId(h.spec.name)}-join-cp2`).describe()).status.name).toBe('CANCELLED');
 });
 
 it('reports a worker that keeps failing and still brings the cluster up', async () => {
@@ -349,7 +337,7 @@ it('joins 60 workers at most 8 at a time and keeps the parent history small (one
   const workerJoins = h.fake.named('joinNode').filter((c) => c.host.startsWith('w'));
   expect(workerJoins).toHaveLength(60);
   expect(maxOverlap(workerJoins)).toBeLessThanOrEqual(8);
-  const history = await env.client.workflow.getHandle(bringUpWorkflowId(h.spec.name)).fetchHistory();
+  const history = await wf.env.client.workflow.getHandle(bringUpWorkflowId(h.spec.name)).fetchHistory();
   const events = history.events?.length ?? 0;
   const bytes = JSON.stringify(history).length;
   process.stderr.write(`bring-up of 3 CPs + 60 workers: ${elapsedMs} ms, parent history ${events} events, ~${Math.round(bytes / 1024)} KiB\n`);
@@ -402,7 +390,7 @@ describe('progress declares the plan', () => {
       const first = await h.client.approve(h.spec.name, 'before-init', 'alice@ops', 'window open');
       // The same person again (a retry, or the same command run twice): the decision already made, not an error.
       expect(await h.client.approve(h.spec.name, 'before-init', 'alice@ops', 'window open')).toEqual(first);
-      const handle = env.client.workflow.getHandle(bringUpWorkflowId(h.spec.name));
+      const handle = wf.env.client.workflow.getHandle(bringUpWorkflowId(h.spec.name));
       const viaOtherId = await handle.executeUpdate(approveUpdate, { args: [{ gate: 'before-init', by: 'alice@ops' }], updateId: 'another-id' });
       expect(viaOtherId).toEqual(first);
       await expect(h.client.approve(h.spec.name, 'before-init', 'mallory@ops')).rejects.toThrow(/gate before-init is not pending \(already approved by alice@ops/);
@@ -447,7 +435,7 @@ it('a gate nobody decides within its timeout ends the bring-up with GateTimedOut
       return p.pendingApprovals.length ? p : undefined;
     }, 'gate before-init');
     expect(atGate.pendingApprovals[0]?.timesOutAt).toEqual(expect.any(String));
-    const failure = await env.client.workflow
+    const failure = await wf.env.client.workflow
       .getHandle(bringUpWorkflowId(h.spec.name))
       .result()
       .catch((err: unknown) => err);

@@ -5,8 +5,9 @@ import { PassThrough } from 'node:stream';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
+import { workflowBundleOptions } from '../../src/worker/bundle-options';
 import { FailureTypes } from '../../src/activities/types';
-import { FAILURE_CONVERTER_PATH, kubehaDataConverter, loadCodec } from '../../src/codec';
+import { kubehaDataConverter, loadCodec } from '../../src/codec';
 import { runApprove, runReject } from '../../src/client/commands/approval';
 import { runCancel } from '../../src/client/commands/cancel';
 import { runStatus } from '../../src/client/commands/status';
@@ -30,12 +31,7 @@ let lastFake: ReturnType<typeof createFakeCluster> | undefined;
 
 beforeAll(async () => {
   env = await testEnv();
-  const nop = () => undefined;
-  bundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../src/workflows'),
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    logger: { log: nop, trace: nop, debug: nop, info: nop, warn: nop, error: nop },
-  });
+  bundle = await bundleWorkflowCode(workflowBundleOptions(require.resolve('../../src/workflows')));
 }, 120_000);
 afterAll(async () => {
   await env?.teardown();

@@ -1,12 +1,12 @@
 /** Runs the real bring-up workflows on the shared dev server against a fake cluster. */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { workflowBundleOptions } from '../../src/worker/bundle-options';
 import { KubehaClient } from '../../src/client/kubeha-client';
-import { FAILURE_CONVERTER_PATH } from '../../src/codec';
 import type { BringUpTuning } from '../../src/shared/messages';
 import type { ClusterSpec } from '../../src/spec/types';
 import { createKubehaWorker } from '../../src/worker/create-worker';
-import { uniqueTaskQueue, uniqueWorkflowId } from '../helpers/temporal';
+import { testEnv, uniqueTaskQueue, uniqueWorkflowId } from '../helpers/temporal';
 import { createFakeCluster, fakeSpec, type FakeCluster, type FakeOptions, type FakeSpecOptions } from './workflow-fakes';
 
 export const FAST_TUNING: Partial<BringUpTuning> = {
@@ -16,14 +16,38 @@ export const FAST_TUNING: Partial<BringUpTuning> = {
   probeMaxAttempts: 2,
 };
 
-export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  const nop = () => undefined;
-  return bundleWorkflowCode({
-    workflowsPath: require.resolve('../../src/workflows'),
-    // As the worker bundles them: workflow failures carry message and stack encrypted.
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    logger: { log: nop, trace: nop, debug: nop, info: nop, warn: nop, error: nop },
+export interface WorkflowTestSetup {
+  readonly env: TestWorkflowEnvironment;
+  readonly bundle: WorkflowBundleWithSourceMap;
+}
+
+/** For one test file: the shared dev server's environment and the workflow bundle, ready before its tests, torn down after them. */
+export function useWorkflowEnvironment(): WorkflowTestSetup {
+  let env: TestWorkflowEnvironment | undefined;
+  let bundle: WorkflowBundleWithSourceMap | undefined;
+  beforeAll(async () => {
+    env = await testEnv();
+    bundle = await bundleWorkflows();
+  }, 120_000);
+  afterAll(async () => {
+    await env?.teardown();
   });
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is not set up yet: use it inside a test or hook`);
+    return value;
+  };
+  return {
+    get env() {
+      return ready(env, 'the workflow test environment');
+    },
+    get bundle() {
+      return ready(bundle, 'the workflow bundle');
+    },
+  };
+}
+
+export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode(workflowBundleOptions(require.resolve('../../src/workflows')));
 }
 
 export interface Harness {

@@ -14,7 +14,8 @@ import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } fro
 import { parse, stringify } from 'yaml';
 import type { LabHandle, StartLabOptions } from '../../lab';
 import { labPaths } from '../../lab/layout';
-import { FAILURE_CONVERTER_PATH, kubehaDataConverter, loadCodec } from '../../src/codec';
+import { workflowBundleOptions } from '../../src/worker/bundle-options';
+import { kubehaDataConverter, loadCodec } from '../../src/codec';
 import { openKubehaClient, type OpenedClient } from '../../src/client/temporal-options';
 import { createActivities } from '../../src/activities';
 import type { WorkerFiles } from '../../src/activities/worker-files';
@@ -39,13 +40,7 @@ let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** The workflow code, bundled once per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  const nop = () => undefined;
-  bundlePromise ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('../../src/workflows'),
-    // As the worker bundles them: workflow failures carry message and stack encrypted.
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    logger: { log: nop, trace: nop, debug: nop, info: nop, warn: nop, error: nop },
-  });
+  bundlePromise ??= bundleWorkflowCode(workflowBundleOptions(require.resolve('../../src/workflows')));
   return bundlePromise;
 }
 

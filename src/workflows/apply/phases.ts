@@ -2,7 +2,6 @@ import { isCancellation } from '@temporalio/workflow';
 import { concurrencyOf } from '../../plan/operation';
 import type { HostSpec } from '../../spec/types';
 import { mapWithConcurrency } from '../bring-up/concurrency';
-import { startPaced } from '../pacing';
 import { describeFailure } from '../bring-up/failures';
 import { hostInput } from '../bring-up/hosts';
 import { formatProblems, preflightProblems } from '../bring-up/preflight-checks';
@@ -48,7 +47,7 @@ const preflightNewWorkers: ApplyPhase = {
     add.length ? { id: 'preflight-new-workers', title: `Preflight checks of ${names(add)}${spec.preflight.fix ? ' (fixing what can be fixed)' : ''}`, hosts: add, mode: { kind: 'parallel' } } : undefined,
   async run(ctx, self) {
     const reports = await Promise.all(
-      startPaced(self.hosts, async (host) => {
+      self.hosts.map(async (host) => {
         ctx.progress.host(self.id, host.name, 'running');
         try {
           const report = await ctx.acts.preflight.executeWithOptions({ summary: `preflight ${host.name}` }, [{ ...hostInput(ctx, host), fix: ctx.spec.preflight.fix }]);

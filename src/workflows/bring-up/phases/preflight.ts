@@ -6,7 +6,6 @@ import type { BringUpContext, BringUpPhase, BringUpStep } from '../context';
 import { StepFailed } from '../failures';
 import { forEachHost, type HostOutcome } from '../fan-out';
 import { hostInput } from '../hosts';
-import { startPaced } from '../../pacing';
 import { CLOCK_LIMIT_PATCH, clockJudgementChanged, formatProblems, preflightProblems, type HostProblem } from '../preflight-checks';
 
 function checkHosts(ctx: BringUpContext, self: BringUpStep, hosts: HostSpec[]): Promise<HostOutcome<PreflightReport>[]> {
@@ -57,17 +56,17 @@ function isJoining(ctx: BringUpContext, host: HostSpec): boolean {
 function startLatePreflight(ctx: BringUpContext, self: BringUpStep, late: HostSpec[], seen: PreflightReport[]): Promise<HostProblem[]> {
   const judged = new Map<string, Promise<HostProblem[]>>();
   const unreachable: HostProblem[] = [];
-  const started = startPaced(late, (host) =>
-    checkHosts(ctx, self, [host]).then((outcomes) => {
+  for (const host of late) {
+    const problems = checkHosts(ctx, self, [host]).then((outcomes) => {
       const sorted = sortOutcomes(ctx, outcomes);
       seen.push(...sorted.reports);
       unreachable.push(...sorted.unreachable);
       const found = preflightProblems(seen, sorted.unreachable, ctx.spec.preflight.ignore).filter((p) => p.host === host.name);
       markFailed(ctx, self, found);
       return found;
-    }),
-  );
-  late.forEach((host, i) => judged.set(host.name, started[i] as Promise<HostProblem[]>));
+    });
+    judged.set(host.name, problems);
+  }
   ctx.preflightOf = (name) => judged.get(name) ?? Promise.resolve([]);
   const inSpecOrder = <T extends { host: string }>(items: T[]) => [...items].sort((a, b) => specIndex(ctx, a.host) - specIndex(ctx, b.host));
   return Promise.all(judged.values()).then(() => {

@@ -1,0 +1,20 @@
+import type { BundleOptions } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../codec';
+
+/** The workflow interceptor modules every kubeha worker and bundle registers. */
+export const WORKFLOW_INTERCEPTOR_MODULES: string[] = [require.resolve('../workflows/interceptors')];
+
+const nop = (): void => undefined;
+
+/**
+ * How the workflow code is bundled, by the build (scripts/bundle-workflows.ts) and by tests alike:
+ * workflow failures carry message and stack encrypted, and the interceptors run in every workflow.
+ */
+export function workflowBundleOptions(workflowsPath: string): BundleOptions {
+  return {
+    workflowsPath,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    logger: { log: nop, trace: nop, debug: nop, info: nop, warn: nop, error: nop },
+  };
+}
