@@ -222,6 +222,12 @@ const scenarios: Record<string, () => Promise<void>> = {
     await finish(h);
     await save('manual-certificates', bringUpWorkflowId(h.spec.name));
   },
+  async 'wide-fan-out'() {
+    // Over 100 preflights, then over 100 joins, at once: the command budget (bounded-fan-out) splits them over workflow tasks.
+    const h = await harness(env, bundle, { name: 'replay-wide', controlPlanes: 3, workers: 110, maxConcurrentJoins: 110 });
+    await finish(h);
+    await save('wide-fan-out', bringUpWorkflowId(h.spec.name));
+  },
   async 'preflight-failed'() {
     const h = await harness(env, bundle, { name: 'replay-preflight', controlPlanes: 1, workers: 1 }, { facts: { w1: { clockOffsetMs: 60_000 } } });
     await finish(h);
