@@ -1,4 +1,5 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ensureDebianPackages } from '../../lab/packages';
 import { ensureTemporalCli } from '../../src/temporal/ensure-cli';
 import { searchAttributeKeys } from '../../src/temporal/search-attributes';
 import { TEST_TEMPORAL_ADDRESS_ENV, TEST_TEMPORAL_NAMESPACE } from '../helpers/temporal';
@@ -7,9 +8,14 @@ declare global {
   var __KUBEHA_TEMPORAL_ENV__: TestWorkflowEnvironment | undefined;
 }
 
+/** The Web UI test drives Debian's chromium; the terminal test runs kubeha in tmux. */
+const E2E_PACKAGES = ['chromium', 'tmux'] as const;
+
 /** One real dev server (on a free port, in memory) for the whole e2e run. */
 export default async function globalSetup(): Promise<void> {
   const progress = (line: string): void => void process.stderr.write(`e2e setup: ${line}\n`);
+  const installed = await ensureDebianPackages(E2E_PACKAGES, 'the Web UI and terminal tests');
+  if (installed.length) progress(`installed ${installed.join(', ')}`);
   const cli = await ensureTemporalCli({ env: process.env, progress });
   const executable =
     cli.kind === 'sdk-download'
