@@ -1,11 +1,13 @@
 /**
  * Detached daemons inside a host: started with setsid, output to /var/log/kubeha-lab/<name>.log,
- * pid in /run/kubeha-lab/<name>.pid. They stay in the host's namespace after the session ends.
+ * pid in /run/kubeha-lab/<name>.pid. They stay in the host's namespace after the session ends;
+ * started from the lab's simulator server, they enter that namespace through the command's client.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { hostPath } from './context';
+import { currentInvocation } from './invocation';
 
 export const RUN_DIR = '/run/kubeha-lab';
 export const LOG_DIR = '/var/log/kubeha-lab';
@@ -57,7 +59,12 @@ export function startDaemon(name: string, command: string, args: string[], optio
   mkdirSync(hostPath(LOG_DIR), { recursive: true });
   const log = openSync(logFile(name), 'a');
   try {
-    const child = spawn(command, args, { detached: true, stdio: ['ignore', log, log], env: options.env ?? process.env });
+    const invocation = currentInvocation();
+    // nsenter without --fork execs the daemon itself: the pid recorded is the daemon's.
+    const [file, argv] = invocation
+      ? ['nsenter', ['--target', String(invocation.pid), '--mount', '--uts', '--', command, ...args]]
+      : [command, args];
+    const child = spawn(file, argv, { detached: true, stdio: ['ignore', log, log], env: options.env ?? process.env });
     child.unref();
     if (child.pid === undefined) throw new Error(`could not start ${command}`);
     const rec: PidRecord = { pid: child.pid, tag: options.tag };

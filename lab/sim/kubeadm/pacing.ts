@@ -3,9 +3,13 @@
  * latency has passed since the command started. Called after a phase's lines are written, so a
  * session lost meanwhile leaves the host as far as the real command would have got, and the
  * command dies at its next line (see ../output.ts). The total stays the modelled latency.
+ * In the lab's simulator server a frozen host (its client stopped) holds the command here too,
+ * as SIGSTOP holds a real kubeadm.
  */
+import { readFileSync } from 'node:fs';
 import type { SimContext } from '../context';
 import { slowFactor } from '../faults-file';
+import { currentInvocation } from '../invocation';
 import { latencyMs, sleep } from '../time';
 
 export type Pace = (fraction: number) => Promise<void>;
@@ -15,5 +19,16 @@ export function pacer(ctx: SimContext, modelMs: number, started = Date.now()): P
   return async (fraction) => {
     const wait = started + total * fraction - Date.now();
     if (wait > 0) await sleep(wait);
+    const invocation = currentInvocation();
+    if (invocation) while (isStopped(invocation.pid)) await sleep(20);
   };
+}
+
+function isStopped(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('T');
+  } catch {
+    return false;
+  }
 }
