@@ -4,10 +4,12 @@
  * lab's simulator server (main.ts), relays the server's stdout/stderr frames to fd 1/2 and exits
  * with the code the server sends. The socket's name is in .kubeha-sim-socket beside this binary.
  *
- * A session that is gone (a closed stdout/stderr pipe, seen by poll as POLLERR/POLLHUP, or a
- * write failing with EPIPE) ends the client with 141, the status of death by SIGPIPE; its socket
- * closes and the server makes the command die at its next line. SIGHUP/SIGTERM/SIGKILL end it
- * the same way.
+ * A session that is gone: poll sees the closed stdout/stderr pipe (POLLERR/POLLHUP) and the
+ * client tells the server which descriptor it lost (one byte, 1 or 2); the command dies at its
+ * next line to it, the server sends exit 141 (death by SIGPIPE) and the client exits with it. So
+ * the command lives, and acts, until that line, as the real process does. A write that fails
+ * with EPIPE ends the client with 141 at once. Killed (a host crash), its socket closes and the
+ * server makes the command die at its next line.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -146,7 +148,11 @@ int main(int argc, char **argv) {
     }
     for (int i = 1; i < 3; i++) {
       if (fds[i].revents & POLLNVAL) fds[i].fd = -1;
-      else if (fds[i].revents & (POLLERR | POLLHUP)) exit(SIGPIPE_EXIT);
+      else if (fds[i].revents & (POLLERR | POLLHUP)) {
+        fds[i].fd = -1;
+        char lost = (char)i;
+        if (write_all(s, &lost, 1) < 0) exit(SIGPIPE_EXIT);
+      }
     }
     if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
     if (read_all(s, (char *)head, 5) < 0) {

@@ -37,7 +37,13 @@ function reply(socket: net.Socket, stderr: string, code: number): void {
   socket.end(Buffer.concat([frame(FRAME.stderr, Buffer.from(stderr)), exitFrame(code)]));
 }
 
-async function run(request: SimRequest, socket: net.Socket, isGone: () => boolean): Promise<void> {
+/** What the client has lost: its socket (it died) or one of its output descriptors (its reader closed). */
+interface Lost {
+  socket: boolean;
+  fds: Set<number>;
+}
+
+async function run(request: SimRequest, socket: net.Socket, lost: Lost): Promise<void> {
   if (request.command === STATS_COMMAND) {
     socket.end(Buffer.concat([frame(FRAME.stdout, Buffer.from(`${JSON.stringify(stats)}\n`)), exitFrame(0)]));
     return;
@@ -55,13 +61,13 @@ async function run(request: SimRequest, socket: net.Socket, isGone: () => boolea
     cwd: request.cwd,
     env: request.env,
     write: (fd, text) => {
-      if (isGone()) throw new SessionGone();
+      if (lost.socket || lost.fds.has(fd)) throw new SessionGone();
       socket.write(frame(fd === 1 ? FRAME.stdout : FRAME.stderr, Buffer.from(text, 'utf8')));
     },
   };
   try {
     const code = await runInvocation(invocation, () => runCommand(request.command, command, request.args));
-    if (!isGone()) socket.end(exitFrame(code));
+    if (!lost.socket) socket.end(exitFrame(code));
   } finally {
     stats.running -= 1;
   }
@@ -70,14 +76,17 @@ async function run(request: SimRequest, socket: net.Socket, isGone: () => boolea
 function serve(socket: net.Socket): void {
   let pending = Buffer.alloc(0);
   let started = false;
-  let gone = false;
-  const goneNow = () => {
-    gone = true;
+  const lost: Lost = { socket: false, fds: new Set() };
+  const socketGone = () => {
+    lost.socket = true;
   };
-  socket.on('close', goneNow);
-  socket.on('error', goneNow);
+  socket.on('close', socketGone);
+  socket.on('error', socketGone);
   socket.on('data', (chunk) => {
-    if (started) return;
+    if (started) {
+      for (const fd of chunk) lost.fds.add(fd);
+      return;
+    }
     pending = Buffer.concat([pending, chunk]);
     let request: SimRequest | undefined;
     try {
@@ -89,9 +98,10 @@ function serve(socket: net.Socket): void {
     }
     if (!request) return;
     started = true;
-    run(request, socket, () => gone).catch((err: unknown) => {
+    for (const fd of pending.subarray(4 + pending.readUInt32LE(0))) lost.fds.add(fd);
+    run(request, socket, lost).catch((err: unknown) => {
       process.stderr.write(`sim-server: ${request.command} on ${request.host}: ${(err as Error).stack ?? String(err)}\n`);
-      if (!gone) reply(socket, `${request.command}: ${(err as Error).message}\n`, 1);
+      if (!lost.socket) reply(socket, `${request.command}: ${(err as Error).message}\n`, 1);
     });
   });
 }
