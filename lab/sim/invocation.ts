@@ -4,6 +4,7 @@
  * its own (tests with KUBEHA_SIM_ROOT, daemons) has none, and uses its process instead.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { readFileSync } from 'node:fs';
 import type { SimContext } from './context';
 
 export interface Invocation {
@@ -15,6 +16,8 @@ export interface Invocation {
   env: Readonly<Record<string, string>>;
   /** Writes to the client's fd 1 or 2; throws SessionGone once the client is gone. */
   write(fd: 1 | 2, text: string): void;
+  /** The client process is gone (killed with its host, or ended): the command is dead. */
+  clientGone(): boolean;
   context?: SimContext;
 }
 
@@ -37,4 +40,25 @@ export function currentInvocation(): Invocation | undefined {
 
 export function runInvocation<T>(invocation: Invocation, body: () => Promise<T>): Promise<T> {
   return storage.run(invocation, body);
+}
+
+function isStopped(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('T');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where time passed in a command (after each of its sleeps): a command whose client was killed
+ * dies here, and one whose client is stopped (its host frozen) waits until it runs again, as
+ * SIGKILL and SIGSTOP act on the real process. A command run as its own process needs neither.
+ */
+export async function checkpoint(): Promise<void> {
+  const invocation = currentInvocation();
+  if (!invocation) return;
+  while (!invocation.clientGone() && isStopped(invocation.pid)) await new Promise((r) => setTimeout(r, 20));
+  if (invocation.clientGone()) throw new SessionGone();
 }

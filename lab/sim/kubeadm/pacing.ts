@@ -4,12 +4,11 @@
  * session lost meanwhile leaves the host as far as the real command would have got, and the
  * command dies at its next line (see ../output.ts). The total stays the modelled latency.
  * In the lab's simulator server a frozen host (its client stopped) holds the command here too,
- * as SIGSTOP holds a real kubeadm.
+ * as SIGSTOP holds a real kubeadm (invocation.ts checkpoint).
  */
-import { readFileSync } from 'node:fs';
 import type { SimContext } from '../context';
 import { slowFactor } from '../faults-file';
-import { currentInvocation } from '../invocation';
+import { checkpoint } from '../invocation';
 import { latencyMs, sleep } from '../time';
 
 export type Pace = (fraction: number) => Promise<void>;
@@ -19,16 +18,7 @@ export function pacer(ctx: SimContext, modelMs: number, started = Date.now()): P
   return async (fraction) => {
     const wait = started + total * fraction - Date.now();
     if (wait > 0) await sleep(wait);
-    const invocation = currentInvocation();
-    if (invocation) while (isStopped(invocation.pid)) await sleep(20);
+    else await checkpoint();
   };
 }
 
-function isStopped(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('T');
-  } catch {
-    return false;
-  }
-}

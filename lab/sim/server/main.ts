@@ -60,6 +60,7 @@ async function run(request: SimRequest, socket: net.Socket, lost: Lost): Promise
     pid: request.pid,
     cwd: request.cwd,
     env: request.env,
+    clientGone: () => lost.socket,
     write: (fd, text) => {
       if (lost.socket || lost.fds.has(fd)) throw new SessionGone();
       socket.write(frame(fd === 1 ? FRAME.stdout : FRAME.stderr, Buffer.from(text, 'utf8')));

@@ -11,7 +11,7 @@ import { encodeRequest, parseRequest } from '../../../lab/sim/server/protocol';
 const LAB = '/tmp/kubeha-lab-unit';
 
 function invocation(host: string, cwd = '/root'): Invocation {
-  return { labDir: LAB, host, pid: 4242, cwd, env: { HOME: '/root', KUBECONFIG: '/etc/kubernetes/admin.conf' }, write: () => undefined };
+  return { labDir: LAB, host, pid: 4242, cwd, env: { HOME: '/root', KUBECONFIG: '/etc/kubernetes/admin.conf' }, write: () => undefined, clientGone: () => false };
 }
 
 describe('host paths in the simulator server', () => {
