@@ -43,14 +43,18 @@ export function markdownTables(results: readonly SizeFile[]): string {
     }),
   ];
   const costs = [
-    '| size | worker CPU (bring-up) | worker CPU per host | worker peak RSS | Temporal server CPU | lab CPU (kubeha run; baseline run) | `kubeha up` CPU | `kubeha up` before / after the workflow |',
-    '|---|---|---|---|---|---|---|---|',
+    '| size | worker CPU (bring-up) | worker CPU per host | worker peak RSS | Temporal server CPU | lab CPU (kubeha run; baseline run) | simulated commands (kubeha run): count; lab CPU / command; simulator server CPU / command | `kubeha up` CPU | `kubeha up` before / after the workflow |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => {
       const c = r.kubeha.cpuSeconds;
       const hosts = r.controlPlanes + r.workers;
       const cli = r.kubeha.cliMs;
       const labCpu = `${c.lab.toFixed(1)} s; ${r.baseline ? `${r.baseline.labCpuSeconds.toFixed(1)} s` : '–'}`;
-      return `| ${r.size} | ${c.worker.toFixed(1)} s | ${Math.round((c.worker * 1000) / hosts)} ms | ${mb(r.kubeha.workerPeakRssBytes)} | ${c.temporalServer.toFixed(1)} s | ${labCpu} | ${c.up === undefined ? '–' : `${c.up.toFixed(1)} s`} | ${cli ? `${s(cli.beforeWorkflow)} / ${s(cli.afterWorkflow)}` : '–'} |`;
+      const commands = r.kubeha.labCommands;
+      const commandsText = commands && commands.count > 0
+        ? `${commands.count}; ${((c.lab * 1000) / commands.count).toFixed(1)} ms; ${((commands.serverCpuSeconds * 1000) / commands.count).toFixed(1)} ms`
+        : '–';
+      return `| ${r.size} | ${c.worker.toFixed(1)} s | ${Math.round((c.worker * 1000) / hosts)} ms | ${mb(r.kubeha.workerPeakRssBytes)} | ${c.temporalServer.toFixed(1)} s | ${labCpu} | ${commandsText} | ${c.up === undefined ? '–' : `${c.up.toFixed(1)} s`} | ${cli ? `${s(cli.beforeWorkflow)} / ${s(cli.afterWorkflow)}` : '–'} |`;
     }),
   ];
   const orchestration = [

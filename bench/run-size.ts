@@ -7,8 +7,9 @@ import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { parseDocument } from 'yaml';
 import type { LabHandle } from '../lab';
-import { externalLbPid, labPids, startLab, stopLab, stopLabHostsAt } from '../lab';
+import { externalLbPid, labPids, simServerPid, startLab, stopLab, stopLabHostsAt } from '../lab';
 import { labPaths } from '../lab/layout';
+import { simServerStats } from '../lab/sim/server/stats';
 import { LATENCY } from '../lab/sim/time';
 import { loadCodec } from '../src/codec';
 import { clusterWorkflowId } from '../src/shared/operations';
@@ -44,6 +45,12 @@ export interface KubehaRun {
   labStartMs: number;
   cpuSeconds: { worker: number; workerIncludingStart: number; temporalServer: number; lab: number; up?: number; labMethod: LabCpuMeter['method'] };
   workerPeakRssBytes?: number;
+  /**
+   * The simulated commands the lab ran during the bring-up and the CPU of its simulator server
+   * (the commands themselves and what they spawned, e.g. openssl); absent when the lab ran each
+   * command as a Node process of its own.
+   */
+  labCommands?: { count: number; serverCpuSeconds: number };
   ssh: SshFigures;
   figures?: BringUpFigures;
   criticalPath?: CriticalPath;
@@ -95,7 +102,8 @@ async function freshLab(input: SizeInput, name: string): Promise<{ lab: LabHandl
 
 function labProcessIds(lab: LabHandle): number[] {
   const lb = externalLbPid(lab.dir);
-  return [...[...labPids(lab.dir).values()].flat(), ...(lb ? [lb] : [])];
+  const sim = simServerPid(lab.dir);
+  return [...[...labPids(lab.dir).values()].flat(), ...(lb ? [lb] : []), ...(sim ? [sim] : [])];
 }
 
 function meterLab(lab: LabHandle, tag: string): LabCpuMeter {
@@ -108,6 +116,11 @@ const cpuOf = (pid: number) => {
   const c = processCpu(pid);
   return c ? c.self + c.children : 0;
 };
+
+function simServerCpu(lab: LabHandle): number {
+  const pid = simServerPid(lab.dir);
+  return pid === undefined ? 0 : cpuOf(pid);
+}
 
 async function runKubeha(input: SizeInput, env: NodeJS.ProcessEnv): Promise<{ run: KubehaRun; concurrency: number }> {
   const { lab, ms: labStartMs } = await freshLab(input, 'lab');
@@ -133,6 +146,8 @@ async function runKubeha(input: SizeInput, env: NodeJS.ProcessEnv): Promise<{ ru
       worker: cpuOf(worker.pid),
       server: cpuOf(server.pid),
       ssh: sshConnections(lab.dir, hosts),
+      commands: await simServerStats(lab.dir),
+      simServer: simServerCpu(lab),
     };
     input.say(`kubeha up: ${input.controlPlanes} control planes + ${input.workers} workers`);
     const up = runCli(['up', '-f', specFile, ...common], env, path.join(input.dir, 'up.log'));
@@ -146,6 +161,8 @@ async function runKubeha(input: SizeInput, env: NodeJS.ProcessEnv): Promise<{ ru
       worker: cpuOf(worker.pid),
       server: cpuOf(server.pid),
       ssh: sshConnections(lab.dir, hosts),
+      commands: await simServerStats(lab.dir),
+      simServer: simServerCpu(lab),
     };
     const run: KubehaRun = {
       ok: exit.code === 0,
@@ -161,6 +178,9 @@ async function runKubeha(input: SizeInput, env: NodeJS.ProcessEnv): Promise<{ ru
         labMethod: meter.method,
       },
       workerPeakRssBytes: peakRssBytes(worker.pid),
+      ...(before.commands && after.commands
+        ? { labCommands: { count: after.commands.invocations - before.commands.invocations, serverCpuSeconds: after.simServer - before.simServer } }
+        : {}),
       ssh: sshFigures(before.ssh, after.ssh),
     };
     input.say(`kubeha up exited ${exit.code} after ${(wallMs / 1000).toFixed(1)} s; reading the histories`);

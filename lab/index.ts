@@ -22,6 +22,7 @@ import type { RunOptions, RunResult } from './hosts/run';
 import { runSsh } from './hosts/run';
 import { wipeHost } from './hosts/wipe';
 import { installSimBin } from './hosts/sim-bin';
+import { simServerPid, stopSimServer } from './hosts/sim-server';
 import { portIsFree } from './hosts/sshd';
 import { createHostKeys, createUserKey } from './keys';
 import type { LabConfig, LabHost, LabLoadBalancer } from './layout';
@@ -92,7 +93,7 @@ export interface LabHandle {
 
 const LAB_ARTIFACTS = [
   'hosts', 'sim-bin', 'external-lb', 'lab.json', 'store.json', 'faults.json', 'cluster.yaml',
-  'id_ed25519', 'id_ed25519.pub', 'known_hosts', 'authorized_keys',
+  'id_ed25519', 'id_ed25519.pub', 'known_hosts', 'authorized_keys', 'sim-server.pid', 'sim-server.log',
 ];
 
 export function readLabConfig(dir: string): LabConfig {
@@ -139,7 +140,7 @@ export function labPids(dir: string): Map<string, number[]> {
 }
 
 /**
- * Kills every process of the lab (all host namespaces, the external LB). Works from a fresh
+ * Kills every process of the lab (all host namespaces, the external LB, the simulator server). Works from a fresh
  * process after a crash: it needs nothing but the directory.
  */
 export async function stopLab(dir: string): Promise<void> {
@@ -147,6 +148,7 @@ export async function stopLab(dir: string): Promise<void> {
   await stopExternalLb(labDir);
   const gone = await killUntilGone(() => [...labProcesses(labDir, HOST_IDENTITY_FILE).values()].flat(), 15_000);
   if (!gone) throw new OperationError(`lab ${labDir}: some processes survived SIGKILL`, 'Run `kubeha lab status` to see them.');
+  await stopSimServer(labDir);
 }
 
 async function clearOldLab(labDir: string): Promise<void> {
@@ -252,6 +254,7 @@ export async function stopLabHostsAt(addressPrefix: string): Promise<string[]> {
   const dirs = [...new Set(mine().map((h) => h.labDir))];
   for (const dir of dirs) await stopExternalLb(dir);
   await killUntilGone(() => mine().flatMap((h) => h.pids), 15_000);
+  for (const dir of dirs) await stopSimServer(dir);
   return dirs;
 }
 
@@ -260,4 +263,4 @@ export function runOnHost(lab: LabHandle, host: string, command: string, options
   return lab.host(host).run(command, options);
 }
 
-export { externalLbPid };
+export { externalLbPid, simServerPid };

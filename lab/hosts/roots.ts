@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { HostIdentity, LabHost } from '../layout';
-import { HOST_IDENTITY_FILE, HOST_PRIVATE_DIRS, labPaths } from '../layout';
+import { HOST_IDENTITY_FILE, HOST_PRIVATE_DIRS, HOST_SIM_BIN, labPaths } from '../layout';
 
 /** `/sys/class` as a host sees it: only `dmi/id/product_uuid` and the mount point for `net`. */
 export function sysClassDir(labDir: string, host: string): string {
@@ -12,6 +12,29 @@ export function sysClassDir(labDir: string, host: string): string {
 /** root's home inside the host: each host has its own ~/.kube, shell history and dotfiles. */
 export function rootHomeDir(labDir: string, host: string): string {
   return path.join(labPaths(labDir).hostRoot(host), 'root-home');
+}
+
+export interface HostBind {
+  /** Where the data lives on the machine. */
+  from: string;
+  /** The path the host sees it at. */
+  to: string;
+  readOnly?: boolean;
+}
+
+/**
+ * The host's private view, in mount order: its namespace binds these (sshd.ts), and the lab's
+ * simulator server, which runs outside every namespace, maps a host's paths through them.
+ */
+export function hostBinds(labDir: string, host: string): HostBind[] {
+  const paths = labPaths(labDir);
+  return [
+    ...HOST_PRIVATE_DIRS.filter((dir) => !dir.startsWith('/sys/')).map((dir) => ({ from: paths.hostPrivate(host, dir), to: dir })),
+    { from: rootHomeDir(labDir, host), to: '/root' },
+    { from: sysClassDir(labDir, host), to: '/sys/class' },
+    { from: paths.hostPrivate(host, '/sys/class/net'), to: '/sys/class/net' },
+    { from: paths.simBin, to: HOST_SIM_BIN, readOnly: true },
+  ];
 }
 
 /** A locally administered, unique MAC derived from the host's loopback address. */

@@ -4,10 +4,10 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { EnvironmentError } from '../../src/client/errors';
 import type { LabHost } from '../layout';
-import { HOST_PRIVATE_DIRS, HOST_SIM_BIN, labPaths } from '../layout';
+import { HOST_SIM_BIN, labPaths } from '../layout';
 import { authorizedKeysPath, hostKeyPath } from '../keys';
 import { isDead, mountNamespaceOf, waitFor } from './processes';
-import { rootHomeDir, sysClassDir } from './roots';
+import { hostBinds } from './roots';
 import { shQuote } from './shell';
 
 export const SSH_PORT = 22;
@@ -54,14 +54,8 @@ export function fstabPath(labDir: string, host: string): string {
 
 /** The host's private view as an fstab of bind mounts, applied by one `mount --all` inside the namespace. */
 export function renderHostFstab(labDir: string, host: LabHost): string {
-  const paths = labPaths(labDir);
   const escape = (p: string) => p.replace(/[\\ \t\n]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
-  const bind = (from: string, to: string, options = 'bind') => `${escape(from)} ${escape(to)} none ${options} 0 0`;
-  const lines = HOST_PRIVATE_DIRS.filter((dir) => !dir.startsWith('/sys/')).map((dir) => bind(paths.hostPrivate(host.name, dir), dir));
-  lines.push(bind(rootHomeDir(labDir, host.name), '/root'));
-  lines.push(bind(sysClassDir(labDir, host.name), '/sys/class'));
-  lines.push(bind(paths.hostPrivate(host.name, '/sys/class/net'), '/sys/class/net'));
-  lines.push(bind(paths.simBin, HOST_SIM_BIN, 'bind,ro'));
+  const lines = hostBinds(labDir, host.name).map((b) => `${escape(b.from)} ${escape(b.to)} none ${b.readOnly ? 'bind,ro' : 'bind'} 0 0`);
   return `${lines.join('\n')}\n`;
 }
 

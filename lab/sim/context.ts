@@ -1,22 +1,54 @@
 /**
  * Who a simulated command runs as: the host identity its namespace sees and the lab it belongs
- * to. `KUBEHA_SIM_ROOT` prefixes every host path so the simulator can be exercised outside a
- * lab namespace (tests); inside a lab host it is unset and paths are the real ones.
+ * to. Inside a lab host paths are the real ones. In the lab's simulator server (outside every
+ * namespace) a host path is mapped through the host's binds, as its namespace's fstab maps it.
+ * `KUBEHA_SIM_ROOT` prefixes every host path so the simulator can be exercised outside a lab (tests).
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { hostBinds } from '../hosts/roots';
 import type { HostIdentity, LabConfig } from '../layout';
 import { HOST_IDENTITY_FILE, labPaths } from '../layout';
 import { SimExit } from './errors';
+import type { Invocation } from './invocation';
+import { currentInvocation } from './invocation';
 
 export interface SimContext {
   identity: HostIdentity;
   config: LabConfig;
 }
 
+const under = (p: string, dir: string) => p === dir || p.startsWith(`${dir}/`);
+
+function mapThroughBinds(invocation: Invocation, p: string): string {
+  const absolute = path.posix.resolve(invocation.cwd, p);
+  // The last bind that covers the path wins, as the later mount hides the earlier one.
+  const bind = hostBinds(invocation.labDir, invocation.host).reverse().find((b) => under(absolute, b.to));
+  return bind ? path.join(bind.from, absolute.slice(bind.to.length)) : absolute;
+}
+
 export function hostPath(p: string): string {
+  const invocation = currentInvocation();
+  if (invocation) return mapThroughBinds(invocation, p);
   const root = process.env.KUBEHA_SIM_ROOT;
   return root ? path.join(root, p) : p;
+}
+
+/** A path the user gave on the command line (relative to the command's cwd), where this process can open it. */
+export function userPath(p: string): string {
+  const invocation = currentInvocation();
+  return invocation ? mapThroughBinds(invocation, p) : p;
+}
+
+/** The command's environment variable (its session's, in the server). */
+export function simEnv(name: string): string | undefined {
+  const invocation = currentInvocation();
+  return invocation ? invocation.env[name] : process.env[name];
+}
+
+/** The pid the command runs as (the client's, in the server). */
+export function simPid(): number {
+  return currentInvocation()?.pid ?? process.pid;
 }
 
 function readJson<T>(file: string, what: string): T {
@@ -27,14 +59,18 @@ function readJson<T>(file: string, what: string): T {
   }
 }
 
-let cached: SimContext | undefined;
+let processContext: SimContext | undefined;
 
-export function loadContext(): SimContext {
-  if (cached) return cached;
+function readContext(): SimContext {
   const identity = readJson<HostIdentity>(hostPath(HOST_IDENTITY_FILE), 'host identity');
   const config = readJson<LabConfig>(labPaths(identity.labDir).config, 'lab config');
-  cached = { identity, config };
-  return cached;
+  return { identity, config };
+}
+
+export function loadContext(): SimContext {
+  const invocation = currentInvocation();
+  if (invocation) return (invocation.context ??= readContext());
+  return (processContext ??= readContext());
 }
 
 /** The control-plane and worker hosts of the lab, by name. */

@@ -1,11 +1,13 @@
 /**
  * Detached daemons inside a host: started with setsid, output to /var/log/kubeha-lab/<name>.log,
- * pid in /run/kubeha-lab/<name>.pid. They stay in the host's namespace after the session ends.
+ * pid in /run/kubeha-lab/<name>.pid. They stay in the host's namespace after the session ends;
+ * started from the lab's simulator server, they enter the namespaces of the command's client.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { hostPath } from './context';
+import { currentInvocation } from './invocation';
 
 export const RUN_DIR = '/run/kubeha-lab';
 export const LOG_DIR = '/var/log/kubeha-lab';
@@ -56,8 +58,15 @@ export function startDaemon(name: string, command: string, args: string[], optio
   mkdirSync(hostPath(RUN_DIR), { recursive: true });
   mkdirSync(hostPath(LOG_DIR), { recursive: true });
   const log = openSync(logFile(name), 'a');
+  const invocation = currentInvocation();
+  // Opened now, while the client lives (it may exit before nsenter runs); a killed client's host is gone, and so is the daemon.
+  const namespaces = invocation ? ['mnt', 'uts'].map((ns) => openSync(`/proc/${invocation.pid}/ns/${ns}`, 'r')) : [];
   try {
-    const child = spawn(command, args, { detached: true, stdio: ['ignore', log, log], env: options.env ?? process.env });
+    // nsenter without --fork execs the daemon itself: the pid recorded is the daemon's.
+    const [file, argv] = invocation
+      ? ['nsenter', ['--mount=/proc/self/fd/3', '--uts=/proc/self/fd/4', '--', command, ...args]]
+      : [command, args];
+    const child = spawn(file, argv, { detached: true, stdio: ['ignore', log, log, ...namespaces], env: options.env ?? process.env });
     child.unref();
     if (child.pid === undefined) throw new Error(`could not start ${command}`);
     const rec: PidRecord = { pid: child.pid, tag: options.tag };
@@ -65,6 +74,7 @@ export function startDaemon(name: string, command: string, args: string[], optio
     return child.pid;
   } finally {
     closeSync(log);
+    for (const fd of namespaces) closeSync(fd);
   }
 }
 

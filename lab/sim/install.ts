@@ -1,16 +1,20 @@
 /**
- * Puts the simulator into a lab: one `#!/bin/sh` wrapper per simulated command in
- * `labPaths(dir).simBin` (bind-mounted over /usr/local/sbin in every host), and each host's
- * initial machine state. Called by lab/hosts/sim-bin.ts at `lab up`.
+ * Puts the simulator into a lab: the lab's simulator server (server/main.ts) and one thin client
+ * per simulated command in `labPaths(dir).simBin` (bind-mounted over /usr/local/sbin in every
+ * host), and each host's initial machine state. Called by lab/hosts/sim-bin.ts at `lab up`.
+ * Without a C compiler, or with KUBEHA_LAB_SIM_SERVER=0, each command is instead a `#!/bin/sh`
+ * wrapper that runs it as a Node process of its own.
  */
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { LabConfig, LabHost } from '../layout';
 import { labPaths } from '../layout';
 import { expireCertificateKey as expireKeyFault } from '../faults';
+import { simSocketName, startSimServer } from '../hosts/sim-server';
 import { initialNodeState, NODE_STATE_FILE } from './node-state';
 import { CONTAINERD_SOCKET } from './services';
+import { clientBinary } from './server/client-binary';
 import { createSocketFiles } from './socket-file';
 
 export const SIM_COMMANDS = [
@@ -31,10 +35,49 @@ export function compiledSimDir(): string {
   return path.join(dir, 'dist', 'lab', 'sim');
 }
 
+/** Where the thin clients read the server's socket name (beside themselves). */
+export const SOCKET_NAME_FILE = '.kubeha-sim-socket';
+
+/** The compiled server and client, or undefined when commands must run as processes of their own. */
+function simServer(compiled: string): { script: string; client: string } | undefined {
+  if (process.env.KUBEHA_LAB_SIM_SERVER === '0') return undefined;
+  const script = path.join(compiled, 'server', 'main.js');
+  if (!existsSync(script)) return undefined;
+  const client = clientBinary(path.resolve(compiled, '..', '..', '..'));
+  if ('missing' in client) {
+    process.emitWarning(`kubeha lab: ${client.missing}; every simulated command runs as a Node process of its own`);
+    return undefined;
+  }
+  return { script, client: client.path };
+}
+
+async function installClients(config: LabConfig, client: string): Promise<void> {
+  const simBin = labPaths(config.dir).simBin;
+  await Promise.all(
+    SIM_COMMANDS.map(async (cmd) => {
+      // A copy, not a link: the client finds the socket name beside its own /proc/self/exe.
+      const tmp = path.join(simBin, `.${cmd}.tmp`);
+      await copyFile(client, tmp);
+      await chmod(tmp, 0o755);
+      await rename(tmp, path.join(simBin, cmd));
+    }),
+  );
+  await writeFile(path.join(simBin, SOCKET_NAME_FILE), `${simSocketName(config.dir)}\n`);
+}
+
 export async function installSimBin(config: LabConfig): Promise<void> {
   const simBin = labPaths(config.dir).simBin;
   const compiled = compiledSimDir();
   await mkdir(simBin, { recursive: true });
+  const server = simServer(compiled);
+  if (server) await installClients(config, server.client);
+  else await installWrappers(simBin, compiled);
+  await Promise.all(config.hosts.map((h) => initSimHost(config, h)));
+  createSocketFiles(config.hosts.filter((h) => h.role !== 'load-balancer').map((h) => labPaths(config.dir).hostPrivate(h.name, CONTAINERD_SOCKET)));
+  if (server) await startSimServer(config.dir, server.script);
+}
+
+async function installWrappers(simBin: string, compiled: string): Promise<void> {
   await Promise.all(
     SIM_COMMANDS.map(async (cmd) => {
       const target = path.join(simBin, cmd);
@@ -47,8 +90,6 @@ export async function installSimBin(config: LabConfig): Promise<void> {
       await chmod(target, 0o755);
     }),
   );
-  await Promise.all(config.hosts.map((h) => initSimHost(config, h)));
-  createSocketFiles(config.hosts.filter((h) => h.role !== 'load-balancer').map((h) => labPaths(config.dir).hostPrivate(h.name, CONTAINERD_SOCKET)));
 }
 
 /** A fresh machine: swap on, forwarding off, Kubernetes packages at the lab's version (installSimBin adds containerd's socket). */

@@ -4,9 +4,12 @@
  * ends the process at once with 141, the status a shell reports for death by SIGPIPE. So a
  * kubeadm that lost its session stops at its next line and does nothing after it, as the real
  * one does. Node ignores SIGPIPE and reports EPIPE on process.stdout only asynchronously (after
- * the next effect has already happened), hence fs.writeSync on the raw descriptors.
+ * the next effect has already happened), hence fs.writeSync on the raw descriptors. In the lab's
+ * simulator server the output goes to the command's thin client, and a gone client makes the
+ * write throw SessionGone, which ends the command the same way (invocation.ts).
  */
 import { writeSync } from 'node:fs';
+import { currentInvocation } from './invocation';
 
 /** 128 + SIGPIPE. */
 export const SIGPIPE_EXIT = 141;
@@ -29,10 +32,16 @@ function writeAll(fd: number, text: string): void {
   }
 }
 
+function write(fd: 1 | 2, text: string): void {
+  const invocation = currentInvocation();
+  if (invocation) invocation.write(fd, text);
+  else writeAll(fd, text);
+}
+
 export function out(text: string): void {
-  writeAll(1, text);
+  write(1, text);
 }
 
 export function errOut(text: string): void {
-  writeAll(2, text);
+  write(2, text);
 }

@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostPath } from './context';
 import { logFile, runningPid, simScript, startDaemon, stopDaemon } from './daemons';
+import { kubeletLoop } from './kubelet/agent';
+import { startHostedKubelet } from './kubelet/hosted';
 import { readNodeState, updateNodeState } from './node-state';
 import { createSocketFile } from './socket-file';
 
@@ -49,7 +51,8 @@ export function startUnit(unit: Unit): void {
   if (isActive(unit)) return;
   switch (unit) {
     case 'kubelet':
-      startDaemon('kubelet', process.execPath, [simScript('kubelet')]);
+      // In the lab's simulator server a loop of the server; run as a process, a process of its own.
+      if (startHostedKubelet(kubeletLoop) === undefined) startDaemon('kubelet', process.execPath, [simScript('kubelet')]);
       return;
     case 'containerd':
       createSocketFile(hostPath(CONTAINERD_SOCKET));

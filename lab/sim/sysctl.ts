@@ -1,6 +1,7 @@
 /** `sysctl -n KEY`, `sysctl KEY`, `sysctl -w K=V`, `sysctl --system`, `sysctl -p FILE`. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { userPath } from './context';
 import { SimExit } from './errors';
 import { runMain } from './main';
 import { readNodeState, updateNodeState } from './node-state';
@@ -26,11 +27,11 @@ runMain('sysctl', async (args) => {
   if (args.includes('--system') || args.includes('-p')) {
     const files = args.includes('-p')
       ? [args[args.indexOf('-p') + 1] ?? '/etc/sysctl.conf']
-      : ['/etc/sysctl.d', '/usr/lib/sysctl.d'].flatMap((d) => (existsSync(d) ? readdirSync(d).filter((f) => f.endsWith('.conf')).sort().map((f) => path.join(d, f)) : []));
+      : ['/etc/sysctl.d', '/usr/lib/sysctl.d'].flatMap((d) => (existsSync(userPath(d)) ? readdirSync(userPath(d)).filter((f) => f.endsWith('.conf')).sort().map((f) => path.join(d, f)) : []));
     for (const f of files) {
-      if (!existsSync(f)) continue;
+      if (!existsSync(userPath(f))) continue;
       if (args.includes('--system')) out(`* Applying ${f} ...\n`);
-      for (const [k, v] of parseConf(readFileSync(f, 'utf8'))) {
+      for (const [k, v] of parseConf(readFileSync(userPath(f), 'utf8'))) {
         try {
           set(state, k, v);
           out(`${k} = ${v}\n`);

@@ -3,6 +3,7 @@
  * modelled command latencies are further multiplied by latencyScale and a host's slow factor.
  */
 import type { LabConfig } from '../layout';
+import { checkpoint } from './invocation';
 
 export const HOUR = 3_600_000;
 
@@ -50,7 +51,10 @@ export function nodeStaleAfterMs(config: Pick<LabConfig, 'timeScale' | 'hosts'>)
   return Math.max(scaled(config, 40_000), 5_000, 3 * heartbeatIntervalMs(config));
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export async function sleep(ms: number): Promise<void> {
+  await new Promise<void>((r) => setTimeout(r, ms));
+  await checkpoint();
+}
 
 /** kubectl's AGE column: 5s, 3m12s, 4h, 2d. */
 export function humanAge(modelMs: number): string {

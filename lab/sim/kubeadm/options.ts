@@ -1,6 +1,7 @@
 /** kubeadm init/join options from flags or a --config file (v1beta3/v1beta4), normalized. */
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
+import { userPath } from '../context';
 import { SimExit } from '../errors';
 import type { ParsedArgs } from '../flags';
 import type { ExternalEtcd } from '../store';
@@ -58,7 +59,7 @@ type Doc = Record<string, unknown>;
 function readConfigDocs(file: string): Doc[] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(userPath(file), 'utf8');
   } catch {
     throw new SimExit(`unable to read config from "${file}" : open ${file}: no such file or directory`, 1);
   }

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import type { SimContext } from '../context';
-import { hostPath } from '../context';
+import { hostPath, simPid } from '../context';
 import { SimExit } from '../errors';
 import { etcdctl, memberIdHex, memberList } from '../etcdctl';
 import type { ParsedArgs } from '../flags';
@@ -21,7 +21,7 @@ function klogPrefix(level: 'W', where: string): string {
   const d = new Date();
   const two = (n: number) => String(n).padStart(2, '0');
   const micros = String(d.getUTCMilliseconds() * 1000).padStart(6, '0');
-  return `${level}${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}.${micros} ${String(process.pid).padStart(7)} ${where}]`;
+  return `${level}${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}.${micros} ${String(simPid()).padStart(7)} ${where}]`;
 }
 
 function wipe(dir: string, keep: string[] = []): void {

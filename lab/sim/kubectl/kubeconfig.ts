@@ -1,14 +1,13 @@
 /** Which API server kubectl talks to, and the real "connection refused" failure when it is down. */
 import { existsSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { hostPath } from '../context';
+import { hostPath, simEnv } from '../context';
 import { SimExit } from '../errors';
 import { splitHostPort, tcpReachable } from '../kubeadm/api';
 import { readKubeconfig } from '../kubeconfig-file';
 
 export function kubeconfigPath(flag: string | undefined): string | undefined {
-  const candidates = [flag, process.env.KUBECONFIG?.split(':')[0], path.join(os.homedir(), '.kube', 'config'), '/etc/kubernetes/admin.conf'];
+  const candidates = [flag, simEnv('KUBECONFIG')?.split(':')[0], path.join(simEnv('HOME') ?? '/root', '.kube', 'config'), '/etc/kubernetes/admin.conf'];
   if (flag) return flag;
   return candidates.slice(1).find((c) => c && existsSync(hostPath(c)));
 }
