@@ -20,15 +20,19 @@ import { recordPid } from './pid-files';
 import { CLI_CERT_NAME, NAMESPACE, tlsFiles, type TopologyLayout } from './layout';
 import type { TemporalServices } from './services';
 
-export interface BringUpInput {
-  layout: TopologyLayout;
-  services: TemporalServices;
+/** What the caller of the topology chooses for the bring-up (also part of the topology's options). */
+export interface BringUpSettings {
   controlPlanes: number;
   workers: number;
   timeScale: number;
   outageMs: number;
   cleanups: Cleanups;
   say: (line: string) => void;
+}
+
+export interface BringUpInput extends BringUpSettings {
+  layout: TopologyLayout;
+  services: TemporalServices;
 }
 
 export interface BringUpEvidence {

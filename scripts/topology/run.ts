@@ -5,23 +5,16 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { stopLab } from '../../lab';
-import { bringUpThroughRestart, type BringUpEvidence } from './bring-up';
-import type { Cleanups } from './cleanups';
+import { bringUpThroughRestart, type BringUpEvidence, type BringUpSettings } from './bring-up';
 import { topologyLayout, type TopologyLayout } from './layout';
 import type { MtlsAttempt } from './mtls-check';
 import { killRecorded } from './pid-files';
 import { ensureServerBinaries, type ServerBinaries } from './server-build';
 import { startTemporalServices } from './services';
 
-export interface TopologyOptions {
+export interface TopologyOptions extends BringUpSettings {
   dir: string;
   addressPrefix: string;
-  controlPlanes: number;
-  workers: number;
-  timeScale: number;
-  outageMs: number;
-  cleanups: Cleanups;
-  say: (line: string) => void;
 }
 
 export interface TopologyResult {
