@@ -2,6 +2,7 @@
  * The simulated cluster API: one JSON file per lab (`labPaths(dir).store`) that every host
  * reads and writes under proper-lockfile, so all hosts see the same nodes, tokens and Secrets.
  */
+import { AsyncResource } from 'node:async_hooks';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile, rename } from 'node:fs/promises';
 import * as lockfile from 'proper-lockfile';
@@ -107,25 +108,99 @@ export interface LabStore {
 const empty = (): LabStore => ({ nodes: {}, tokens: [], pods: [] });
 
 export function readStore(labDir: string): LabStore {
-  const file = labPaths(labDir).store;
+  return readStoreFile(labPaths(labDir).store);
+}
+
+function readStoreFile(file: string): LabStore {
   if (!existsSync(file)) return empty();
   const text = readFileSync(file, 'utf8');
   if (text.trim() === '') return empty();
   return { ...empty(), ...(JSON.parse(text) as Partial<LabStore>) };
 }
 
-/** Read-modify-write under the store's lock; `change` may return a value. */
-export async function updateStore<T>(labDir: string, change: (store: LabStore) => T): Promise<T> {
+interface PendingChange {
+  change: (store: LabStore) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Changes waiting for the store's lock, per store file: one process applies them in one write. */
+const pending = new Map<string, PendingChange[]>();
+
+/**
+ * Read-modify-write under the store's lock; `change` may return a value. In the simulator server
+ * hundreds of kubelets heartbeat into one file: the changes queued while a write is under way are
+ * applied together, in order, by the next read and write (a change that throws is left out of
+ * that write, as it would have written nothing on its own).
+ */
+export function updateStore<T>(labDir: string, change: (store: LabStore) => T): Promise<T> {
   const file = labPaths(labDir).store;
+  return new Promise<T>((resolve, reject) => {
+    // Each change runs in its caller's async context: it may map its own host's paths (invocation.ts).
+    const entry = { change: AsyncResource.bind(change), resolve: resolve as (v: unknown) => void, reject };
+    const queue = pending.get(file);
+    if (queue) {
+      queue.push(entry);
+      return;
+    }
+    pending.set(file, [entry]);
+    void drain(file);
+  });
+}
+
+async function drain(file: string): Promise<void> {
+  for (;;) {
+    const batch = pending.get(file) ?? [];
+    if (batch.length === 0) {
+      pending.delete(file);
+      return;
+    }
+    pending.set(file, []);
+    try {
+      const outcomes = await writeBatch(file, batch.map((b) => b.change));
+      batch.forEach((b, i) => {
+        const outcome = outcomes[i] as Outcome;
+        if ('error' in outcome) b.reject(outcome.error);
+        else b.resolve(outcome.value);
+      });
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+    }
+  }
+}
+
+type Outcome = { value: unknown } | { error: unknown };
+
+function applyAll(store: LabStore, changes: Array<(store: LabStore) => unknown>, errors: Map<number, unknown>): Outcome[] {
+  return changes.map((change, i) => {
+    if (errors.has(i)) return { error: errors.get(i) };
+    try {
+      return { value: change(store) };
+    } catch (error) {
+      return { error };
+    }
+  });
+}
+
+async function writeBatch(file: string, changes: Array<(store: LabStore) => unknown>): Promise<Outcome[]> {
   if (!existsSync(file)) await writeFile(file, `${JSON.stringify(empty())}\n`, { flag: 'wx' }).catch(() => undefined);
   const release = await lockfile.lock(file, { retries: { retries: 200, minTimeout: 5, maxTimeout: 50 }, stale: 10_000 });
   try {
-    const store = readStore(labDir);
-    const result = change(store);
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(store, null, 2)}\n`);
-    await rename(tmp, file);
-    return result;
+    // A change that threw may have changed the store half-way: the others are applied again to a fresh read.
+    const errors = new Map<number, unknown>();
+    for (;;) {
+      const store = readStoreFile(file);
+      const outcomes = applyAll(store, changes, errors);
+      const newlyFailed = outcomes.flatMap((o, i) => ('error' in o && !errors.has(i) ? [i] : []));
+      for (const i of newlyFailed) errors.set(i, (outcomes[i] as { error: unknown }).error);
+      if (newlyFailed.length > 0) continue;
+      if (errors.size < changes.length) {
+        const tmp = `${file}.${process.pid}.tmp`;
+        await writeFile(tmp, `${JSON.stringify(store)}\n`);
+        await rename(tmp, file);
+      }
+      return outcomes;
+    }
   } finally {
     await release();
   }

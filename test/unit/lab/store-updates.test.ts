@@ -1,0 +1,53 @@
+/** The lab store's read-modify-write: changes queued together land in one write, in order, and a failing one lands nowhere. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readStore, updateStore } from '../../../lab/sim/store';
+
+let labDir: string;
+beforeEach(() => {
+  labDir = mkdtempSync(path.join(os.tmpdir(), 'kubeha-store-'));
+});
+afterEach(() => rmSync(labDir, { recursive: true, force: true }));
+
+const node = (name: string) => ({ name, address: '127.0.0.1', controlPlane: false, kubeletVersion: 'v1.30.2', createdAt: 1 });
+
+it('applies every one of many concurrent changes and returns each its own result', async () => {
+  const names = Array.from({ length: 200 }, (_, i) => `w${i}`);
+  const results = await Promise.all(names.map((name) => updateStore(labDir, (s) => {
+    s.nodes[name] = node(name);
+    return Object.keys(s.nodes).length;
+  })));
+  expect(Object.keys(readStore(labDir).nodes).sort()).toEqual([...names].sort());
+  // In order: each change saw the ones queued before it.
+  expect(results).toEqual(names.map((_, i) => i + 1));
+});
+
+it('leaves out a change that throws, even one that changed the store before throwing, and keeps the others', async () => {
+  const outcomes = await Promise.allSettled([
+    updateStore(labDir, (s) => {
+      s.nodes.a = node('a');
+    }),
+    updateStore(labDir, (s) => {
+      s.nodes.half = node('half');
+      throw new Error('refused half-way');
+    }),
+    updateStore(labDir, (s) => {
+      s.nodes.b = node('b');
+    }),
+  ]);
+  expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+  expect((outcomes[1] as PromiseRejectedResult).reason).toEqual(new Error('refused half-way'));
+  expect(Object.keys(readStore(labDir).nodes).sort()).toEqual(['a', 'b']);
+});
+
+it('writes nothing when the only change throws', async () => {
+  await updateStore(labDir, (s) => {
+    s.tokens.push({ token: 'abcdef.0123456789abcdef', expiresAt: 2, createdAt: 1, description: '', usages: [], groups: [] });
+  });
+  await expect(updateStore(labDir, (s) => {
+    s.tokens = [];
+    throw new Error('no');
+  })).rejects.toThrow('no');
+  expect(readStore(labDir).tokens).toHaveLength(1);
+});
