@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { HostBind } from '../hosts/roots';
 import { hostBinds } from '../hosts/roots';
 import type { HostIdentity, LabConfig } from '../layout';
 import { HOST_IDENTITY_FILE, labPaths } from '../layout';
@@ -20,10 +21,19 @@ export interface SimContext {
 
 const under = (p: string, dir: string) => p === dir || p.startsWith(`${dir}/`);
 
+/** Each host's binds, last first (the later mount hides the earlier one): a lab's layout does not change while it runs. */
+const bindsByHost = new Map<string, HostBind[]>();
+
+function bindsOf(labDir: string, host: string): HostBind[] {
+  const key = `${labDir}\0${host}`;
+  let binds = bindsByHost.get(key);
+  if (!binds) bindsByHost.set(key, (binds = hostBinds(labDir, host).reverse()));
+  return binds;
+}
+
 function mapThroughBinds(invocation: Invocation, p: string): string {
   const absolute = path.posix.resolve(invocation.cwd, p);
-  // The last bind that covers the path wins, as the later mount hides the earlier one.
-  const bind = hostBinds(invocation.labDir, invocation.host).reverse().find((b) => under(absolute, b.to));
+  const bind = bindsOf(invocation.labDir, invocation.host).find((b) => under(absolute, b.to));
   return bind ? path.join(bind.from, absolute.slice(bind.to.length)) : absolute;
 }
 

@@ -4,7 +4,7 @@
  * it dies or its manifest changes, stopped when its manifest goes away.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { hostPath } from '../context';
@@ -23,27 +23,51 @@ export interface StaticPod {
   hash: string;
 }
 
+/**
+ * Parsed manifests by file, kept while the file's mtime and size stay: every kubelet reads its
+ * manifests each sync. A file changed in the last second is parsed again (mtime is coarse: a
+ * same-size rewrite, e.g. an image tag's patch version, can keep it), as git treats racy entries.
+ */
+const parsed = new Map<string, { mtimeMs: number; size: number; pod: StaticPod | undefined }>();
+
+function parseManifest(file: string): StaticPod | undefined {
+  const text = readFileSync(file, 'utf8');
+  try {
+    type Container = { command?: string[]; args?: string[]; image?: string; env?: Array<{ name?: string; value?: string }> };
+    const doc = parse(text) as { metadata?: { name?: string }; spec?: { containers?: Container[] } };
+    const c = doc.spec?.containers?.[0];
+    return {
+      name: doc.metadata?.name ?? path.basename(file, '.yaml'),
+      image: c?.image ?? '',
+      command: c?.command ?? [],
+      args: c?.args ?? [],
+      env: Object.fromEntries((c?.env ?? []).filter((e) => e.name && typeof e.value === 'string').map((e) => [e.name ?? '', e.value ?? ''])),
+      hash: createHash('sha256').update(text).digest('hex').slice(0, 16),
+    };
+  } catch (err) {
+    out(`${new Date().toISOString()} failed to parse static pod manifest ${path.basename(file)}: ${(err as Error).message}\n`);
+    return undefined;
+  }
+}
+
 export function readStaticPods(): StaticPod[] {
   const dir = hostPath(MANIFESTS);
   if (!existsSync(dir)) return [];
   const pods: StaticPod[] = [];
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.yaml') || x.endsWith('.yml')).sort()) {
-    const text = readFileSync(path.join(dir, f), 'utf8');
+    const file = path.join(dir, f);
+    let stat;
     try {
-      type Container = { command?: string[]; args?: string[]; image?: string; env?: Array<{ name?: string; value?: string }> };
-      const doc = parse(text) as { metadata?: { name?: string }; spec?: { containers?: Container[] } };
-      const c = doc.spec?.containers?.[0];
-      pods.push({
-        name: doc.metadata?.name ?? path.basename(f, '.yaml'),
-        image: c?.image ?? '',
-        command: c?.command ?? [],
-        args: c?.args ?? [],
-        env: Object.fromEntries((c?.env ?? []).filter((e) => e.name && typeof e.value === 'string').map((e) => [e.name ?? '', e.value ?? ''])),
-        hash: createHash('sha256').update(text).digest('hex').slice(0, 16),
-      });
-    } catch (err) {
-      out(`${new Date().toISOString()} failed to parse static pod manifest ${f}: ${(err as Error).message}\n`);
+      stat = statSync(file);
+    } catch {
+      continue; // removed meanwhile
     }
+    let entry = parsed.get(file);
+    if (!entry || entry.mtimeMs !== stat.mtimeMs || entry.size !== stat.size || Date.now() - stat.mtimeMs < 1_000) {
+      entry = { mtimeMs: stat.mtimeMs, size: stat.size, pod: parseManifest(file) };
+      parsed.set(file, entry);
+    }
+    if (entry.pod) pods.push(entry.pod);
   }
   return pods;
 }
