@@ -30,7 +30,7 @@ export async function expireCertificatesIn(labDir: string, host: string, days: n
   const k8sDir = labPaths(labDir).hostPrivate(host, '/etc/kubernetes');
   if (!existsSync(path.join(k8sDir, 'pki', 'ca.key'))) throw new OperationError(`${host}: no kubeadm PKI in /etc/kubernetes/pki (not a control plane brought up yet)`);
   // As `kubeadm certs renew` would: with external etcd, not the etcd certificates (the user's apiserver-etcd-client included).
-  const renewed = reissueAll(k8sDir, days, readStore(labDir).cluster?.externalEtcd !== undefined);
+  const renewed = await reissueAll(k8sDir, days, readStore(labDir).cluster?.externalEtcd !== undefined);
   const before = apiServerPid(labDir, host);
   if (before !== undefined) {
     process.kill(before, 'SIGTERM');

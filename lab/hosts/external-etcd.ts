@@ -36,20 +36,20 @@ const pkiOf = (labDir: string, host: string): string => path.join(labPaths(labDi
  * copies), every member's server and peer certificates and a healthcheck client, and on the first
  * host the apiserver-etcd-client certificate the control planes will use.
  */
-function createEtcdPki(labDir: string, members: LabHost[]): void {
+async function createEtcdPki(labDir: string, members: LabHost[]): Promise<void> {
   const [first] = members;
   if (!first) return;
   const firstPki = pkiOf(labDir, first.name);
-  createCa(firstPki, 'etcd/ca', 'etcd-ca');
-  createLeaf(firstPki, { name: 'apiserver-etcd-client', ca: 'etcd/ca', cn: 'kube-apiserver-etcd-client', usage: 'client' });
+  await createCa(firstPki, 'etcd/ca', 'etcd-ca');
+  await createLeaf(firstPki, { name: 'apiserver-etcd-client', ca: 'etcd/ca', cn: 'kube-apiserver-etcd-client', usage: 'client' });
   for (const m of members) {
     const pki = pkiOf(labDir, m.name);
     mkdirSync(path.join(pki, 'etcd'), { recursive: true });
     if (m !== first) for (const f of ['ca.crt', 'ca.key']) copyFileSync(path.join(firstPki, 'etcd', f), path.join(pki, 'etcd', f));
     const names = { dnsNames: [m.name, 'localhost'], ips: [m.address, '127.0.0.1'] };
-    createLeaf(pki, { name: 'etcd/server', ca: 'etcd/ca', cn: m.name, usage: 'server+client', ...names });
-    createLeaf(pki, { name: 'etcd/peer', ca: 'etcd/ca', cn: m.name, usage: 'server+client', ...names });
-    createLeaf(pki, { name: 'etcd/healthcheck-client', ca: 'etcd/ca', cn: 'kube-etcd-healthcheck-client', usage: 'client' });
+    await createLeaf(pki, { name: 'etcd/server', ca: 'etcd/ca', cn: m.name, usage: 'server+client', ...names });
+    await createLeaf(pki, { name: 'etcd/peer', ca: 'etcd/ca', cn: m.name, usage: 'server+client', ...names });
+    await createLeaf(pki, { name: 'etcd/healthcheck-client', ca: 'etcd/ca', cn: 'kube-etcd-healthcheck-client', usage: 'client' });
     if (m !== first) rmSync(path.join(pki, 'etcd', 'ca.key'), { force: true });
   }
 }
@@ -126,7 +126,7 @@ export function placeControlPlaneFiles(config: LabConfig): void {
 export async function startExternalEtcd(config: LabConfig): Promise<void> {
   const members = etcdHosts(config);
   if (members.length === 0) return;
-  if (!existsSync(path.join(pkiOf(config.dir, members[0]!.name), 'etcd', 'ca.crt'))) createEtcdPki(config.dir, members);
+  if (!existsSync(path.join(pkiOf(config.dir, members[0]!.name), 'etcd', 'ca.crt'))) await createEtcdPki(config.dir, members);
   writeManifests(config, members);
   await Promise.all(members.map((m) => ssh(config, m, 'systemctl enable --now kubelet')));
   await waitHealthy(config, members);

@@ -3,9 +3,10 @@
  * service-account key are RSA-2048 like kubeadm's default; leaf keys are ECDSA P-256 (kubeadm's
  * `encryptionAlgorithm: ECDSA-P256`) because RSA generation costs ~0.3 s each on the lab machine.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -23,18 +24,24 @@ export interface LeafSpec {
   days?: number;
 }
 
-function openssl(args: string[]): void {
-  execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+/** Asynchronous: in the lab's simulator server a synchronous openssl would stall every host's commands. */
+function openssl(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('openssl', args, (err, _stdout, stderr) => {
+      if (err) reject(new Error(`openssl ${args[0] ?? ''} failed: ${String(stderr).trim() || err.message}`));
+      else resolve();
+    });
+  });
 }
 
-function withConfig<T>(extensions: string[], fn: (config: string) => T): T {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'kubeha-pki-'));
+async function withConfig<T>(extensions: string[], fn: (config: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'kubeha-pki-'));
   try {
     const config = path.join(dir, 'openssl.cnf');
-    writeFileSync(config, ['[req]', 'distinguished_name = dn', 'x509_extensions = ext', 'prompt = no', '[dn]', '[ext]', ...extensions, ''].join('\n'));
-    return fn(config);
+    await writeFile(config, ['[req]', 'distinguished_name = dn', 'x509_extensions = ext', 'prompt = no', '[dn]', '[ext]', ...extensions, ''].join('\n'));
+    return await fn(config);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -43,15 +50,15 @@ function subject(cn: string, org?: string): string {
   return `${org ? `/O=${esc(org)}` : ''}/CN=${esc(cn)}`;
 }
 
-export function createCa(pkiDir: string, name: string, cn: string): void {
+export async function createCa(pkiDir: string, name: string, cn: string): Promise<void> {
   const base = path.join(pkiDir, name);
   mkdirSync(path.dirname(base), { recursive: true });
-  withConfig(['basicConstraints = critical,CA:TRUE', 'keyUsage = critical,digitalSignature,keyEncipherment,keyCertSign', 'subjectKeyIdentifier = hash'], (config) =>
+  await withConfig(['basicConstraints = critical,CA:TRUE', 'keyUsage = critical,digitalSignature,keyEncipherment,keyCertSign', 'subjectKeyIdentifier = hash'], (config) =>
     openssl(['req', '-x509', '-config', config, '-newkey', 'rsa:2048', '-nodes', '-keyout', `${base}.key`, '-out', `${base}.crt`, '-subj', subject(cn), '-days', '3650']),
   );
 }
 
-export function createLeaf(pkiDir: string, spec: LeafSpec): void {
+export async function createLeaf(pkiDir: string, spec: LeafSpec): Promise<void> {
   const base = path.join(pkiDir, spec.name);
   const ca = path.join(pkiDir, spec.ca);
   mkdirSync(path.dirname(base), { recursive: true });
@@ -59,7 +66,7 @@ export function createLeaf(pkiDir: string, spec: LeafSpec): void {
   const sans = [...(spec.dnsNames ?? []).map((d) => `DNS:${d}`), ...(spec.ips ?? []).map((ip) => `IP:${ip}`)];
   const ext = ['basicConstraints = critical,CA:FALSE', 'keyUsage = critical,digitalSignature,keyEncipherment', `extendedKeyUsage = ${eku}`, 'authorityKeyIdentifier = keyid'];
   if (sans.length > 0) ext.push(`subjectAltName = ${sans.join(',')}`);
-  withConfig(ext, (config) =>
+  await withConfig(ext, (config) =>
     openssl([
       'req', '-x509', '-config', config, '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
       '-keyout', `${base}.key`, '-out', `${base}.crt`, '-subj', subject(spec.cn, spec.org), '-days', String(spec.days ?? 365),
@@ -68,9 +75,9 @@ export function createLeaf(pkiDir: string, spec: LeafSpec): void {
   );
 }
 
-export function createServiceAccountKey(pkiDir: string): void {
-  openssl(['genrsa', '-out', path.join(pkiDir, 'sa.key'), '2048']);
-  openssl(['rsa', '-in', path.join(pkiDir, 'sa.key'), '-pubout', '-out', path.join(pkiDir, 'sa.pub')]);
+export async function createServiceAccountKey(pkiDir: string): Promise<void> {
+  await openssl(['genrsa', '-out', path.join(pkiDir, 'sa.key'), '2048']);
+  await openssl(['rsa', '-in', path.join(pkiDir, 'sa.key'), '-pubout', '-out', path.join(pkiDir, 'sa.pub')]);
 }
 
 /** `sha256:<hex>` of the CA's SubjectPublicKeyInfo, as kubeadm's --discovery-token-ca-cert-hash. */
@@ -85,11 +92,13 @@ export const SHARED_CERT_FILES = [
 ] as const;
 
 /** With external etcd, kubeadm makes no etcd CA ("External etcd mode: Skipping etcd/ca certificate authority generation"). */
-export function createSharedCas(pkiDir: string, externalEtcd = false): void {
-  createCa(pkiDir, 'ca', 'kubernetes');
-  createCa(pkiDir, 'front-proxy-ca', 'front-proxy-ca');
-  if (!externalEtcd) createCa(pkiDir, 'etcd/ca', 'etcd-ca');
-  createServiceAccountKey(pkiDir);
+export async function createSharedCas(pkiDir: string, externalEtcd = false): Promise<void> {
+  await Promise.all([
+    createCa(pkiDir, 'ca', 'kubernetes'),
+    createCa(pkiDir, 'front-proxy-ca', 'front-proxy-ca'),
+    externalEtcd ? undefined : createCa(pkiDir, 'etcd/ca', 'etcd-ca'),
+    createServiceAccountKey(pkiDir),
+  ]);
 }
 
 export interface NodeCertInput {
@@ -107,19 +116,19 @@ export interface NodeCertInput {
 const isIp = (v: string) => /^\d+\.\d+\.\d+\.\d+$/.test(v) || v.includes(':');
 
 /** This control plane's own certificates, signed by the shared CAs (kubeadm's `certs` phase). */
-export function createControlPlaneLeaves(pkiDir: string, input: NodeCertInput): void {
+export async function createControlPlaneLeaves(pkiDir: string, input: NodeCertInput): Promise<void> {
   const dns = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', input.nodeName];
   const ips = [input.serviceIp, input.address];
   for (const san of [input.endpointHost, ...(input.extraSans ?? [])]) if (san) (isIp(san) ? ips : dns).push(san);
-  createLeaf(pkiDir, { name: 'apiserver', ca: 'ca', cn: 'kube-apiserver', usage: 'server', dnsNames: [...new Set(dns)], ips: [...new Set(ips)] });
-  createLeaf(pkiDir, { name: 'apiserver-kubelet-client', ca: 'ca', cn: 'kube-apiserver-kubelet-client', org: 'kubeadm:cluster-admins', usage: 'client' });
-  createLeaf(pkiDir, { name: 'front-proxy-client', ca: 'front-proxy-ca', cn: 'front-proxy-client', usage: 'client' });
+  await createLeaf(pkiDir, { name: 'apiserver', ca: 'ca', cn: 'kube-apiserver', usage: 'server', dnsNames: [...new Set(dns)], ips: [...new Set(ips)] });
+  await createLeaf(pkiDir, { name: 'apiserver-kubelet-client', ca: 'ca', cn: 'kube-apiserver-kubelet-client', org: 'kubeadm:cluster-admins', usage: 'client' });
+  await createLeaf(pkiDir, { name: 'front-proxy-client', ca: 'front-proxy-ca', cn: 'front-proxy-client', usage: 'client' });
   if (input.externalEtcd) return;
   const etcdNames = { dnsNames: [input.nodeName, 'localhost'], ips: [input.address, '127.0.0.1', '::1'] };
-  createLeaf(pkiDir, { name: 'etcd/server', ca: 'etcd/ca', cn: input.nodeName, usage: 'server+client', ...etcdNames });
-  createLeaf(pkiDir, { name: 'etcd/peer', ca: 'etcd/ca', cn: input.nodeName, usage: 'server+client', ...etcdNames });
-  createLeaf(pkiDir, { name: 'etcd/healthcheck-client', ca: 'etcd/ca', cn: 'kube-etcd-healthcheck-client', usage: 'client' });
-  createLeaf(pkiDir, { name: 'apiserver-etcd-client', ca: 'etcd/ca', cn: 'kube-apiserver-etcd-client', usage: 'client' });
+  await createLeaf(pkiDir, { name: 'etcd/server', ca: 'etcd/ca', cn: input.nodeName, usage: 'server+client', ...etcdNames });
+  await createLeaf(pkiDir, { name: 'etcd/peer', ca: 'etcd/ca', cn: input.nodeName, usage: 'server+client', ...etcdNames });
+  await createLeaf(pkiDir, { name: 'etcd/healthcheck-client', ca: 'etcd/ca', cn: 'kube-etcd-healthcheck-client', usage: 'client' });
+  await createLeaf(pkiDir, { name: 'apiserver-etcd-client', ca: 'etcd/ca', cn: 'kube-apiserver-etcd-client', usage: 'client' });
 }
 
 export function readPem(pkiDir: string, file: string): string {

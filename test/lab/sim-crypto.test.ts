@@ -8,9 +8,9 @@ import { caCertHash, createControlPlaneLeaves, createSharedCas } from '../../lab
 
 const pki = mkdtempSync(path.join(os.tmpdir(), 'kubeha-sim-pki-'));
 
-beforeAll(() => {
-  createSharedCas(pki);
-  createControlPlaneLeaves(pki, { nodeName: 'cp1', address: '127.0.9.11', endpointHost: '127.0.9.10', serviceIp: '10.96.0.1', extraSans: ['api.example'] });
+beforeAll(async () => {
+  await createSharedCas(pki);
+  await createControlPlaneLeaves(pki, { nodeName: 'cp1', address: '127.0.9.11', endpointHost: '127.0.9.10', serviceIp: '10.96.0.1', extraSans: ['api.example'] });
 });
 
 const openssl = (args: string[], input?: string) => execFileSync('openssl', args, { input, encoding: 'utf8' });

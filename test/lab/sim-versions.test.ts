@@ -35,19 +35,19 @@ const subjectOf = (kubeconfig: string) => {
 };
 
 describe('kubeadm init kubeconfigs', () => {
-  const write = (kubernetesVersion: string) => {
-    createSharedCas(path.join(root, 'etc/kubernetes/pki'));
+  const write = async (kubernetesVersion: string) => {
+    await createSharedCas(path.join(root, 'etc/kubernetes/pki'));
     return writeControlPlaneKubeconfigs({ nodeName: 'cp1', clusterName: 'kubernetes', endpointUrl: 'https://127.0.61.10:6443', localUrl: 'https://127.0.61.11:6443', kubernetesVersion });
   };
 
-  it('v1.28 writes no super-admin.conf, and its admin.conf is system:masters', () => {
-    expect(write('v1.28.15')).not.toContain('super-admin.conf');
+  it('v1.28 writes no super-admin.conf, and its admin.conf is system:masters', async () => {
+    expect(await write('v1.28.15')).not.toContain('super-admin.conf');
     expect(existsSync(path.join(root, 'etc/kubernetes/super-admin.conf'))).toBe(false);
     expect(subjectOf('admin.conf')).toBe('subject=CN=kubernetes-admin,O=system:masters');
   });
 
-  it('v1.29 writes super-admin.conf (system:masters) and an admin.conf in kubeadm:cluster-admins', () => {
-    expect(write('v1.29.0')).toContain('super-admin.conf');
+  it('v1.29 writes super-admin.conf (system:masters) and an admin.conf in kubeadm:cluster-admins', async () => {
+    expect(await write('v1.29.0')).toContain('super-admin.conf');
     expect(subjectOf('super-admin.conf')).toBe('subject=CN=kubernetes-super-admin,O=system:masters');
     expect(subjectOf('admin.conf')).toBe('subject=CN=kubernetes-admin,O=kubeadm:cluster-admins');
   });

@@ -123,13 +123,13 @@ const CA_FILE: Record<string, string> = { ca: 'ca', 'etcd-ca': 'etcd/ca', 'front
  * `days` of validity, keeping its subject, SANs and usage: what `kubeadm certs renew` does.
  * False when the certificate is not there (e.g. etcd certificates with external etcd).
  */
-function reissue(k8sDir: string, c: (typeof RENEWABLE)[number], days: number): boolean {
+async function reissue(k8sDir: string, c: (typeof RENEWABLE)[number], days: number): Promise<boolean> {
   const pkiDir = path.join(k8sDir, 'pki');
   const ca = CA_FILE[c.ca] as string;
   if (!c.file.startsWith('../')) {
     const file = path.join(pkiDir, c.file);
     if (!existsSync(file)) return false;
-    createLeaf(pkiDir, { ...leafSpecOf(readFileSync(file)), name: c.file.replace(/\.crt$/, ''), ca, days });
+    await createLeaf(pkiDir, { ...leafSpecOf(readFileSync(file)), name: c.file.replace(/\.crt$/, ''), ca, days });
     return true;
   }
   const file = path.join(k8sDir, c.file.slice(3));
@@ -139,7 +139,7 @@ function reissue(k8sDir: string, c: (typeof RENEWABLE)[number], days: number): b
   const data = user?.['client-certificate-data'];
   if (!user || !data) return false;
   const tmp = `.renew-${path.basename(c.file, '.conf')}`;
-  createLeaf(pkiDir, { ...leafSpecOf(Buffer.from(data, 'base64')), name: tmp, ca, days });
+  await createLeaf(pkiDir, { ...leafSpecOf(Buffer.from(data, 'base64')), name: tmp, ca, days });
   try {
     user['client-certificate-data'] = readFileSync(path.join(pkiDir, `${tmp}.crt`)).toString('base64');
     user['client-key-data'] = readFileSync(path.join(pkiDir, `${tmp}.key`)).toString('base64');
@@ -152,8 +152,10 @@ function reissue(k8sDir: string, c: (typeof RENEWABLE)[number], days: number): b
 }
 
 /** Every certificate kubeadm renews under `k8sDir` (a host's /etc/kubernetes) valid for `days` from now; their names. */
-export function reissueAll(k8sDir: string, days: number, externalEtcd = false): string[] {
-  return managed(RENEWABLE, externalEtcd).filter((c) => reissue(k8sDir, c, days)).map((c) => c.name);
+export async function reissueAll(k8sDir: string, days: number, externalEtcd = false): Promise<string[]> {
+  const renewed: string[] = [];
+  for (const c of managed(RENEWABLE, externalEtcd)) if (await reissue(k8sDir, c, days)) renewed.push(c.name);
+  return renewed;
 }
 
 export async function renew(p: ParsedArgs, ctx: SimContext): Promise<number> {
@@ -168,7 +170,7 @@ export async function renew(p: ParsedArgs, ctx: SimContext): Promise<number> {
   out("[renew] Reading configuration from the cluster...\n[renew] FYI: You can look at this config file with 'kubectl -n kube-system get cm kubeadm-config -o yaml'\n\n");
   const k8sDir = path.dirname(pki());
   for (const c of targets) {
-    if (reissue(k8sDir, c, 365)) out(`${c.says} renewed\n`);
+    if (await reissue(k8sDir, c, 365)) out(`${c.says} renewed\n`);
     else if (which !== 'all') throw new SimExit(`error: ${c.name} does not exist`, 1);
   }
   if (which === 'all') out('\nDone renewing certificates. You must restart the kube-apiserver, kube-controller-manager, kube-scheduler and etcd, so that they can use the new certificates.\n');

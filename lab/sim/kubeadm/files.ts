@@ -25,9 +25,9 @@ export interface KubeconfigSpec {
 const b64 = (file: string) => readFileSync(file).toString('base64');
 
 /** One kubeconfig with an embedded client certificate signed by the cluster CA. */
-export function writeKubeconfig(spec: KubeconfigSpec): void {
+export async function writeKubeconfig(spec: KubeconfigSpec): Promise<void> {
   const tmpName = `.kubeconfig-${path.basename(spec.file, '.conf')}`;
-  createLeaf(pki(), { name: tmpName, ca: 'ca', cn: spec.cn, org: spec.org, usage: 'client' });
+  await createLeaf(pki(), { name: tmpName, ca: 'ca', cn: spec.cn, org: spec.org, usage: 'client' });
   const crt = path.join(pki(), `${tmpName}.crt`);
   const key = path.join(pki(), `${tmpName}.key`);
   const ctxName = `${spec.user}@${spec.clusterName}`;
@@ -63,7 +63,7 @@ export interface ControlPlaneKubeconfigs {
   joining?: boolean;
 }
 
-export function writeControlPlaneKubeconfigs(k: ControlPlaneKubeconfigs): string[] {
+export async function writeControlPlaneKubeconfigs(k: ControlPlaneKubeconfigs): Promise<string[]> {
   const admin = hasSuperAdminConf(k.kubernetesVersion)
     ? { cn: 'kubernetes-admin', org: 'kubeadm:cluster-admins' }
     : { cn: 'kubernetes-admin', org: 'system:masters' };
@@ -77,7 +77,7 @@ export function writeControlPlaneKubeconfigs(k: ControlPlaneKubeconfigs): string
   else if (hasSuperAdminConf(k.kubernetesVersion)) {
     specs.splice(1, 0, { file: 'super-admin.conf', user: 'kubernetes-super-admin', cn: 'kubernetes-super-admin', org: 'system:masters', server: k.endpointUrl, clusterName: k.clusterName });
   }
-  for (const s of specs) writeKubeconfig(s);
+  await Promise.all(specs.map((s) => writeKubeconfig(s)));
   return specs.map((s) => s.file);
 }
 

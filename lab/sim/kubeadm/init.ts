@@ -56,8 +56,8 @@ export async function init(p: ParsedArgs, ctx: SimContext): Promise<number> {
   const endpoint = controlPlaneEndpoint(o);
   out('[certs] Using certificateDir folder "/etc/kubernetes/pki"\n');
   mkdirSync(pki(), { recursive: true });
-  createSharedCas(pki(), external !== undefined);
-  createControlPlaneLeaves(pki(), { nodeName: o.nodeName, address: o.advertiseAddress, endpointHost: endpoint.replace(/:\d+$/, ''), serviceIp: serviceIp(o.serviceSubnet), extraSans: o.certSans, externalEtcd: external !== undefined });
+  await createSharedCas(pki(), external !== undefined);
+  await createControlPlaneLeaves(pki(), { nodeName: o.nodeName, address: o.advertiseAddress, endpointHost: endpoint.replace(/:\d+$/, ''), serviceIp: serviceIp(o.serviceSubnet), extraSans: o.certSans, externalEtcd: external !== undefined });
   for (const c of ['ca', 'apiserver', 'apiserver-kubelet-client', 'front-proxy-ca', 'front-proxy-client']) out(`[certs] Generating "${c}" certificate and key\n`);
   if (external) {
     out('[certs] External etcd mode: Skipping etcd/ca certificate authority generation\n');
@@ -69,7 +69,7 @@ export async function init(p: ParsedArgs, ctx: SimContext): Promise<number> {
   await pace(0.15);
 
   out(`[kubeconfig] Using kubeconfig folder "${K8S_DIR}"\n`);
-  const written = writeControlPlaneKubeconfigs({
+  const written = await writeControlPlaneKubeconfigs({
     nodeName: o.nodeName,
     clusterName: o.clusterName,
     endpointUrl: `https://${endpoint}`,

@@ -48,7 +48,7 @@ export async function join(p: ParsedArgs, ctx: SimContext): Promise<number> {
   await pace(0.15);
 
   if (o.controlPlane) {
-    controlPlanePrepare(ctx, o, o.certificateKey, discovered);
+    await controlPlanePrepare(ctx, o, o.certificateKey, discovered);
     await pace(0.35);
   }
 

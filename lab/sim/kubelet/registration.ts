@@ -52,12 +52,12 @@ function storeClientPem(pem: string): void {
   symlinkSync(name, hostPath(CURRENT_PEM));
 }
 
-function signClientPem(caCert: string, caKey: string, nodeName: string): string {
+async function signClientPem(caCert: string, caKey: string, nodeName: string): Promise<string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kubeha-csr-'));
   try {
     writeFileSync(path.join(dir, 'ca.crt'), caCert);
     writeFileSync(path.join(dir, 'ca.key'), caKey, { mode: 0o600 });
-    createLeaf(dir, { name: 'client', ca: 'ca', cn: `system:node:${nodeName}`, org: 'system:nodes', usage: 'client' });
+    await createLeaf(dir, { name: 'client', ca: 'ca', cn: `system:node:${nodeName}`, org: 'system:nodes', usage: 'client' });
     return readFileSync(path.join(dir, 'client.crt'), 'utf8') + readFileSync(path.join(dir, 'client.key'), 'utf8');
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -70,7 +70,7 @@ async function tlsBootstrap(ctx: SimContext, nodeName: string): Promise<boolean>
   if (!boot?.token || !(await answers(boot))) return false;
   const store = readStore(ctx.identity.labDir);
   if (!store.clusterInfo || !store.csrSigner || !liveToken(store.tokens, boot.token, 'authentication')) return false;
-  storeClientPem(signClientPem(store.csrSigner.caCert, store.csrSigner.caKey, nodeName));
+  storeClientPem(await signClientPem(store.csrSigner.caCert, store.csrSigner.caKey, nodeName));
   const ca = Buffer.from(boot.ca ?? '').toString('base64');
   writeFileSync(hostPath(KUBELET_CONF), stringify({
     apiVersion: 'v1',

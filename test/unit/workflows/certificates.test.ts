@@ -133,18 +133,18 @@ describe('kubeha certs durations', () => {
 
 describe("the lab's kubeadm certs renew", () => {
   let dir: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'kubeha-certs-'));
     const pkiDir = path.join(dir, 'pki');
-    createSharedCas(pkiDir);
-    createControlPlaneLeaves(pkiDir, { nodeName: 'cp1', address: '10.0.0.11', endpointHost: '10.0.0.10', serviceIp: '10.96.0.1' });
+    await createSharedCas(pkiDir);
+    await createControlPlaneLeaves(pkiDir, { nodeName: 'cp1', address: '10.0.0.11', endpointHost: '10.0.0.10', serviceIp: '10.96.0.1' });
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('re-issues with the same subject, SANs and usage and the asked validity, signed by the same CA', () => {
+  it('re-issues with the same subject, SANs and usage and the asked validity, signed by the same CA', async () => {
     const file = path.join(dir, 'pki', 'apiserver.crt');
     const before = leafSpecOf(readFileSync(file));
-    expect(reissueAll(dir, 10)).toEqual(expect.arrayContaining(['apiserver', 'etcd-server', 'etcd-peer', 'front-proxy-client']));
+    expect(await reissueAll(dir, 10)).toEqual(expect.arrayContaining(['apiserver', 'etcd-server', 'etcd-peer', 'front-proxy-client']));
     const cert = new X509Certificate(readFileSync(file));
     expect(leafSpecOf(readFileSync(file))).toEqual(before);
     expect(Math.round((Date.parse(cert.validTo) - Date.now()) / DAY)).toBe(10);

@@ -9,18 +9,18 @@ import { serviceIp } from '../service-ip';
 import { downloadCerts } from '../upload-certs';
 
 /** Without a certificate key (kubeadm skips download-certs silently) the CAs already on disk sign this node's certificates. */
-export function controlPlanePrepare(ctx: SimContext, o: JoinOptions, certificateKey: string | undefined, { config }: Discovered): void {
+export async function controlPlanePrepare(ctx: SimContext, o: JoinOptions, certificateKey: string | undefined, { config }: Discovered): Promise<void> {
   if (certificateKey) {
     out('[download-certs] Downloading the certificates in Secret "kubeadm-certs" in the "kube-system" Namespace\n');
     downloadCerts(ctx, certificateKey);
     out('[download-certs] Saving the certificates to the folder: "/etc/kubernetes/pki"\n');
   }
   out('[certs] Using certificateDir folder "/etc/kubernetes/pki"\n');
-  createControlPlaneLeaves(pki(), { nodeName: o.nodeName, address: o.advertiseAddress, endpointHost: config.controlPlaneEndpoint.replace(/:\d+$/, ''), serviceIp: serviceIp(config.serviceSubnet), extraSans: config.certSans, externalEtcd: config.externalEtcd !== undefined });
+  await createControlPlaneLeaves(pki(), { nodeName: o.nodeName, address: o.advertiseAddress, endpointHost: config.controlPlaneEndpoint.replace(/:\d+$/, ''), serviceIp: serviceIp(config.serviceSubnet), extraSans: config.certSans, externalEtcd: config.externalEtcd !== undefined });
   out('[certs] Valid certificates and keys now exist in "/etc/kubernetes/pki"\n');
   out('[certs] Using the existing "sa" key\n');
   out(`[kubeconfig] Generating kubeconfig files\n[kubeconfig] Using kubeconfig folder "${K8S_DIR}"\n`);
-  const written = writeControlPlaneKubeconfigs({
+  const written = await writeControlPlaneKubeconfigs({
     nodeName: o.nodeName,
     clusterName: config.clusterName,
     endpointUrl: `https://${config.controlPlaneEndpoint}`,
