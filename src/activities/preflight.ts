@@ -67,7 +67,7 @@ export function evaluatePreflight(cluster: ClusterSettings, host: HostSpec, sect
       add('FileContent--proc-sys-net-ipv4-ip_forward', '/proc/sys/net/ipv4/ip_forward contents are not set to 1');
       fixes.sysctl = true;
     }
-    if (!get('lsmod').output.split('\n').includes('br_netfilter')) {
+    if (!get('lsmod').output.split('\n').some((line) => line.split(/\s+/)[0] === 'br_netfilter')) {
       add('SystemVerification', 'kernel module br_netfilter is not loaded');
       fixes.modules = true;
       fixes.sysctl = true;

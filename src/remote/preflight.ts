@@ -12,18 +12,19 @@ export const preflightFacts = defineScript<{ criSocketPath: string; mustExist: s
   body: ({ criSocketPath, mustExist }) =>
     lines(
       sh`set +e`,
-      section('uid', sh`id -u`),
+      section('uid', sh`echo "$EUID"`),
       section('swap', sh`swapon --show --noheadings`),
       section('sysctl', sh`sysctl -n net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables`),
-      section('lsmod', sh`lsmod | awk '{print $1}'`),
+      section('lsmod', sh`lsmod`),
       section('cri', sh`test -S ${q(criSocketPath)}`),
       section('kubeadm', sh`kubeadm version -o short`),
       section('kubelet', sh`kubelet --version`),
       section('kubectl', sh`kubectl version --client -o json`),
       section('crictl', sh`crictl --runtime-endpoint ${q(`unix://${criSocketPath}`)} info`),
-      section('hostname', sh`hostname`),
-      section('macs', sh`for f in /sys/class/net/*/address; do d=$(basename "$(dirname "$f")"); [ "$d" = lo ] || echo "$d $(cat "$f")"; done`),
-      section('uuid', sh`cat /sys/class/dmi/id/product_uuid`),
+      section('hostname', sh`echo "$HOSTNAME"`),
+      // Shell builtins only: these facts are read on every host of a bring-up, and each process start counts there.
+      section('macs', sh`for f in /sys/class/net/*/address; do d=\${f%/address}; d=\${d##*/}; [ "$d" = lo ] && continue; mac=; { read -r mac || [ -n "$mac" ]; } < "$f" && echo "$d $mac"; done`),
+      section('uuid', sh`{ read -r uuid || [ -n "$uuid" ]; } < /sys/class/dmi/id/product_uuid && echo "$uuid"`),
       section('ports', sh`ss -Hltn`),
       // Prerequisites the user places before kubeadm init (external etcd's CA and client pair); `missing` lists those absent.
       mustExist.length > 0 ? section('prerequisites', sh`for f in ${qAll(mustExist)}; do [ -e "$f" ] || echo "missing $f"; done; [ -e /etc/kubernetes/admin.conf ] && echo initialized; true`) : sh`:`,

@@ -5,8 +5,12 @@ import { q, sh } from './quote';
 /** First stdout line of every wrapped command: the remote shell's pid, stripped before callers see output. */
 export const PID_MARKER = '@@kubeha-pid ';
 
+/**
+ * The script runs in the bash that printed its pid (one bash start per command, not two: on a
+ * 500-host bring-up each is thousands of process starts).
+ */
 export function wrapCommand(script: Script, sudo: boolean): Quoted {
-  const inner = sh`echo ${q(PID_MARKER)}"$$"; exec bash -c ${q(script.text)}`;
+  const inner = `${sh`echo ${q(PID_MARKER)}"$$"`}\n${script.text}`;
   const shell = sh`bash -c ${q(inner)}`;
   return sudo ? sh`sudo -n -- ${shell}` : shell;
 }

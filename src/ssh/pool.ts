@@ -54,7 +54,7 @@ const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 /** Replaces `path` atomically with stdin, only when content or mode differ. */
 export const writeFileScript = defineScript<{ path: string; mode: string }>('write-file', {
   body: ({ path, mode }) => sh`target=${q(path)}
-dir=$(dirname -- "$target")
+dir=\${target%/*}
 mkdir -p -- "$dir"
 tmp=$(mktemp "$target.kubeha.XXXXXX")
 trap 'rm -f -- "$tmp"' EXIT
