@@ -33,8 +33,25 @@ export function simServerPid(labDir: string): number | undefined {
 
 export async function stopSimServer(labDir: string): Promise<void> {
   const pid = simServerPid(labDir);
-  if (pid !== undefined) await killUntilGone(() => (isDead(pid) ? [] : [pid]), 10_000);
+  if (pid !== undefined) {
+    // SIGTERM first: a profiling server writes its profile on the way out.
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    await waitFor(() => isDead(pid), nodeArgs().length > 0 ? 30_000 : 2_000);
+    await killUntilGone(() => (isDead(pid) ? [] : [pid]), 10_000);
+  }
   rmSync(simServerPaths(labDir).pid, { force: true });
+}
+
+/**
+ * KUBEHA_LAB_SIM_NODE_ARGS: extra node flags for the server, to profile it (lab/sim/README.md), e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` (written when the lab stops) or `--perf-basic-prof` for perf.
+ */
+function nodeArgs(): string[] {
+  return (process.env.KUBEHA_LAB_SIM_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 }
 
 /** Starts `node <script> <labDir> <socket>` and resolves once it listens. */
@@ -43,7 +60,7 @@ export async function startSimServer(labDir: string, script: string): Promise<nu
   const paths = simServerPaths(labDir);
   const log = openSync(paths.log, 'w');
   try {
-    const child = spawn(process.execPath, [script, labDir, simSocketName(labDir)], { detached: true, stdio: ['ignore', log, log] });
+    const child = spawn(process.execPath, [...nodeArgs(), script, labDir, simSocketName(labDir)], { detached: true, stdio: ['ignore', log, log] });
     child.unref();
     const pid = child.pid;
     if (pid === undefined) throw new EnvironmentError('the lab simulator server did not start');
