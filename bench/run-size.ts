@@ -79,7 +79,7 @@ const MODEL: ModelledLatencies = { initMs: LATENCY.init, controlPlaneJoinMs: LAT
 /** The lab's spec with another worker-join concurrency, comments and order kept. */
 async function setWorkerJoins(specFile: string, joins: number): Promise<void> {
   const doc = parseDocument(await readFile(specFile, 'utf8'));
-  doc.setIn(['workers', 'maxConcurrentJoins'], joins);
+  doc.setIn(['spec', 'workers', 'maxConcurrentJoins'], joins);
   await writeFile(specFile, doc.toString());
 }
 
