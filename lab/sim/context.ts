@@ -4,7 +4,7 @@
  * namespace) a host path is mapped through the host's binds, as its namespace's fstab maps it.
  * `KUBEHA_SIM_ROOT` prefixes every host path so the simulator can be exercised outside a lab (tests).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { HostBind } from '../hosts/roots';
 import { hostBinds } from '../hosts/roots';
@@ -71,10 +71,29 @@ function readJson<T>(file: string, what: string): T {
 
 let processContext: SimContext | undefined;
 
+/**
+ * The lab config each invocation reads, parsed again only when the file changes (it lists every
+ * host: tens of KB in a 500-host lab, read by thousands of commands). Racy window as git's.
+ */
+const configs = new Map<string, { mtimeMs: number; size: number; config: LabConfig }>();
+
+function readLabConfig(file: string): LabConfig {
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch {
+    return readJson<LabConfig>(file, 'lab config'); // its message names the file
+  }
+  const cached = configs.get(file);
+  if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size && Date.now() - stat.mtimeMs >= 1_000) return cached.config;
+  const config = readJson<LabConfig>(file, 'lab config');
+  configs.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, config });
+  return config;
+}
+
 function readContext(): SimContext {
   const identity = readJson<HostIdentity>(hostPath(HOST_IDENTITY_FILE), 'host identity');
-  const config = readJson<LabConfig>(labPaths(identity.labDir).config, 'lab config');
-  return { identity, config };
+  return { identity, config: readLabConfig(labPaths(identity.labDir).config) };
 }
 
 export function loadContext(): SimContext {
