@@ -1,5 +1,5 @@
-import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { isCidr, isIp } from './addresses';
 import { parseDuration } from './duration';
 import { parseEndpoint } from './hosts';
 import { PATTERNS } from './patterns';
@@ -8,19 +8,6 @@ import { SUPPORTED_RANGE, isSupportedMinor, parseKubernetesVersion } from './ver
 /** The spec as the user writes it: shape and per-field formats. Cross-field rules live in ./semantic.ts. */
 
 const SHELL_SAFE = 'letters, digits and . _ / - only (no spaces or shell syntax)';
-
-export function isIp(text: string): boolean {
-  return ipaddr.IPv4.isValidFourPartDecimal(text) || (text.includes(':') && ipaddr.IPv6.isValid(text));
-}
-
-export function isCidr(text: string): boolean {
-  try {
-    const [addr, len] = ipaddr.parseCIDR(text);
-    return addr.toString() !== '' && len >= 0 && (text.includes(':') || ipaddr.IPv4.isValidFourPartDecimal(text.split('/')[0] ?? ''));
-  } catch {
-    return false;
-  }
-}
 
 const pattern = (re: RegExp, what: string) =>
   z.string().refine((v) => re.test(v), { error: (iss) => `${JSON.stringify(iss.input)} is not ${what}` });

@@ -3,7 +3,7 @@ import { BUILTIN_CNIS } from './defaults';
 import { parseDuration } from './duration';
 import { parseEndpoint } from './hosts';
 import type { Problems } from './problems';
-import { isCidr, isIp } from './schema';
+import { isCidr, isIp } from './addresses';
 import { RELEASES, isPastEndOfLife, parseKubernetesVersion } from './version';
 
 /**

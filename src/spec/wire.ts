@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { BUILTIN_CNIS } from './defaults';
 import { parseEndpoint } from './hosts';
 import { PATTERNS } from './patterns';
-import { isCidr, isIp } from './schema';
+import { isCidr, isIp } from './addresses';
 import { parseKubernetesVersion } from './version';
 
 const matches = (re: RegExp, what: string) => z.string().max(1024).refine((v) => re.test(v), { error: (iss) => `${JSON.stringify(iss.input)} is not ${what}` });

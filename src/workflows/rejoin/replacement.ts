@@ -5,7 +5,7 @@
 import ipaddr from 'ipaddr.js';
 import { endpointOf } from '../../spec/hosts';
 import { PATTERNS } from '../../spec/patterns';
-import { isIp } from '../../spec/schema';
+import { isIp } from '../../spec/addresses';
 import type { ClusterSpec } from '../../spec/types';
 
 const same = (a: string, b: string): boolean => (isIp(a) && isIp(b) ? ipaddr.parse(a).toNormalizedString() === ipaddr.parse(b).toNormalizedString() : a.toLowerCase() === b.toLowerCase());
