@@ -112,6 +112,9 @@ function meterLab(lab: LabHandle, tag: string): LabCpuMeter {
   return meter;
 }
 
+/** KUBEHA_BENCH_WORKER_NODE_ARGS: node flags for `kubeha worker`, to profile it (docs/BENCHMARKS.md). */
+const workerNodeArgs = () => (process.env.KUBEHA_BENCH_WORKER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+
 const cpuOf = (pid: number) => {
   const c = processCpu(pid);
   return c ? c.self + c.children : 0;
@@ -133,7 +136,7 @@ async function runKubeha(input: SizeInput, env: NodeJS.ProcessEnv): Promise<{ ru
     const server = await startServer(path.join(input.dir, 'temporal'), input.say);
     cleanups.unshift(() => server.stop());
     const common = ['--address', server.address, '--namespace', DEFAULT_NAMESPACE];
-    const worker = runCli(['worker', ...common, '--ssh-key-dir', lab.dir, '--known-hosts', labPaths(lab.dir).knownHosts], env, path.join(input.dir, 'worker.log'));
+    const worker = runCli(['worker', ...common, '--ssh-key-dir', lab.dir, '--known-hosts', labPaths(lab.dir).knownHosts], env, path.join(input.dir, 'worker.log'), workerNodeArgs());
     cleanups.unshift(() => stopCli(worker));
     const connection = await Connection.connect({ address: server.address });
     cleanups.unshift(() => connection.close());

@@ -29,12 +29,12 @@ export interface CliProcess {
   exit: Promise<{ code: number | string; at: number }>;
 }
 
-/** `node dist/src/client/cli.js ...args`, output to `logFile`. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv, logFile: string): CliProcess {
+/** `node [...nodeArgs] dist/src/client/cli.js ...args`, output to `logFile`. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv, logFile: string, nodeArgs: string[] = []): CliProcess {
   const log = openSync(logFile, 'a');
   try {
     const startedAt = Date.now();
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', log, log], env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], { stdio: ['ignore', log, log], env: { ...process.env, ...env } });
     if (child.pid === undefined) throw new EnvironmentError(`could not start ${CLI}`, 'run npm run build first');
     const exit = new Promise<{ code: number | string; at: number }>((resolve) => {
       child.once('exit', (code, signal) => resolve({ code: code ?? signal ?? 'unknown', at: Date.now() }));
