@@ -4,7 +4,10 @@ import type { Quoted } from '../ssh/quote';
 import { parseRun } from './host-state';
 import type { Step } from './step';
 
-/** How often a followed run is checked; each check is one short SSH command. */
+/** How long one check waits on the host for a followed run to end (one SSH command per window). */
+export const RUN_WAIT_MS = 5_000;
+
+/** The pause after a check that came back early while the run still went (a host without `sleep`). */
 export const RUN_POLL_MS = 1_000;
 
 export interface RunEnd {
@@ -21,12 +24,13 @@ export async function followDetached(step: Step, unit: string, command: Quoted, 
   const started = start.endsWith('started');
   step.log(started ? `started ${unit} detached` : `attached to ${unit}, which an earlier attempt started`);
   for (;;) {
-    const run = parseRun((await step.runChecked(detachedState.render({ unit }))).stdout);
+    const asked = Date.now();
+    const run = parseRun((await step.runChecked(detachedState.render({ unit, waitMs: RUN_WAIT_MS }))).stdout);
     if (run.kind === 'exited' || run.kind === 'died') {
       const log = (await step.runChecked(detachedLog.render({ unit, lines: options.logLines ?? 200 }))).stdout;
       return { code: run.kind === 'exited' ? run.code : undefined, log, started };
     }
     if (run.kind === 'none') throw new Error(`${step.host.name}: the ${unit} run disappeared while being followed`);
-    await step.wait(RUN_POLL_MS);
+    if (Date.now() - asked < RUN_WAIT_MS / 2) await step.wait(RUN_POLL_MS);
   }
 }

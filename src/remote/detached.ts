@@ -19,7 +19,25 @@ if [ -f "$dir/exit" ]; then echo "exited $(cat "$dir/exit")"
 elif [ -f "$dir/pid" ]; then pid=$(cat "$dir/pid"); if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo "running $pid"; else echo died; fi
 else echo none; fi`;
 
-export const detachedState = defineScript<{ unit: string }>('detached-state', { body: ({ unit }) => runState(unit) });
+/** Checks between a wait's tries on the host: a run's end is seen within this long. */
+export const WAIT_CHECK_MS = 200;
+
+/**
+ * The run's state, as runState; with `waitMs`, first waits on the host (up to that long, checking
+ * every WAIT_CHECK_MS with shell builtins and `sleep`) while the run is still going, so a follower
+ * sees its end at once instead of at its next poll, with one command per window.
+ */
+export const detachedState = defineScript<{ unit: string; waitMs?: number }>('detached-state', {
+  body: ({ unit, waitMs }) => {
+    if (!waitMs) return runState(unit);
+    return sh`dir=${runDir(unit)}
+pid=
+if [ -f "$dir/pid" ]; then read -r pid < "$dir/pid" || true; fi
+i=0
+while [ "$i" -lt ${Math.ceil(waitMs / WAIT_CHECK_MS)} ] && [ ! -f "$dir/exit" ] && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; do sleep ${WAIT_CHECK_MS / 1000}; i=$((i + 1)); done
+${runState(unit)}`;
+  },
+});
 
 /**
  * Attaches to a running `unit` (prints `attached`), or archives a finished one and starts
