@@ -6,6 +6,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Readable, Writable } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
 import { killCommand, PID_MARKER, wrapCommand } from './command';
+import { HandshakeSlots } from './handshake-slots';
 import { connectClient } from './connect';
 import type { SshError} from './errors';
 import { RemoteCommandError, SshAbortedError, SshConnectError, SshTimeoutError } from './errors';
@@ -77,15 +78,23 @@ export interface SshPoolOptions {
    * holding a session on its sshd and memory in the worker.
    */
   idleCloseMs?: number;
+  /** How many connections may be in their handshake at once (DEFAULT_HANDSHAKE_SLOTS). */
+  handshakeSlots?: number;
 }
+
+/** Connections opened at once; the rest wait their turn, their connect timeout not yet running. */
+export const DEFAULT_HANDSHAKE_SLOTS = 32;
 
 export class SshPool implements SshRunner {
   private readonly clients = new Map<string, Promise<Client>>();
   /** Commands running per connection (and connections tunnelled through it), and its idle timer. */
   private readonly usage = new Map<string, { users: number; idle?: NodeJS.Timeout }>();
   private closed = false;
+  private readonly handshakes: HandshakeSlots;
 
-  constructor(private readonly options: SshPoolOptions = {}) {}
+  constructor(private readonly options: SshPoolOptions = {}) {
+    this.handshakes = new HandshakeSlots(options.handshakeSlots ?? DEFAULT_HANDSHAKE_SLOTS);
+  }
 
   /** Connections open or opening (for tests and the bench). */
   get openConnections(): number {
@@ -153,7 +162,7 @@ export class SshPool implements SshRunner {
       keepaliveIntervalMs: this.options.keepaliveIntervalMs,
     };
     if (!ssh.jumpHost) {
-      return connectClient({ ...common, name: target.name, address: target.address, port: ssh.port, user: ssh.user });
+      return this.handshakes.run(() => connectClient({ ...common, name: target.name, address: target.address, port: ssh.port, user: ssh.user }));
     }
     const jumpTarget: SshTarget = {
       name: `${target.name} (jump host ${ssh.jumpHost.address})`,
@@ -172,7 +181,7 @@ export class SshPool implements SshRunner {
       });
     });
     sock.once('close', () => this.release(jumpKey));
-    return connectClient({ ...common, name: target.name, address: target.address, port: ssh.port, user: ssh.user, sock });
+    return this.handshakes.run(() => connectClient({ ...common, name: target.name, address: target.address, port: ssh.port, user: ssh.user, sock }));
   }
 
   async run(target: SshTarget, script: Script, options: RunOptions = {}): Promise<RunResult> {
