@@ -4,7 +4,7 @@
  * namespace) a host path is mapped through the host's binds, as its namespace's fstab maps it.
  * `KUBEHA_SIM_ROOT` prefixes every host path so the simulator can be exercised outside a lab (tests).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { HostBind } from '../hosts/roots';
 import { hostBinds } from '../hosts/roots';
@@ -13,6 +13,7 @@ import { HOST_IDENTITY_FILE, labPaths } from '../layout';
 import { SimExit } from './errors';
 import type { Invocation } from './invocation';
 import { currentInvocation } from './invocation';
+import { ParsedFiles } from './parsed-files';
 
 export interface SimContext {
   identity: HostIdentity;
@@ -71,29 +72,14 @@ function readJson<T>(file: string, what: string): T {
 
 let processContext: SimContext | undefined;
 
-/**
- * The lab config each invocation reads, parsed again only when the file changes (it lists every
- * host: tens of KB in a 500-host lab, read by thousands of commands). Racy window as git's.
- */
-const configs = new Map<string, { mtimeMs: number; size: number; config: LabConfig }>();
-
-function readLabConfig(file: string): LabConfig {
-  let stat;
-  try {
-    stat = statSync(file);
-  } catch {
-    return readJson<LabConfig>(file, 'lab config'); // its message names the file
-  }
-  const cached = configs.get(file);
-  if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size && Date.now() - stat.mtimeMs >= 1_000) return cached.config;
-  const config = readJson<LabConfig>(file, 'lab config');
-  configs.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, config });
-  return config;
-}
+/** The lab config lists every host (tens of KB in a 500-host lab) and every command reads it. */
+const labConfigs = new ParsedFiles((file) => readJson<LabConfig>(file, 'lab config'));
 
 function readContext(): SimContext {
   const identity = readJson<HostIdentity>(hostPath(HOST_IDENTITY_FILE), 'host identity');
-  return { identity, config: readLabConfig(labPaths(identity.labDir).config) };
+  const file = labPaths(identity.labDir).config;
+  // Not there: readJson's error names the file.
+  return { identity, config: labConfigs.get(file) ?? readJson<LabConfig>(file, 'lab config') };
 }
 
 export function loadContext(): SimContext {

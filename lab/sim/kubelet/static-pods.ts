@@ -4,12 +4,13 @@
  * it dies or its manifest changes, stopped when its manifest goes away.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { hostPath } from '../context';
 import { readPid, runningPid, RUN_DIR, simScript, startDaemon, stopDaemon } from '../daemons';
 import { out } from '../output';
+import { ParsedFiles } from '../parsed-files';
 
 export const MANIFESTS = '/etc/kubernetes/manifests';
 
@@ -22,13 +23,6 @@ export interface StaticPod {
   env: Record<string, string>;
   hash: string;
 }
-
-/**
- * Parsed manifests by file, kept while the file's mtime and size stay: every kubelet reads its
- * manifests each sync. A file changed in the last second is parsed again (mtime is coarse: a
- * same-size rewrite, e.g. an image tag's patch version, can keep it), as git treats racy entries.
- */
-const parsed = new Map<string, { mtimeMs: number; size: number; pod: StaticPod | undefined }>();
 
 function parseManifest(file: string): StaticPod | undefined {
   const text = readFileSync(file, 'utf8');
@@ -50,24 +44,16 @@ function parseManifest(file: string): StaticPod | undefined {
   }
 }
 
+/** Every kubelet reads its manifests each sync. */
+const manifests = new ParsedFiles(parseManifest);
+
 export function readStaticPods(): StaticPod[] {
   const dir = hostPath(MANIFESTS);
   if (!existsSync(dir)) return [];
   const pods: StaticPod[] = [];
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.yaml') || x.endsWith('.yml')).sort()) {
-    const file = path.join(dir, f);
-    let stat;
-    try {
-      stat = statSync(file);
-    } catch {
-      continue; // removed meanwhile
-    }
-    let entry = parsed.get(file);
-    if (!entry || entry.mtimeMs !== stat.mtimeMs || entry.size !== stat.size || Date.now() - stat.mtimeMs < 1_000) {
-      entry = { mtimeMs: stat.mtimeMs, size: stat.size, pod: parseManifest(file) };
-      parsed.set(file, entry);
-    }
-    if (entry.pod) pods.push(entry.pod);
+    const pod = manifests.get(path.join(dir, f));
+    if (pod) pods.push(pod);
   }
   return pods;
 }
