@@ -64,7 +64,7 @@ export async function kubeletLoop(stopping: () => boolean): Promise<void> {
       return;
     }
     try {
-      const changed = await syncStaticPods();
+      const { did: changed, manifests } = await syncStaticPods();
       for (const line of changed) log(line);
       if (!registered && (registered = await registerWithApiServer(loadContext()))) {
         log(`registered node ${kubeletIdentity(loadContext()).name}`);
@@ -76,7 +76,7 @@ export async function kubeletLoop(stopping: () => boolean): Promise<void> {
       }
       // A registered node without static Pods has only its heartbeat to do: 505 loops of a
       // 5+500 lab at 300 ms were some 1,700 syncs a second in the simulator server.
-      settled = registered && changed.length === 0 && readStaticPods().length === 0;
+      settled = registered && changed.length === 0 && manifests === 0;
     } catch (err) {
       if (err instanceof SessionGone) throw err;
       log(`sync failed: ${(err as Error).message}`);

@@ -71,10 +71,11 @@ function launch(pod: StaticPod): void {
 
 const RUNS_A_PROCESS = new Set(['etcd', 'kube-apiserver', 'kube-vip']);
 
-/** One reconcile pass; returns what it did, for the kubelet's log. */
-export async function syncStaticPods(): Promise<string[]> {
+/** One reconcile pass; returns what it did, for the kubelet's log, and how many manifests there are. */
+export async function syncStaticPods(): Promise<{ did: string[]; manifests: number }> {
   const did: string[] = [];
-  const pods = readStaticPods().filter((p) => RUNS_A_PROCESS.has(p.name));
+  const manifests = readStaticPods();
+  const pods = manifests.filter((p) => RUNS_A_PROCESS.has(p.name));
   for (const pod of pods) {
     const rec = readPid(daemonName(pod.name));
     const alive = runningPid(daemonName(pod.name)) !== undefined;
@@ -95,7 +96,7 @@ export async function syncStaticPods(): Promise<string[]> {
     await stopDaemon(name);
     did.push(`manifest removed: stopped ${name.slice(4)}`);
   }
-  return did;
+  return { did, manifests: manifests.length };
 }
 
 export async function stopAllStaticPods(): Promise<void> {
