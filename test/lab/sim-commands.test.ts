@@ -63,6 +63,28 @@ test('kubeadm preflight: containerd missing is fatal in kubeadm\'s format; syste
   expect([unknown.code, unknown.stderr.trim()]).toEqual([5, 'Failed to start nginx.service: Unit nginx.service not found.']);
 });
 
+test("kubeadm's port check binds each port: one a process holds is in use, the kubelet holds 10250 while it runs, free ports pass", async () => {
+  const holder = net.createServer();
+  await new Promise<void>((resolve) => holder.listen(10259, host.address, resolve));
+  try {
+    const held = sim('kubeadm', 'init');
+    expect(held.code).toBe(1);
+    expect(held.stderr).toContain('\t[ERROR Port-10259]: Port 10259 is in use');
+    expect(held.stderr).not.toMatch(/Port-(6443|10257|10250|2379|2380)\]/);
+  } finally {
+    await new Promise((resolve) => holder.close(resolve));
+  }
+  expect(sim('systemctl', 'start', 'kubelet').code).toBe(0);
+  try {
+    const kubelet = sim('kubeadm', 'init');
+    expect(kubelet.code).toBe(1);
+    expect(kubelet.stderr).toContain('\t[ERROR Port-10250]: Port 10250 is in use');
+    expect(kubelet.stderr).not.toContain('Port-10259');
+  } finally {
+    expect(sim('systemctl', 'stop', 'kubelet').code).toBe(0);
+  }
+});
+
 test('a fail-next fault fails exactly the next N matching runs on that host, then is gone', async () => {
   await failNext(labDir, { host: 'cp1', command: 'kubeadm version', count: 2, message: 'injected failure', exitCode: 42 });
   await failNext(labDir, { host: 'cp2', command: 'kubeadm version', count: 1, message: 'other host', exitCode: 7 });

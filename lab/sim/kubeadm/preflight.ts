@@ -6,21 +6,24 @@ import { SimExit } from '../errors';
 import { readNodeState } from '../node-state';
 import { CONTAINERD_SOCKET, isActive } from '../services';
 
+const KUBELET_PORT = 10250;
+
 export interface Check {
   name: string;
   message: string;
 }
 
+/**
+ * kubeadm's PortOpenCheck: the port is in use when it cannot be bound (a connect with a timeout
+ * would call a free port busy whenever this server's event loop lags). The lab's kubelet holds no
+ * socket, so an active kubelet holds its port 10250 the way a real one does.
+ */
 function portInUse(address: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: address, port });
-    const done = (v: boolean) => {
-      s.destroy();
-      resolve(v);
-    };
-    s.setTimeout(500, () => done(true));
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
+  if (port === KUBELET_PORT && isActive('kubelet')) return Promise.resolve(true);
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (e: NodeJS.ErrnoException) => (e.code === 'EADDRINUSE' ? resolve(true) : reject(e)));
+    probe.listen({ host: address, port, exclusive: true }, () => probe.close(() => resolve(false)));
   });
 }
 
