@@ -144,28 +144,30 @@ function fixDescriptions(fixes: PreflightFixes): string[] {
 }
 
 export function createPreflightActivities(deps: ActivityDeps) {
-  async function inspect(step: ReturnType<typeof hostStep>, cluster: ClusterSettings, host: HostSpec, initPrerequisites: boolean): Promise<Evaluation> {
+  /** The host's facts and the proven clock offset, each read by a command of its own. */
+  async function inspect(step: ReturnType<typeof hostStep>, cluster: ClusterSettings, initPrerequisites: boolean): Promise<{ sections: Map<string, Section>; clockOffsetMs: number }> {
     const mustExist = initPrerequisites ? initPrerequisiteFiles(cluster) : [];
     const result = await step.run(preflightFacts.render({ criSocketPath: criSocketPath(cluster.criSocket), mustExist }), { timeoutMs: 60_000 });
     const sections = parseSections(result.stdout);
     const before = deps.clock();
     const clock = await step.run(remoteClock.render({}), { timeoutMs: 30_000 });
     const after = deps.clock();
-    const remote = Number(clock.stdout.trim());
-    return evaluatePreflight(cluster, host, sections, provenClockOffset(remote, before, after, clock.code));
+    return { sections, clockOffsetMs: provenClockOffset(Number(clock.stdout.trim()), before, after, clock.code) };
   }
 
   return {
     async preflight({ cluster, host, fix, initPrerequisites = false }: PreflightInput): Promise<PreflightReport> {
       const step = hostStep(deps, host, 'preflight');
-      let evaluation = await inspect(step, cluster, host, initPrerequisites);
+      const { sections, clockOffsetMs } = await inspect(step, cluster, initPrerequisites);
+      let evaluation = evaluatePreflight(cluster, host, sections, clockOffsetMs);
       const fixed: string[] = [];
       const wanted = evaluation.fixes;
       if (fix && (wanted.swap || wanted.modules || wanted.sysctl)) {
-        await step.runChecked(preflightFix.render(wanted), { timeoutMs: 60_000 });
+        // The fix command reads back what it changed; the other facts stand as first read.
+        const changed = parseSections((await step.runChecked(preflightFix.render(wanted), { timeoutMs: 60_000 })).stdout);
         fixed.push(...fixDescriptions(wanted));
         step.log(`fixed: ${fixed.join('; ')}`);
-        evaluation = await inspect(step, cluster, host, initPrerequisites);
+        evaluation = evaluatePreflight(cluster, host, new Map([...sections, ...changed]), clockOffsetMs);
       }
       if (evaluation.problems.length) step.log(`${evaluation.problems.length} preflight problem(s)`, { checks: evaluation.problems.map((p) => p.check) });
       return { host: host.name, problems: evaluation.problems, fixed, facts: evaluation.facts };

@@ -1,3 +1,4 @@
+import type { Quoted } from '../ssh/quote';
 import { defineScript, lines, q, qAll, sh } from '../ssh/quote';
 import { section } from './sections';
 
@@ -8,14 +9,21 @@ export const FACT_SECTIONS = [
 /** Alone, so the round trip around it is short and the offset estimate tight. */
 export const remoteClock = defineScript<Record<string, never>>('clock', { body: () => sh`date +%s%3N` });
 
+/** The facts a fix can change: read again right after it, in the same command. */
+function fixableSections(): Quoted[] {
+  return [
+    section('swap', sh`swapon --show --noheadings`),
+    section('sysctl', sh`sysctl -n net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables`),
+    section('lsmod', sh`lsmod`),
+  ];
+}
+
 export const preflightFacts = defineScript<{ criSocketPath: string; mustExist: string[] }>('preflight-facts', {
   body: ({ criSocketPath, mustExist }) =>
     lines(
       sh`set +e`,
       section('uid', sh`echo "$EUID"`),
-      section('swap', sh`swapon --show --noheadings`),
-      section('sysctl', sh`sysctl -n net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables`),
-      section('lsmod', sh`lsmod`),
+      ...fixableSections(),
       section('cri', sh`test -S ${q(criSocketPath)}`),
       section('kubeadm', sh`kubeadm version -o short`),
       section('kubelet', sh`kubelet --version`),
@@ -37,11 +45,14 @@ export interface PreflightFixes {
   sysctl: boolean;
 }
 
+/** The fixes (a failing one fails the command), then the facts they change, as preflight-facts' sections. */
 export const preflightFix = defineScript<PreflightFixes>('preflight-fix', {
   body: (fix) =>
     lines(
       fix.swap ? sh`swapoff -a` : sh`:`,
       fix.modules ? sh`modprobe br_netfilter` : sh`:`,
       fix.sysctl ? sh`sysctl -w net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1 >/dev/null` : sh`:`,
+      sh`set +e`,
+      ...fixableSections(),
     ),
 });

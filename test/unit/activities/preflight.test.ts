@@ -1,5 +1,8 @@
+import { createActivities } from '../../../src/activities';
 import { busyPorts, evaluatePreflight } from '../../../src/activities/preflight';
+import { silentLogger } from '../../../src/logging';
 import { parseSections } from '../../../src/remote/sections';
+import { FakeSsh, ok } from './fake-ssh';
 import { CLUSTER, CP1, W1 } from './settings';
 
 const SS = [
@@ -85,5 +88,30 @@ describe('preflight evaluation', () => {
 
   it('treats wildcard listeners as busy and other addresses as free', () => {
     expect(busyPorts(SS, '10.0.0.11', [6443, 2379, 10250, 10257, 10259])).toEqual([2379, 10250, 10259]);
+  });
+});
+
+describe('preflight activity', () => {
+  const NOW = 1_700_000_000_000;
+  const swapOn = sections({ swap: ['/swap.img file 2G 0B -2', 0], sysctl: ['0\n0', 0], lsmod: ['Module\noverlay', 0], hostname: ['w1', 0] });
+  const fixedFacts = ['', '@@swap 0', '1', '1', '@@sysctl 0', 'Module', 'br_netfilter', '@@lsmod 0'].join('\n');
+
+  it('fixes what it can in one command that reads back what it changed, keeping the rest of the first reading', async () => {
+    const ssh = new FakeSsh({ 'preflight-facts': () => ok(swapOn), clock: () => ok(`${NOW}\n`), 'preflight-fix': () => ok(fixedFacts) });
+    const { preflight } = createActivities({ ssh, logger: silentLogger(), clock: () => NOW });
+    const report = await preflight({ cluster: CLUSTER, host: W1, fix: true });
+    expect(ssh.calls.map((c) => c.name)).toEqual(['preflight-facts', 'clock', 'preflight-fix']);
+    expect(ssh.calls[2]?.text).toMatch(/swapoff -a\nmodprobe br_netfilter\nsysctl -w net\.ipv4\.ip_forward=1 net\.bridge\.bridge-nf-call-iptables=1 >\/dev\/null\nset \+e\n/);
+    expect(report.problems).toEqual([]);
+    expect(report.fixed).toEqual(['swapoff -a', 'modprobe br_netfilter', 'sysctl -w net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1']);
+    expect(report.facts.kubeletVersion).toBe('v1.31.2');
+  });
+
+  it('reports what a fix did not change as a problem', async () => {
+    const stillOn = fixedFacts.replace('@@swap 0', '/swap.img file 2G 0B -2\n@@swap 0');
+    const ssh = new FakeSsh({ 'preflight-facts': () => ok(swapOn), clock: () => ok(`${NOW}\n`), 'preflight-fix': () => ok(stillOn) });
+    const { preflight } = createActivities({ ssh, logger: silentLogger(), clock: () => NOW });
+    const report = await preflight({ cluster: CLUSTER, host: W1, fix: true });
+    expect(report.problems.map((p) => p.check)).toEqual(['Swap']);
   });
 });
