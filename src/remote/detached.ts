@@ -12,56 +12,75 @@ const runDir = (unit: string): Quoted => q(`${RUNS_DIR}/${unit}`);
 
 /**
  * One line: `none`, `running <pid>`, `exited <code>` or `died` (a pid file, no exit code, and no
- * such process: killed, or the host rebooted). Parsed by `parseRun`.
+ * such process: killed, or the host rebooted). Parsed by `parseRun`. Builtins only; the exit file
+ * is looked at again after the process is found gone, since the run writes it just before ending.
  */
 export const runState = (unit: string): Quoted => sh`dir=${runDir(unit)}
-if [ -f "$dir/exit" ]; then echo "exited $(cat "$dir/exit")"
-elif [ -f "$dir/pid" ]; then pid=$(cat "$dir/pid"); if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo "running $pid"; else echo died; fi
-else echo none; fi`;
+pid= code=
+if [ -f "$dir/exit" ]; then read -r code < "$dir/exit" || true; state="exited $code"
+elif [ -f "$dir/pid" ]; then
+  read -r pid < "$dir/pid" || true
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then state="running $pid"
+  elif [ -f "$dir/exit" ]; then read -r code < "$dir/exit" || true; state="exited $code"
+  else state=died; fi
+else state=none; fi
+echo "$state"`;
 
 /** Checks between a wait's tries on the host: a run's end is seen within this long. */
 export const WAIT_CHECK_MS = 200;
 
+/** Marks where a followed run's log tail starts in a follow's output. */
+export const LOG_MARKER = '@@log';
+
 /**
- * The run's state, as runState; with `waitMs`, first waits on the host (up to that long, checking
- * every WAIT_CHECK_MS with shell builtins and `sleep`) while the run is still going, so a follower
- * sees its end at once instead of at its next poll, with one command per window.
+ * Waits on the host (up to `waitMs`, checking every WAIT_CHECK_MS) while the run still goes, then
+ * prints its state as runState and, once it has ended, LOG_MARKER and its last `logLines` lines.
  */
-export const detachedState = defineScript<{ unit: string; waitMs?: number }>('detached-state', {
-  body: ({ unit, waitMs }) => {
-    if (!waitMs) return runState(unit);
-    return sh`dir=${runDir(unit)}
+const awaitRun = (unit: string, waitMs: number, logLines: number): Quoted => sh`dir=${runDir(unit)}
 pid=
 if [ -f "$dir/pid" ]; then read -r pid < "$dir/pid" || true; fi
 i=0
 while [ "$i" -lt ${Math.ceil(waitMs / WAIT_CHECK_MS)} ] && [ ! -f "$dir/exit" ] && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; do sleep ${WAIT_CHECK_MS / 1000}; i=$((i + 1)); done
-${runState(unit)}`;
-  },
+${runState(unit)}
+case "$state" in exited*|died) echo ${q(LOG_MARKER)}; tail -n ${logLines} -- "$dir/log" 2>/dev/null || true ;; esac`;
+
+export interface FollowWindow {
+  unit: string;
+  /** How long this command waits on the host for the run to end. */
+  waitMs: number;
+  /** How much of the log to print once the run has ended (it may hold secrets: callers redact). */
+  logLines: number;
+}
+
+/** A followed run's state after one window, with the end of its log once it has ended (see awaitRun). */
+export const detachedState = defineScript<FollowWindow>('detached-state', {
+  body: ({ unit, waitMs, logLines }) => awaitRun(unit, waitMs, logLines),
 });
 
 /**
  * Attaches to a running `unit` (prints `attached`), or archives a finished one and starts
- * `command` detached in its own session (prints `started`). `removeWhenDone` (e.g. a config
- * carrying secrets) is deleted when the run ends, whatever its outcome.
+ * `command` detached in its own session (prints `started`); then follows it for one window as
+ * detachedState does, so a short run is started and seen to its end by one command.
+ * `removeWhenDone` (e.g. a config carrying secrets) is deleted when the run ends, whatever its outcome.
  */
-export const detachedStart = defineScript<{ unit: string; command: Quoted; removeWhenDone?: string }>('detached-start', {
-  body: ({ unit, command, removeWhenDone }) => {
+export const detachedStart = defineScript<FollowWindow & { command: Quoted; removeWhenDone?: string }>('detached-start', {
+  body: ({ unit, command, removeWhenDone, waitMs, logLines }) => {
     const cleanup = removeWhenDone ? sh`rm -f -- ${q(removeWhenDone)}; ` : sh``;
     const wrapper = sh`cd /; ${command} > "$1/log" 2>&1; rc=$?; ${cleanup}echo "$rc" > "$1/exit.tmp" && mv -f "$1/exit.tmp" "$1/exit"`;
     return sh`dir=${runDir(unit)}
 mkdir -p -m 0700 ${q(RUNS_DIR)}
-if [ -f "$dir/pid" ] && [ ! -f "$dir/exit" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then echo attached; exit 0; fi
-if [ -e "$dir" ]; then mv -f -- "$dir" "$dir.$(date +%s%N)"; fi
-mkdir -m 0700 -- "$dir"
-setsid bash -c ${q(wrapper)} kubeha-run "$dir" </dev/null >/dev/null 2>&1 &
-echo "$!" > "$dir/pid"
-echo started`;
+running=
+if [ -f "$dir/pid" ] && [ ! -f "$dir/exit" ]; then read -r running < "$dir/pid" || true; fi
+if [ -n "$running" ] && kill -0 "$running" 2>/dev/null; then echo attached
+else
+  if [ -e "$dir" ]; then mv -f -- "$dir" "$dir.$(date +%s%N)"; fi
+  mkdir -m 0700 -- "$dir"
+  setsid bash -c ${q(wrapper)} kubeha-run "$dir" </dev/null >/dev/null 2>&1 &
+  echo "$!" > "$dir/pid"
+  echo started
+fi
+${awaitRun(unit, waitMs, logLines)}`;
   },
-});
-
-/** The last `lines` lines of a run's output (may hold secrets: callers redact). */
-export const detachedLog = defineScript<{ unit: string; lines: number }>('detached-log', {
-  body: ({ unit, lines }) => sh`tail -n ${lines} -- ${runDir(unit)}/log 2>/dev/null || true`,
 });
 
 /** Ends a run on purpose (a cancelled operation): the whole session, then waits for it to be gone. */

@@ -19,7 +19,7 @@ class RunningJoinSsh implements SshRunner {
       case 'kubeadm-host-facts':
         return ok(this.joined ? 'kubelet.conf\n@@files 0\nexited 0\n@@run 0\n000\n@@readyz 7\n' : '\n@@files 0\nnone\n@@run 0\n000\n@@readyz 7\n');
       case 'detached-start':
-        return ok('started\n');
+        return ok('started\nrunning 4242\n');
       case 'detached-state':
         return ok('running 4242\n');
       default:
@@ -44,8 +44,10 @@ it('heartbeats while following a detached kubeadm join; a cancelled activity sto
   const token = { token: 'abcdef.0123456789abcdef', caCertHash: `sha256:${'1'.repeat(64)}`, expiresAt: '2030-01-01T00:00:00Z' };
   const input: JoinInput = { cluster: CLUSTER, host: W1, as: 'worker', token };
   const running = env.run(acts.joinNode, input);
-  await new Promise((r) => setTimeout(r, 300));
-  expect(beats).toContainEqual({ step: 'join-worker', command: 'detached-state' });
+  // The start command saw the join still running; the next look comes a poll later.
+  const following = { step: 'join-worker', command: 'detached-state' };
+  for (let i = 0; i < 60 && !beats.some((b) => JSON.stringify(b) === JSON.stringify(following)); i++) await new Promise((r) => setTimeout(r, 50));
+  expect(beats).toContainEqual(following);
   expect(JSON.stringify(beats)).not.toContain(token.token);
   env.cancel();
   await expect(running).rejects.toMatchObject({ name: 'CancelledFailure' });

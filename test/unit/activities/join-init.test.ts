@@ -32,14 +32,9 @@ function hostFacts(files: string[], run: string, readyz: 'ready' | 'refused' | '
   return ok(`${files.join('\n')}\n@@files 0\n${run}\n@@run 0\n${curl}\n${etcdPart}`);
 }
 
-/** A detached run that starts and ends with `code` and `log`. */
+/** A detached run that starts and ends with `code` and `log` within the start command's window. */
 function detached(code: number, log = '') {
-  let started = false;
-  return {
-    'detached-start': () => ((started = true), ok('started\n')),
-    'detached-state': () => ok(started ? `exited ${code}\n` : 'none\n'),
-    'detached-log': () => ok(log),
-  };
+  return { 'detached-start': () => ok(`started\nexited ${code}\n@@log\n${log}`) };
 }
 
 describe('joinNode', () => {
@@ -67,8 +62,6 @@ describe('joinNode', () => {
       'cp2 kubeadm-host-facts',
       'cp2 write /etc/kubeha/kubeadm-join.yaml',
       'cp2 detached-start',
-      'cp2 detached-state',
-      'cp2 detached-log',
     ]);
     expect(ssh.calls.find((c) => c.name === 'detached-start')?.text).toContain('setsid');
     const file = ssh.files.get('cp2:/etc/kubeha/kubeadm-join.yaml');
@@ -143,9 +136,8 @@ describe('joinNode', () => {
     let state = 0;
     const ssh = new FakeSsh({
       'kubeadm-host-facts': () => hostFacts(['bootstrap-kubelet.conf'], 'running', 'refused'),
-      'detached-start': () => ok('attached\n'),
-      'detached-state': () => ok(++state < 2 ? 'running 4242\n' : 'exited 0\n'),
-      'detached-log': () => ok('This node has joined the cluster'),
+      'detached-start': () => ok('attached\nrunning 4242\n'),
+      'detached-state': () => ok(++state < 2 ? 'running 4242\n' : 'exited 0\n@@log\nThis node has joined the cluster'),
     });
     await expect(activities(ssh).joinNode({ cluster: CLUSTER, host: W1, as: 'worker', token: TOKEN })).resolves.toEqual({ alreadyJoined: true });
     expect(ssh.calls.map((c) => c.name)).not.toContain('write /etc/kubeha/kubeadm-join.yaml');
@@ -234,8 +226,6 @@ describe('initControlPlane', () => {
       'kubeadm-host-facts': () => (reset ? hostFacts([], 'none', 'refused', 'down') : hostFacts(['admin.conf', 'pki/ca.crt'], 'exited 1', 'refused', 'down')),
       'kubeadm-reset': () => ((reset = true), ok()),
       'detached-start': () => run['detached-start'](),
-      'detached-state': () => run['detached-state'](),
-      'detached-log': () => run['detached-log'](),
     });
     await expect(activities(ssh).initControlPlane({ cluster: CLUSTER, host: CP1 })).resolves.toMatchObject({ alreadyInitialized: false });
     expect(ssh.calls.map((c) => c.name).slice(0, 3)).toEqual(['kubeadm-host-facts', 'kubeadm-reset', 'kubeadm-host-facts']);
@@ -246,8 +236,6 @@ describe('initControlPlane', () => {
     const ssh = initSsh({
       'kubeadm-host-facts': () => hostFacts([], 'none', 'refused', 'down'),
       'detached-start': () => run['detached-start'](),
-      'detached-state': () => run['detached-state'](),
-      'detached-log': () => run['detached-log'](),
     });
     await expect(activities(ssh).initControlPlane({ cluster: CLUSTER, host: CP1 })).rejects.toMatchObject({
       type: 'PreflightFailed',

@@ -87,14 +87,11 @@ describe('joinNode with manual distribution', () => {
   const hostFacts = (files: string[]): RunResult => ok(`${files.join('\n')}\n@@files 0\nnone\n@@run 0\n000\n@@readyz 7\ncontext deadline exceeded\n@@etcd 1\n`);
 
   it('takes a host holding only the copied certificates as fresh: checks them again, then joins with no certificate key', async () => {
-    let started = false;
     const ssh = new FakeSsh({
       'kubeadm-host-facts': () => hostFacts(['pki/ca.crt']),
       'send-shared-certificates': () => ok(),
       'receive-shared-certificates': () => ok(STACKED.map((p) => `same ${p}`).join('\n')),
-      'detached-start': () => ((started = true), ok('started\n')),
-      'detached-state': () => ok(started ? 'exited 0\n' : 'none\n'),
-      'detached-log': () => ok('This node has joined the cluster and a new control plane instance was created'),
+      'detached-start': () => ok('started\nexited 0\n@@log\nThis node has joined the cluster and a new control plane instance was created'),
     });
     await expect(activities(ssh).joinNode({ cluster: MANUAL, host: CP2, as: 'control-plane', token: TOKEN, certificatesFrom: CP1 })).resolves.toMatchObject({ alreadyJoined: false });
     expect(ssh.calls.map((c) => `${c.host} ${c.name}`).slice(0, 4)).toEqual([

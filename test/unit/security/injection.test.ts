@@ -127,12 +127,14 @@ const TEMPLATE_INPUTS: Record<string, { bases: object[]; fragments?: string[]; s
   clock: { bases: [{}] },
   'preflight-facts': { bases: [{ criSocketPath: '/run/containerd/containerd.sock', mustExist: [] }, { criSocketPath: '/run/containerd/containerd.sock', mustExist: ['/etc/kubernetes/pki/etcd/ca.crt', '/etc/kubernetes/pki/apiserver-etcd-client.key'] }] },
   'preflight-fix': { bases: [{ swap: true, modules: true, sysctl: true }] },
-  'detached-state': { bases: [{ unit: 'kubeadm-init' }] },
+  'detached-state': { bases: [{ unit: 'kubeadm-init', waitMs: 0, logLines: 20 }] },
   'detached-start': {
-    bases: [{ unit: 'kubeadm-init', command: initCommand, removeWhenDone: '/etc/kubeha/kubeadm-init.yaml' }, { unit: 'kubeadm-join', command: initCommand }],
+    bases: [
+      { unit: 'kubeadm-init', command: initCommand, removeWhenDone: '/etc/kubeha/kubeadm-init.yaml', waitMs: 0, logLines: 20 },
+      { unit: 'kubeadm-join', command: initCommand, waitMs: 0, logLines: 20 },
+    ],
     fragments: ['command'],
   },
-  'detached-log': { bases: [{ unit: 'kubeadm-init', lines: 20 }] },
   'detached-stop': { bases: [{ unit: 'kubeadm-init' }] },
   'kubeadm-host-facts': { bases: [{ unit: 'kubeadm-init', readyzUrl: 'https://10.0.0.11:6443/readyz', etcd }, { unit: 'kubeadm-init', readyzUrl: 'https://10.0.0.11:6443/readyz' }] },
   'cluster-membership': { bases: [{ node: 'cp2', server: 'https://10.0.0.11:6443', etcd }] },
@@ -212,9 +214,9 @@ function renderAll(value: string, include: (template: string) => boolean = (t) =
     for (const base of bases) for (const variant of variants(base, value, fragments)) add(name, template.render(variant), input);
   }
   if (!include('detached-start')) return scripts;
-  const detachedStart = templates.get('detached-start') as ScriptTemplate<{ unit: string; command: Quoted }>;
+  const detachedStart = templates.get('detached-start') as ScriptTemplate<{ unit: string; command: Quoted; waitMs: number; logLines: number }>;
   for (const [name, build] of Object.entries(COMMAND_BUILDERS)) {
-    for (const command of build(value)) add(`detached-start-${name}`, detachedStart.render({ unit: 'kubeadm-init', command }));
+    for (const command of build(value)) add(`detached-start-${name}`, detachedStart.render({ unit: 'kubeadm-init', command, waitMs: 0, logLines: 20 }));
   }
   add('section', lines(section(value, sh`true`)));
   const echo = defineScript<{ v: string }>('echo', { body: ({ v }) => sh`echo ${q(v)}` }).render({ v: value });
