@@ -9,7 +9,7 @@ import { parseDocument } from 'yaml';
 import type { LabHandle } from '../lab';
 import { externalLbPid, labPids, simServerPid, startLab, stopLab, stopLabHostsAt } from '../lab';
 import { labPaths } from '../lab/layout';
-import { simServerStats } from '../lab/sim/server/stats';
+import { simServerStats, type SimServerStats } from '../lab/sim/server/stats';
 import { LATENCY } from '../lab/sim/time';
 import { loadCodec } from '../src/codec';
 import { clusterWorkflowId } from '../src/shared/operations';
@@ -50,7 +50,7 @@ export interface KubehaRun {
    * (the commands themselves and what they spawned, e.g. openssl); absent when the lab ran each
    * command as a Node process of its own.
    */
-  labCommands?: { count: number; serverCpuSeconds: number };
+  labCommands?: LabCommands;
   ssh: SshFigures;
   figures?: BringUpFigures;
   criticalPath?: CriticalPath;
@@ -58,6 +58,25 @@ export interface KubehaRun {
   workflowRatio?: number;
   /** `kubeha up` exec -> the bring-up workflow's start, and its end -> `kubeha up` exit: what the CLI adds. */
   cliMs?: { beforeWorkflow: number; afterWorkflow: number };
+}
+
+export interface LabCommands {
+  count: number;
+  serverCpuSeconds: number;
+  /** Per simulated command (kubeadm, kubectl, sysctl, ...): where a host's command count goes. */
+  byCommand?: Record<string, number>;
+}
+
+/** The simulator server's counters between two reads; undefined when either read got no answer. */
+function commandsBetween(before: SimServerStats | undefined, after: SimServerStats | undefined, serverCpuSeconds: number): LabCommands | undefined {
+  if (!before || !after) return undefined;
+  const byCommand = Object.fromEntries(
+    Object.entries(after.byCommand)
+      .map(([command, n]) => [command, n - (before.byCommand[command] ?? 0)] as const)
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1]),
+  );
+  return { count: after.invocations - before.invocations, serverCpuSeconds, byCommand };
 }
 
 export interface SizeResult {
@@ -70,7 +89,7 @@ export interface SizeResult {
   loadAverageAtStart: number[];
   startedAt: string;
   kubeha: KubehaRun;
-  baseline?: BaselineResult & { ssh: SshFigures; labCpuSeconds: number };
+  baseline?: BaselineResult & { ssh: SshFigures; labCpuSeconds: number; labCommands?: LabCommands };
   speedup?: number;
 }
 
@@ -181,9 +200,7 @@ async function runKubeha(input: SizeInput, env: NodeJS.ProcessEnv): Promise<{ ru
         labMethod: meter.method,
       },
       workerPeakRssBytes: peakRssBytes(worker.pid),
-      ...(before.commands && after.commands
-        ? { labCommands: { count: after.commands.invocations - before.commands.invocations, serverCpuSeconds: after.simServer - before.simServer } }
-        : {}),
+      labCommands: commandsBetween(before.commands, after.commands, after.simServer - before.simServer),
       ssh: sshFigures(before.ssh, after.ssh),
     };
     input.say(`kubeha up exited ${exit.code} after ${(wallMs / 1000).toFixed(1)} s; reading the histories`);
@@ -218,11 +235,12 @@ async function runBaselineOnFreshLab(input: SizeInput): Promise<NonNullable<Size
   const meter = meterLab(lab, 'baseline');
   try {
     const hosts = lab.config.hosts.map((h) => h.name);
-    const before = { ssh: sshConnections(lab.dir, hosts), lab: meter.seconds(labProcessIds(lab)) };
+    const before = { ssh: sshConnections(lab.dir, hosts), lab: meter.seconds(labProcessIds(lab)), commands: await simServerStats(lab.dir), simServer: simServerCpu(lab) };
     input.say('baseline: the seeds procedure as a sequential ssh script');
     const result = await runBaseline(lab);
     const ssh = sshFigures(before.ssh, sshConnections(lab.dir, hosts));
-    return { ...result, ssh, labCpuSeconds: meter.seconds(labProcessIds(lab)) - before.lab };
+    const labCommands = commandsBetween(before.commands, await simServerStats(lab.dir), simServerCpu(lab) - before.simServer);
+    return { ...result, ssh, labCpuSeconds: meter.seconds(labProcessIds(lab)) - before.lab, ...(labCommands ? { labCommands } : {}) };
   } finally {
     await lab.stop();
     await meter.dispose().catch((err: unknown) => input.say(`cleanup: ${String(err)}`));
