@@ -49,6 +49,8 @@ export function devServerArgs(o: Required<Pick<DevServerOptions, 'ip' | 'port' |
     ...searchAttributeFlags(),
     // No internet here and no reason to phone home from a developer's machine.
     '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
+    // Task-queue priorities (the bring-up dispatches its critical path ahead of the joining hosts' preflight); off by default in server 1.29.
+    '--dynamic-config-value', 'matching.useNewMatcher=true',
     '--log-level', o.logLevel,
   ];
 }

@@ -72,8 +72,15 @@ it('runs the runbook on its critical path: joining hosts checked beside init, ea
   expect(report.timings.every((t) => t.status === 'succeeded')).toBe(true);
   expect(report.approvals).toEqual([]);
 
-  const description = await wf.env.client.workflow.getHandle(bringUpWorkflowId(h.spec.name)).describe();
+  const handle = wf.env.client.workflow.getHandle(bringUpWorkflowId(h.spec.name));
+  const description = await handle.describe();
   expect(description.typedSearchAttributes.get(KubehaPhase)).toBe('done');
+  // The joining hosts' preflight is queued below the critical path (priority 4); cp1's and lb1's at the default.
+  const preflightPriorities = ((await handle.fetchHistory()).events ?? []).flatMap((e) => {
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    return scheduled?.activityType?.name === 'preflight' ? [scheduled.priority?.priorityKey ?? 0] : [];
+  });
+  expect(preflightPriorities.sort()).toEqual([0, 0, 4, 4, 4, 4, 4]);
   expect(progress.phase).toBe('done');
   expect(progress.requestedBy).toBe('test@jest');
   expect(progress.hosts.every((x) => x.state === 'succeeded')).toBe(true);

@@ -14,6 +14,7 @@ it('starts a persistent dev server with the UI and every kubeha search attribute
     '--search-attribute', 'KubehaPhase=Keyword',
     '--search-attribute', 'KubehaHost=Keyword',
     '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
+    '--dynamic-config-value', 'matching.useNewMatcher=true',
     '--log-level', 'warn',
   ]);
 });

@@ -6,12 +6,13 @@ import type { BringUpContext, BringUpPhase, BringUpStep } from '../context';
 import { StepFailed } from '../failures';
 import { forEachHost, type HostOutcome } from '../fan-out';
 import { hostInput } from '../hosts';
+import { OFF_CRITICAL_PATH } from '../priority';
 import { CLOCK_LIMIT_PATCH, clockJudgementChanged, formatProblems, preflightProblems, type HostProblem } from '../preflight-checks';
 
-function checkHosts(ctx: BringUpContext, self: BringUpStep, hosts: HostSpec[]): Promise<HostOutcome<PreflightReport>[]> {
+function checkHosts(ctx: BringUpContext, self: BringUpStep, hosts: HostSpec[], options: { offCriticalPath?: boolean } = {}): Promise<HostOutcome<PreflightReport>[]> {
   const first = firstControlPlane(ctx.spec);
   return forEachHost(ctx, { ...self, hosts }, (host) =>
-    ctx.acts.preflight.executeWithOptions({ summary: `preflight ${host.name}` }, [
+    ctx.acts.preflight.executeWithOptions({ summary: `preflight ${host.name}`, ...(options.offCriticalPath ? { priority: OFF_CRITICAL_PATH } : {}) }, [
       { ...hostInput(ctx, host), fix: ctx.spec.preflight.fix, ...(host.name === first.name ? { initPrerequisites: true } : {}) },
     ]),
   );
@@ -57,7 +58,7 @@ function startLatePreflight(ctx: BringUpContext, self: BringUpStep, late: HostSp
   const judged = new Map<string, Promise<HostProblem[]>>();
   const unreachable: HostProblem[] = [];
   for (const host of late) {
-    const problems = checkHosts(ctx, self, [host]).then((outcomes) => {
+    const problems = checkHosts(ctx, self, [host], { offCriticalPath: true }).then((outcomes) => {
       const sorted = sortOutcomes(ctx, outcomes);
       seen.push(...sorted.reports);
       unreachable.push(...sorted.unreachable);
