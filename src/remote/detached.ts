@@ -33,14 +33,17 @@ export const WAIT_CHECK_MS = 200;
 export const LOG_MARKER = '@@log';
 
 /**
- * Waits on the host (up to `waitMs`, checking every WAIT_CHECK_MS) while the run still goes, then
- * prints its state as runState and, once it has ended, LOG_MARKER and its last `logLines` lines.
+ * Waits on the host (up to `waitMs`) while the run still goes, then prints its state as runState
+ * and, once it has ended, LOG_MARKER and its last `logLines` lines. coreutils' `tail --pid` sees
+ * the end within WAIT_CHECK_MS and costs two process starts per window, where a loop of `sleep`
+ * cost one every check; without it the command comes back at once and the caller polls.
  */
 const awaitRun = (unit: string, waitMs: number, logLines: number): Quoted => sh`dir=${runDir(unit)}
 pid=
 if [ -f "$dir/pid" ]; then read -r pid < "$dir/pid" || true; fi
-i=0
-while [ "$i" -lt ${Math.ceil(waitMs / WAIT_CHECK_MS)} ] && [ ! -f "$dir/exit" ] && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; do sleep ${WAIT_CHECK_MS / 1000}; i=$((i + 1)); done
+if [ ${Math.ceil(waitMs / 1000)} -gt 0 ] && [ -n "$pid" ] && [ ! -f "$dir/exit" ] && kill -0 "$pid" 2>/dev/null; then
+  timeout ${Math.ceil(waitMs / 1000)} tail -s ${WAIT_CHECK_MS / 1000} --pid="$pid" -f /dev/null >/dev/null 2>&1 || true
+fi
 ${runState(unit)}
 case "$state" in exited*|died) echo ${q(LOG_MARKER)}; tail -n ${logLines} -- "$dir/log" 2>/dev/null || true ;; esac`;
 
