@@ -33,4 +33,8 @@ it('starts at most 100 activities and child workflows per workflow task across a
   const largest = Math.max(...perTask.values());
   // 242 preflights and 240 joins (each unblocked by its preflight, many at once) go out in full batches.
   expect(largest).toBe(COMMANDS_PER_WORKFLOW_TASK);
+  // The load balancer's configuration, asked for just after the joining hosts' preflight, goes out
+  // ahead of the preflights still waiting for their batch (they are queued at a lower priority).
+  const scheduled = (type: string) => events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === type).map((e) => Number(e.eventId));
+  expect(Math.min(...scheduled('configureLoadBalancer'))).toBeLessThan(Math.max(...scheduled('preflight')));
 });
