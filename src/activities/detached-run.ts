@@ -8,7 +8,7 @@ import type { Step } from './step';
 /** How long one command waits on the host for a followed run to end (one SSH command per window). */
 export const RUN_WAIT_MS = 5_000;
 
-/** The pause after a check that came back early while the run still went (a host without `sleep`). */
+/** The pause after a check that came back early while the run still went (a host without coreutils' `tail --pid`). */
 export const RUN_POLL_MS = 1_000;
 
 export interface RunEnd {
@@ -28,7 +28,7 @@ interface Window {
 }
 
 /** What detached-start and detached-state print: [started|attached], the run's state, then LOG_MARKER and the log once it ended. */
-export function parseWindow(stdout: string): Window {
+function parseWindow(stdout: string): Window {
   const marker = stdout.indexOf(`\n${LOG_MARKER}\n`);
   const head = (marker < 0 ? stdout : stdout.slice(0, marker)).split('\n').map((l) => l.trim()).filter(Boolean);
   const first = head[0];
