@@ -32,7 +32,6 @@ const DEFAULT_PRIORITY_KEY = 3;
 
 interface Waiting {
   priorityKey: number;
-  arrival: number;
   release: () => void;
 }
 
@@ -41,8 +40,8 @@ class CommandBudget implements WorkflowOutboundCallsInterceptor {
   private task = -1;
   private issued = 0;
   private nextTask: Promise<void> | undefined;
+  /** In arrival order within a priority: sort is stable, and later arrivals are pushed behind. */
   private readonly waiting: Waiting[] = [];
-  private arrivals = 0;
   private wake: Promise<void> | undefined;
 
   /** History grows with every workflow task, so its length tells one task's activations from the next's. */
@@ -73,7 +72,7 @@ class CommandBudget implements WorkflowOutboundCallsInterceptor {
   }
 
   private queue(priorityKey: number): Promise<void> {
-    const released = new Promise<void>((release) => this.waiting.push({ priorityKey, arrival: this.arrivals++, release }));
+    const released = new Promise<void>((release) => this.waiting.push({ priorityKey, release }));
     this.wakeInNextTask();
     return released;
   }
@@ -98,7 +97,7 @@ class CommandBudget implements WorkflowOutboundCallsInterceptor {
 
   private drain(): void {
     this.rollOver();
-    this.waiting.sort((a, b) => a.priorityKey - b.priorityKey || a.arrival - b.arrival);
+    this.waiting.sort((a, b) => a.priorityKey - b.priorityKey);
     while (this.waiting.length > 0 && this.issued < COMMANDS_PER_WORKFLOW_TASK) {
       this.issued++;
       this.waiting.shift()?.release();
