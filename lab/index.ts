@@ -146,9 +146,11 @@ export function labPids(dir: string): Map<string, number[]> {
 export async function stopLab(dir: string): Promise<void> {
   const labDir = canonicalLabDir(dir);
   await stopExternalLb(labDir);
+  // The simulator server goes first: it runs every host's kubelet, and a kubelet that saw its
+  // etcd or API server killed started it again after the hosts were swept (an etcd outlived a bench).
+  await stopSimServer(labDir);
   const gone = await killUntilGone(() => [...labProcesses(labDir, HOST_IDENTITY_FILE).values()].flat(), 15_000);
   if (!gone) throw new OperationError(`lab ${labDir}: some processes survived SIGKILL`, 'Run `kubeha lab status` to see them.');
-  await stopSimServer(labDir);
 }
 
 async function clearOldLab(labDir: string): Promise<void> {
@@ -253,8 +255,8 @@ export async function stopLabHostsAt(addressPrefix: string): Promise<string[]> {
   const mine = () => labHostsOnMachine(HOST_IDENTITY_FILE).filter((h) => h.address.startsWith(`${addressPrefix}.`));
   const dirs = [...new Set(mine().map((h) => h.labDir))];
   for (const dir of dirs) await stopExternalLb(dir);
-  await killUntilGone(() => mine().flatMap((h) => h.pids), 15_000);
   for (const dir of dirs) await stopSimServer(dir);
+  await killUntilGone(() => mine().flatMap((h) => h.pids), 15_000);
   return dirs;
 }
 
