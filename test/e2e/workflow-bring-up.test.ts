@@ -47,6 +47,10 @@ it('runs the runbook on its critical path: joining hosts checked beside init, ea
   expect(initStart).toBeGreaterThanOrEqual(Math.max(...early.map((c) => c.end ?? Infinity)));
   expect(initStart).toBeGreaterThanOrEqual(lastEnd(fake, 'configureLoadBalancer'));
   expect(initStart).toBeGreaterThanOrEqual(lastEnd(fake, 'probeLoadBalancer'));
+  // The joining hosts' preflight is held until init is scheduled (preflight-beside-init): the load
+  // balancer's configuration and probe never queue behind it.
+  expect(firstStart(fake, 'preflight', joining)).toBeGreaterThanOrEqual(lastEnd(fake, 'probeLoadBalancer'));
+  expect(firstStart(fake, 'preflight', joining)).toBeGreaterThanOrEqual(lastEnd(fake, 'configureLoadBalancer'));
   // w3's preflight was still running when init started.
   expect(fake.named('preflight', 'w3')[0]?.end).toBeGreaterThanOrEqual(initStart);
   for (const host of joining) expect(firstStart(fake, 'joinNode', [host])).toBeGreaterThanOrEqual(fake.named('preflight', host)[0]?.end ?? Infinity);

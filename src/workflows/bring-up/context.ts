@@ -24,10 +24,12 @@ export interface BringUpContext {
   cluster?: ClusterReport;
   /** The run takes the critical path (patched): steps may run side by side. */
   criticalPath?: boolean;
-  /** Preflight awaits only the hosts init needs; the joining hosts' checks overlap init. */
+  /** Preflight awaits only the hosts init needs; the joining hosts' checks start with init and overlap it. */
   overlapPreflight?: boolean;
   /** Once preflight of the joining hosts started: every problem they have, when all are judged. */
   latePreflight?: Promise<HostProblem[]>;
+  /** Starts the joining hosts' preflight, held until init starts (patched); called once init is under way. */
+  releaseLatePreflight?: () => void;
   /** One joining host's preflight problems (empty when it passed); its join waits for them. */
   preflightOf?: (host: string) => Promise<HostProblem[]>;
   /** The workers' joins run beside the control planes': the runner, not a join phase, ends the join token's timer. */

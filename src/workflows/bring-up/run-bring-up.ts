@@ -87,8 +87,16 @@ export async function runBringUp(planned: readonly PlannedBringUpPhase[], ctx: B
       const problems = await preflightProblems;
       if (problems.length > 0) throw latePreflightFailed(problems);
     }
+    if (phase.description.id === 'init') {
+      // init's activity is scheduled first; the joining hosts' preflight goes out in the same task, at a lower priority.
+      const init = runPhase(phase, ctx, hooks);
+      ctx.releaseLatePreflight?.();
+      await init;
+      continue;
+    }
     await runPhase(phase, ctx, hooks);
   }
+  ctx.releaseLatePreflight?.();
 
   const sideBySide = has('join-control-planes') && has('join-workers') && !has('approve-before-workers');
   try {

@@ -43,6 +43,12 @@ function markFailed(ctx: BringUpContext, self: BringUpStep, problems: HostProble
 
 const specIndex = (ctx: BringUpContext, host: string) => ctx.spec.hosts.findIndex((h) => h.name === host);
 
+/**
+ * Bring-ups started before it began the joining hosts' preflight as soon as the first control
+ * plane's passed, beside the load balancer's configuration and probe; now it starts with init.
+ */
+export const PREFLIGHT_AT_INIT_PATCH = 'preflight-beside-init';
+
 /** The hosts init needs checked first (the first control plane, the load balancers); the joining hosts' checks overlap init. */
 function isJoining(ctx: BringUpContext, host: HostSpec): boolean {
   return host.name !== ctx.firstControlPlane.name && (host.role === 'control-plane' || host.role === 'worker');
@@ -54,11 +60,12 @@ function isJoining(ctx: BringUpContext, host: HostSpec): boolean {
  * that host's problems. The promise returned ends, once all are in, with the judgement of all
  * hosts together: the same problems, and message, as preflight of every host at once.
  */
-function startLatePreflight(ctx: BringUpContext, self: BringUpStep, late: HostSpec[], seen: PreflightReport[]): Promise<HostProblem[]> {
+function startLatePreflight(ctx: BringUpContext, self: BringUpStep, late: HostSpec[], seen: PreflightReport[], atInit?: Promise<void>): Promise<HostProblem[]> {
   const judged = new Map<string, Promise<HostProblem[]>>();
   const unreachable: HostProblem[] = [];
   for (const host of late) {
-    const problems = checkHosts(ctx, self, [host], { offCriticalPath: true }).then((outcomes) => {
+    const check = () => checkHosts(ctx, self, [host], { offCriticalPath: true });
+    const problems = (atInit ? atInit.then(check) : check()).then((outcomes) => {
       const sorted = sortOutcomes(ctx, outcomes);
       seen.push(...sorted.reports);
       unreachable.push(...sorted.unreachable);
@@ -98,7 +105,14 @@ export const preflight: BringUpPhase = {
     const problems = preflightProblems(reports, unreachable, ctx.spec.preflight.ignore, { legacyClock });
     markFailed(ctx, self, problems);
     if (problems.length > 0) throw new StepFailed(self.id, undefined, formatProblems(problems));
-    if (overlap) ctx.latePreflight = startLatePreflight(ctx, self, self.hosts.filter((h) => isJoining(ctx, h)), reports);
+    if (!overlap) return;
+    const joining = self.hosts.filter((h) => isJoining(ctx, h));
+    if (!patched(PREFLIGHT_AT_INIT_PATCH)) {
+      ctx.latePreflight = startLatePreflight(ctx, self, joining, reports);
+      return;
+    }
+    // Held until init starts: the load balancer's probe and init then never queue behind them.
+    ctx.latePreflight = startLatePreflight(ctx, self, joining, reports, new Promise<void>((release) => (ctx.releaseLatePreflight = release)));
   },
 };
 
