@@ -112,7 +112,9 @@ export const clusterSettingsWireSchema = z.strictObject({ ...settingsShape, cont
 
 /** Human-readable problems (`path: message`), or [] when `value` is a spec kubeha would have produced. */
 export function wireProblems(schema: z.ZodType, value: unknown): string[] {
-  const result = schema.safeParse(value);
+  // Each schema parses once or twice per workflow (the sandbox builds them anew for every one), so
+  // compiling zod's fast path costs more than it saves: jitless halved the first parse's time.
+  const result = schema.safeParse(value, { jitless: true });
   if (result.success) return [];
   return result.error.issues.slice(0, 20).map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`);
 }
