@@ -40,10 +40,19 @@ function parseWindow(stdout: string): Window {
   };
 }
 
-export async function followDetached(step: Step, unit: string, command: Quoted, options: { removeWhenDone?: string; logLines?: number } = {}): Promise<RunEnd> {
+export interface FollowOptions {
+  removeWhenDone?: string;
+  logLines?: number;
+  /** A file the run reads, written (mode 0600) by the command that starts it, and only then. */
+  input?: { path: string; content: string };
+}
+
+export async function followDetached(step: Step, unit: string, command: Quoted, options: FollowOptions = {}): Promise<RunEnd> {
   const window = { unit, waitMs: RUN_WAIT_MS, logLines: options.logLines ?? 200 };
+  const { removeWhenDone, input } = options;
+  const start = detachedStart.render({ ...window, command, ...(removeWhenDone ? { removeWhenDone } : {}), ...(input ? { stdinTo: input.path } : {}) });
   let asked = Date.now();
-  let seen = parseWindow((await step.runChecked(detachedStart.render({ ...window, command, ...(options.removeWhenDone ? { removeWhenDone: options.removeWhenDone } : {}) }))).stdout);
+  let seen = parseWindow((await step.runChecked(start, input ? { stdin: input.content } : {})).stdout);
   const started = seen.start === 'started';
   step.log(started ? `started ${unit} detached` : `attached to ${unit}, which an earlier attempt started`);
   for (;;) {

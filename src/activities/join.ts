@@ -61,8 +61,8 @@ export function createJoinActivities(deps: ActivityDeps) {
       }
       const stacked = hasStackedEtcd(cluster);
       const secrets = [token.token, ...(certificateKey ? [certificateKey.key] : [])];
-      const writeConfig = () =>
-        step.writeFile(JOIN_CONFIG, renderKubeadmJoin({ cluster, host, as, secrets: { token: token.token, caCertHash: token.caCertHash, certificateKey: certificateKey?.key } }), 0o600);
+      // Written by the command that starts kubeadm, and only when it does (never beside a run already going).
+      const config = () => ({ path: JOIN_CONFIG, content: renderKubeadmJoin({ cluster, host, as, secrets: { token: token.token, caCertHash: token.caCertHash, certificateKey: certificateKey?.key } }) });
       for (let round = 0; round < 3; round++) {
         let state: HostState = judgeJoinHost(withoutCopiedCertificates(await readHostFacts(step, cluster, JOIN_UNIT, as === 'control-plane' && stacked), copied), as, stacked);
         if (state.state === 'ask-cluster') {
@@ -75,20 +75,20 @@ export function createJoinActivities(deps: ActivityDeps) {
             return withAttempt({ alreadyJoined: true }, step.attempt);
           case 'fresh':
           case 'running': {
-            if (state.state === 'fresh') {
-              if (copied && certificatesFrom) await copySharedCertificates(deps, { cluster, host: certificatesFrom, target: host });
-              await writeConfig();
-            }
-            step.log(state.state === 'fresh' ? `running kubeadm join as ${as}` : 'a kubeadm join is already running: following it');
-            const end = await followDetached(step, JOIN_UNIT, kubeadmJoinCommand({ config: JOIN_CONFIG, ignore: cluster.preflight.ignore }), { removeWhenDone: JOIN_CONFIG });
+            const fresh = state.state === 'fresh';
+            if (fresh && copied && certificatesFrom) await copySharedCertificates(deps, { cluster, host: certificatesFrom, target: host });
+            step.log(fresh ? `running kubeadm join as ${as}` : 'a kubeadm join is already running: following it');
+            const end = await followDetached(step, JOIN_UNIT, kubeadmJoinCommand({ config: JOIN_CONFIG, ignore: cluster.preflight.ignore }), {
+              removeWhenDone: JOIN_CONFIG,
+              ...(fresh ? { input: config() } : {}),
+            });
             if (end.code !== 0) joinFailed(host.name, end.code, end.log, secrets);
             step.log(`joined as ${as}`);
             return withAttempt({ alreadyJoined: !end.started }, step.attempt);
           }
           case 'part-done': {
             step.log(`the join stopped after kubelet-start (${state.seen}): completing it with kubeadm join phase control-plane-join all`);
-            await writeConfig();
-            const end = await followDetached(step, FINISH_UNIT, kubeadmJoinFinishCommand({ config: JOIN_CONFIG }), { removeWhenDone: JOIN_CONFIG });
+            const end = await followDetached(step, FINISH_UNIT, kubeadmJoinFinishCommand({ config: JOIN_CONFIG }), { removeWhenDone: JOIN_CONFIG, input: config() });
             if (end.code !== 0) joinFailed(host.name, end.code, end.log, secrets);
             return withAttempt({ alreadyJoined: false }, step.attempt);
           }

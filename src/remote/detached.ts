@@ -60,15 +60,26 @@ export const detachedState = defineScript<FollowWindow>('detached-state', {
   body: ({ unit, waitMs, logLines }) => awaitRun(unit, waitMs, logLines),
 });
 
+/** Replaces `path` (mode 0600) with this command's stdin; a process start only for what builtins cannot do. */
+const writeStdinTo = (path: string): Quoted => {
+  const dir = path.slice(0, path.lastIndexOf('/')) || '/';
+  return sh`[ -d ${q(dir)} ] || mkdir -p -m 0700 -- ${q(dir)}
+  (umask 077 && cat > ${q(`${path}.kubeha-new`)}) && mv -f -- ${q(`${path}.kubeha-new`)} ${q(path)}`;
+};
+
 /**
  * Attaches to a running `unit` (prints `attached`), or archives a finished one and starts
  * `command` detached in its own session (prints `started`); then follows it for one window as
  * detachedState does, so a short run is started and seen to its end by one command.
- * `removeWhenDone` (e.g. a config carrying secrets) is deleted when the run ends, whatever its outcome.
+ * `stdinTo`: only when it starts the run, the command's stdin is first written there (e.g. the
+ * config the run reads, with its secrets: never on a command line), saving a command of its own.
+ * `removeWhenDone` (e.g. that config) is deleted when the run ends, whatever its outcome.
  */
-export const detachedStart = defineScript<FollowWindow & { command: Quoted; removeWhenDone?: string }>('detached-start', {
-  body: ({ unit, command, removeWhenDone, waitMs, logLines }) => {
+export const detachedStart = defineScript<FollowWindow & { command: Quoted; removeWhenDone?: string; stdinTo?: string }>('detached-start', {
+  body: ({ unit, command, removeWhenDone, stdinTo, waitMs, logLines }) => {
     const cleanup = removeWhenDone ? sh`rm -f -- ${q(removeWhenDone)}; ` : sh``;
+    const write = stdinTo ? sh`${writeStdinTo(stdinTo)}
+  ` : sh``;
     const wrapper = sh`cd /; ${command} > "$1/log" 2>&1; rc=$?; ${cleanup}echo "$rc" > "$1/exit.tmp" && mv -f "$1/exit.tmp" "$1/exit"`;
     return sh`dir=${runDir(unit)}
 mkdir -p -m 0700 ${q(RUNS_DIR)}
@@ -78,7 +89,7 @@ if [ -n "$running" ] && kill -0 "$running" 2>/dev/null; then echo attached
 else
   if [ -e "$dir" ]; then mv -f -- "$dir" "$dir.$(date +%s%N)"; fi
   mkdir -m 0700 -- "$dir"
-  setsid bash -c ${q(wrapper)} kubeha-run "$dir" </dev/null >/dev/null 2>&1 &
+  ${write}setsid bash -c ${q(wrapper)} kubeha-run "$dir" </dev/null >/dev/null 2>&1 &
   echo "$!" > "$dir/pid"
   echo started
 fi

@@ -60,14 +60,13 @@ describe('joinNode', () => {
       'cp1 cluster-membership',
       'cp2 kubeadm-reset',
       'cp2 kubeadm-host-facts',
-      'cp2 write /etc/kubeha/kubeadm-join.yaml',
       'cp2 detached-start',
     ]);
-    expect(ssh.calls.find((c) => c.name === 'detached-start')?.text).toContain('setsid');
-    const file = ssh.files.get('cp2:/etc/kubeha/kubeadm-join.yaml');
-    expect(file?.mode).toBe(0o600);
-    expect(file?.content).toContain(TOKEN.token);
-    expect(file?.content).toContain(KEY.key);
+    // The config with the secrets travels on the starting command's stdin, into a file only root can read.
+    const start = ssh.calls.find((c) => c.name === 'detached-start');
+    expect(start?.text).toMatch(/\(umask 077 && cat > '\/etc\/kubeha\/kubeadm-join\.yaml\.kubeha-new'\) && mv -f -- '\/etc\/kubeha\/kubeadm-join\.yaml\.kubeha-new' '\/etc\/kubeha\/kubeadm-join\.yaml'\n\s*setsid/);
+    expect(start?.stdin).toContain(TOKEN.token);
+    expect(start?.stdin).toContain(KEY.key);
     secretFree(ssh);
   });
 
@@ -129,6 +128,8 @@ describe('joinNode', () => {
     const start = ssh.calls.find((c) => c.name === 'detached-start')?.text ?? '';
     expect(start).toContain('kubeadm join phase control-plane-join all');
     expect(start).toContain('kubeadm-join-finish');
+    expect(start).toContain("cat > '/etc/kubeha/kubeadm-join.yaml.kubeha-new'");
+    expect(ssh.calls.find((c) => c.name === 'detached-start')?.stdin).toContain(KEY.key);
     expect(ssh.calls.map((c) => c.name)).not.toContain('kubeadm-reset');
   });
 
@@ -140,7 +141,10 @@ describe('joinNode', () => {
       'detached-state': () => ok(++state < 2 ? 'running 4242\n' : 'exited 0\n@@log\nThis node has joined the cluster'),
     });
     await expect(activities(ssh).joinNode({ cluster: CLUSTER, host: W1, as: 'worker', token: TOKEN })).resolves.toEqual({ alreadyJoined: true });
-    expect(ssh.calls.map((c) => c.name)).not.toContain('write /etc/kubeha/kubeadm-join.yaml');
+    // Attaching sends no config: a run already going keeps the one it started with.
+    const start = ssh.calls.find((c) => c.name === 'detached-start');
+    expect(start?.stdin).toBeUndefined();
+    expect(start?.text).not.toContain('kubeadm-join.yaml.kubeha-new');
   });
 
   it('refuses a control-plane join without a certificate key as InvalidSpec', async () => {

@@ -98,10 +98,10 @@ describe('joinNode with manual distribution', () => {
       'cp2 kubeadm-host-facts',
       'cp1 send-shared-certificates',
       'cp2 receive-shared-certificates',
-      'cp2 write /etc/kubeha/kubeadm-join.yaml',
+      'cp2 detached-start',
     ]);
     expect(ssh.calls.map((c) => c.name)).not.toContain('kubeadm-reset');
-    const config = ssh.files.get('cp2:/etc/kubeha/kubeadm-join.yaml')?.content ?? '';
+    const config = ssh.calls.find((c) => c.name === 'detached-start')?.stdin ?? '';
     expect(config).toContain('controlPlane:');
     expect(config).not.toContain('certificateKey');
   });
