@@ -132,15 +132,37 @@ export function hashKnownHostName(name: string, salt: Buffer = randomBytes(20)):
 
 export type RecordHostKeyResult = 'recorded' | 'already-recorded';
 
+/** The records this process is making, per known_hosts file: each waits for the one before. */
+const recording = new Map<string, Promise<unknown>>();
+
 /**
- * Records a host key accepted on first use: hashed, under a file lock, by writing a temporary
- * file next to known_hosts and renaming it over (a crash never leaves a half-written file).
- * Throws HostKeyConflictError when, meanwhile, another key was recorded for the host.
+ * One record at a time per file in this process: a worker meeting hundreds of new hosts at once
+ * would otherwise race them all for the file lock, and lose some to its retry limit.
+ */
+function oneAtATime<T>(target: string, work: () => Promise<T>): Promise<T> {
+  const next = (recording.get(target) ?? Promise.resolve()).catch(() => undefined).then(work);
+  recording.set(target, next);
+  const forget = () => {
+    if (recording.get(target) === next) recording.delete(target);
+  };
+  next.then(forget, forget);
+  return next;
+}
+
+/**
+ * Records a host key accepted on first use: hashed, under a file lock (against other processes;
+ * this one's records queue), by writing a temporary file next to known_hosts and renaming it over
+ * (a crash never leaves a half-written file). Throws HostKeyConflictError when, meanwhile,
+ * another key was recorded for the host.
  */
 export async function recordKnownHost(file: string, host: string, port: number, key: Buffer): Promise<RecordHostKeyResult> {
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   if (!existsSync(file)) await writeFile(file, '', { mode: 0o600, flag: 'a' });
   const target = await realpath(file);
+  return oneAtATime(target, () => recordLocked(file, target, host, port, key));
+}
+
+async function recordLocked(file: string, target: string, host: string, port: number, key: Buffer): Promise<RecordHostKeyResult> {
   const release = await lockfile.lock(target, { realpath: false, retries: { retries: 20, minTimeout: 20, maxTimeout: 200 } });
   try {
     const current = await readFile(target, 'utf8');

@@ -103,6 +103,16 @@ describe('known_hosts', () => {
 
   });
 
+  it('records the first keys of hundreds of hosts met at once, one after another, none refused for the lock', async () => {
+    const kh = path.join(mkdtempSync(path.join(os.tmpdir(), 'kubeha-kh-')), 'known_hosts');
+    const hosts = Array.from({ length: 300 }, (_, i) => `10.1.${Math.floor(i / 250)}.${i % 250}`);
+    const results = await Promise.all(hosts.map((h) => recordKnownHost(kh, h, 22, keyA)));
+    expect(results.every((r) => r === 'recorded')).toBe(true);
+    const entries = readKnownHosts(kh);
+    expect(entries).toHaveLength(hosts.length);
+    for (const h of hosts) expect(verifyHostKey({ host: h, port: 22, key: keyA, entries, knownHostsPath: kh }).kind).toBe('trusted');
+  });
+
   it('creates known_hosts 0600 and writes through a symlink to it', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'kubeha-kh-'));
     const fresh = path.join(dir, 'new', 'known_hosts');
