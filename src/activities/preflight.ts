@@ -1,5 +1,5 @@
 /** Facts and problems of one host; the workflow compares facts across hosts (unique names, MACs, UUIDs). */
-import { preflightFacts, preflightFix, remoteClock } from '../remote/preflight';
+import { CLOCK_SECTION, preflightFacts, preflightFix } from '../remote/preflight';
 import type { PreflightFixes } from '../remote/preflight';
 import { parseSections } from '../remote/sections';
 import type { Section } from '../remote/sections';
@@ -144,15 +144,27 @@ function fixDescriptions(fixes: PreflightFixes): string[] {
 }
 
 export function createPreflightActivities(deps: ActivityDeps) {
-  /** The host's facts and the proven clock offset, each read by a command of its own. */
+  /**
+   * The host's facts and the proven clock offset, by one command: the clock is its first section,
+   * timed from the command's send (not the SSH handshake before it) to that section's arrival.
+   */
   async function inspect(step: ReturnType<typeof hostStep>, cluster: ClusterSettings, initPrerequisites: boolean): Promise<{ sections: Map<string, Section>; clockOffsetMs: number }> {
     const mustExist = initPrerequisites ? initPrerequisiteFiles(cluster) : [];
-    const result = await step.run(preflightFacts.render({ criSocketPath: criSocketPath(cluster.criSocket), mustExist }), { timeoutMs: 60_000 });
+    let sentAt: number | undefined;
+    let clockAt: number | undefined;
+    const asked = deps.clock();
+    const result = await step.run(preflightFacts.render({ criSocketPath: criSocketPath(cluster.criSocket), mustExist }), {
+      timeoutMs: 60_000,
+      onExec: () => (sentAt = deps.clock()),
+      onOutput: (chunk, stream) => {
+        if (clockAt === undefined && stream === 'stdout' && chunk.includes(`@@${CLOCK_SECTION} `)) clockAt = deps.clock();
+      },
+    });
+    const answered = deps.clock();
     const sections = parseSections(result.stdout);
-    const before = deps.clock();
-    const clock = await step.run(remoteClock.render({}), { timeoutMs: 30_000 });
-    const after = deps.clock();
-    return { sections, clockOffsetMs: provenClockOffset(Number(clock.stdout.trim()), before, after, clock.code) };
+    const clock = sections.get(CLOCK_SECTION);
+    const offset = clock ? provenClockOffset(Number(clock.output), sentAt ?? asked, clockAt ?? answered, clock.code) : 0;
+    return { sections, clockOffsetMs: offset };
   }
 
   return {

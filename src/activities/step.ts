@@ -25,8 +25,8 @@ export interface Step {
   readonly host: HostSpec;
   /** activityInfo().attempt, when running as an activity. */
   readonly attempt?: number;
-  /** Runs a script; a non-zero exit is returned, not thrown. */
-  run(script: Script, options?: Omit<RunOptions, 'signal' | 'onOutput'>): Promise<RunResult>;
+  /** Runs a script; a non-zero exit is returned, not thrown. `onOutput` sees its lines as the step's log does. */
+  run(script: Script, options?: Omit<RunOptions, 'signal'>): Promise<RunResult>;
   /** Runs a script; a non-zero exit throws RemoteCommandFailed. */
   runChecked(script: Script, options?: Omit<RunOptions, 'signal' | 'onOutput'>): Promise<RunResult>;
   writeFile(path: string, content: string, mode: number): Promise<{ changed: boolean }>;
@@ -67,7 +67,17 @@ export function hostStep(deps: ActivityDeps, spec: HostSpec, step: string): Step
   return {
     host,
     attempt: ctx?.info.attempt,
-    run: (script, options) => beating(script.name, () => deps.ssh.run(host, script, { ...options, signal, onOutput })),
+    run: (script, options) =>
+      beating(script.name, () =>
+        deps.ssh.run(host, script, {
+          ...options,
+          signal,
+          onOutput: (chunk, stream) => {
+            onOutput(chunk, stream);
+            options?.onOutput?.(chunk, stream);
+          },
+        }),
+      ),
     runChecked: (script, options) => beating(script.name, () => deps.ssh.runChecked(host, script, { ...options, signal, onOutput })),
     writeFile: (path, content, mode) => beating(`write ${path}`, () => deps.ssh.writeFile(host, path, content, mode, { signal })),
     pipe: (send, to, receive, options) =>

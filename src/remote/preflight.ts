@@ -2,12 +2,11 @@ import type { Quoted } from '../ssh/quote';
 import { defineScript, lines, q, qAll, sh } from '../ssh/quote';
 import { section } from './sections';
 
-export const FACT_SECTIONS = [
-  'uid', 'swap', 'sysctl', 'lsmod', 'cri', 'kubeadm', 'kubelet', 'kubectl', 'crictl', 'hostname', 'macs', 'uuid', 'ports',
-] as const;
-
-/** Alone, so the round trip around it is short and the offset estimate tight. */
-export const remoteClock = defineScript<Record<string, never>>('clock', { body: () => sh`date +%s%3N` });
+/**
+ * The host's clock, in ms, as the first section of preflight-facts: the worker times its marker's
+ * arrival from the moment the command was sent, a round trip as short as a command of its own.
+ */
+export const CLOCK_SECTION = 'clock';
 
 /** The facts a fix can change: read again right after it, in the same command. */
 function fixableSections(): Quoted[] {
@@ -22,6 +21,7 @@ export const preflightFacts = defineScript<{ criSocketPath: string; mustExist: s
   body: ({ criSocketPath, mustExist }) =>
     lines(
       sh`set +e`,
+      section(CLOCK_SECTION, sh`date +%s%3N`),
       section('uid', sh`echo "$EUID"`),
       ...fixableSections(),
       section('cri', sh`test -S ${q(criSocketPath)}`),

@@ -24,6 +24,8 @@ export interface RunOptions {
    * last one of a stream when the command's output did not).
    */
   onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+  /** Called as the command is sent, once the connection is up: times the command without the handshake. */
+  onExec?: () => void;
   /** Values to redact wherever this command's output is shown (onOutput, errors): e.g. a token or key it handles. */
   secrets?: readonly string[];
   /** Sent on the command's stdin (e.g. file content or secrets), then stdin is closed; a stream is piped in until it ends. */
@@ -199,6 +201,7 @@ export class SshPool implements SshRunner {
     const client = await this.client(target);
     const sudo = needsSudo(target);
     return new Promise<RunResult>((resolve, reject) => {
+      options.onExec?.();
       client.exec(wrapCommand(script, sudo), (err, channel) => {
         if (err) reject(new SshConnectError(`cannot start ${script.name}: ${err.message}`, { host: target.name, op: 'exec', command: script.name }));
         // Listeners go on in this callback, not after an await: a short command's output, exit

@@ -2,6 +2,7 @@ import { createActivities } from '../../../src/activities';
 import { busyPorts, evaluatePreflight } from '../../../src/activities/preflight';
 import { silentLogger } from '../../../src/logging';
 import { parseSections } from '../../../src/remote/sections';
+import type { RunOptions, SshRunner } from '../../../src/ssh/pool';
 import { FakeSsh, ok } from './fake-ssh';
 import { CLUSTER, CP1, W1 } from './settings';
 
@@ -93,15 +94,15 @@ describe('preflight evaluation', () => {
 
 describe('preflight activity', () => {
   const NOW = 1_700_000_000_000;
-  const swapOn = sections({ swap: ['/swap.img file 2G 0B -2', 0], sysctl: ['0\n0', 0], lsmod: ['Module\noverlay', 0], hostname: ['w1', 0] });
+  const swapOn = sections({ clock: [String(NOW), 0], swap: ['/swap.img file 2G 0B -2', 0], sysctl: ['0\n0', 0], lsmod: ['Module\noverlay', 0], hostname: ['w1', 0] });
   const fixedFacts = ['', '@@swap 0', '1', '1', '@@sysctl 0', 'Module', 'br_netfilter', '@@lsmod 0'].join('\n');
 
   it('fixes what it can in one command that reads back what it changed, keeping the rest of the first reading', async () => {
-    const ssh = new FakeSsh({ 'preflight-facts': () => ok(swapOn), clock: () => ok(`${NOW}\n`), 'preflight-fix': () => ok(fixedFacts) });
+    const ssh = new FakeSsh({ 'preflight-facts': () => ok(swapOn), 'preflight-fix': () => ok(fixedFacts) });
     const { preflight } = createActivities({ ssh, logger: silentLogger(), clock: () => NOW });
     const report = await preflight({ cluster: CLUSTER, host: W1, fix: true });
-    expect(ssh.calls.map((c) => c.name)).toEqual(['preflight-facts', 'clock', 'preflight-fix']);
-    expect(ssh.calls[2]?.text).toMatch(/swapoff -a\nmodprobe br_netfilter\nsysctl -w net\.ipv4\.ip_forward=1 net\.bridge\.bridge-nf-call-iptables=1 >\/dev\/null\nset \+e\n/);
+    expect(ssh.calls.map((c) => c.name)).toEqual(['preflight-facts', 'preflight-fix']);
+    expect(ssh.calls[1]?.text).toMatch(/swapoff -a\nmodprobe br_netfilter\nsysctl -w net\.ipv4\.ip_forward=1 net\.bridge\.bridge-nf-call-iptables=1 >\/dev\/null\nset \+e\n/);
     expect(report.problems).toEqual([]);
     expect(report.fixed).toEqual(['swapoff -a', 'modprobe br_netfilter', 'sysctl -w net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1']);
     expect(report.facts.kubeletVersion).toBe('v1.31.2');
@@ -109,9 +110,36 @@ describe('preflight activity', () => {
 
   it('reports what a fix did not change as a problem', async () => {
     const stillOn = fixedFacts.replace('@@swap 0', '/swap.img file 2G 0B -2\n@@swap 0');
-    const ssh = new FakeSsh({ 'preflight-facts': () => ok(swapOn), clock: () => ok(`${NOW}\n`), 'preflight-fix': () => ok(stillOn) });
+    const ssh = new FakeSsh({ 'preflight-facts': () => ok(swapOn), 'preflight-fix': () => ok(stillOn) });
     const { preflight } = createActivities({ ssh, logger: silentLogger(), clock: () => NOW });
     const report = await preflight({ cluster: CLUSTER, host: W1, fix: true });
     expect(report.problems.map((p) => p.check)).toEqual(['Swap']);
+  });
+
+  it('reads the clock in the facts command, timed from its send to the clock section, so a slow handshake or a slow rest hides no skew', async () => {
+    // The handshake took 500 ms and the rest of the facts 1.5 s; the clock section came 40 ms after the send.
+    const times = { asked: 1_000, sent: 1_500, clockSeen: 1_540, answered: 3_000 };
+    let now = times.asked;
+    const skewMs = 1_200;
+    const facts = sections({ clock: [String(1_520 + skewMs), 0], hostname: ['w1', 0] });
+    const ssh: SshRunner = {
+      async run(_target, script, options: RunOptions = {}) {
+        expect(script.name).toBe('preflight-facts');
+        expect(script.text.indexOf('date +%s%3N')).toBeLessThan(script.text.indexOf('echo "$EUID"'));
+        now = times.sent;
+        options.onExec?.();
+        now = times.clockSeen;
+        options.onOutput?.(`${1_520 + skewMs}\n\n@@clock 0\n`, 'stdout');
+        now = times.answered;
+        return ok(facts);
+      },
+      runChecked: () => Promise.reject(new Error('no fix expected')),
+      writeFile: () => Promise.reject(new Error('no file expected')),
+      close: async () => undefined,
+    };
+    const { preflight } = createActivities({ ssh, logger: silentLogger(), clock: () => now });
+    const report = await preflight({ cluster: CLUSTER, host: W1, fix: false });
+    // Only what the 40 ms round trip cannot explain counts; timed over the whole 2 s command it would all be hidden.
+    expect(report.facts.clockOffsetMs).toBe(skewMs - 20);
   });
 });

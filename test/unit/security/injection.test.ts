@@ -124,7 +124,6 @@ const TEMPLATE_INPUTS: Record<string, { bases: object[]; fragments?: string[]; s
   'kubectl-apply-cni': { bases: [{ source: '/etc/kubeha/cni.yaml' }] },
   'kubectl-wait-node': { bases: [{ node: 'cp1', timeoutSeconds: 5 }] },
   'cluster-state': { bases: [{ readyzUrl: 'https://10.0.0.11:6443/readyz' }] },
-  clock: { bases: [{}] },
   'preflight-facts': { bases: [{ criSocketPath: '/run/containerd/containerd.sock', mustExist: [] }, { criSocketPath: '/run/containerd/containerd.sock', mustExist: ['/etc/kubernetes/pki/etcd/ca.crt', '/etc/kubernetes/pki/apiserver-etcd-client.key'] }] },
   'preflight-fix': { bases: [{ swap: true, modules: true, sysctl: true }] },
   'detached-state': { bases: [{ unit: 'kubeadm-init', waitMs: 0, logLines: 20 }] },
