@@ -17,12 +17,15 @@ const port = Number(flag('secure-port', '6443'));
 const version = process.env.KUBEHA_SIM_VERSION || 'v1.30.2';
 const log = (msg: string) => out(`${new Date().toISOString()} kube-apiserver: ${msg}\n`);
 
+/** kube-apiserver's --etcd-readycheck-timeout default (kubernetes#111399): /readyz's etcd check gives etcd this long. */
+const ETCD_READYCHECK_TIMEOUT_MS = 2_000;
+
 /** One etcd endpoint's /health with the API server's etcd client files. */
 function endpointHealthy(server: string): Promise<boolean> {
   const url = new URL(server);
   return new Promise((resolve) => {
     const req = https.get(
-      { host: url.hostname, port: Number(url.port || 2379), path: '/health', ca: file('etcd-cafile'), cert: file('etcd-certfile'), key: file('etcd-keyfile'), timeout: 1_000 },
+      { host: url.hostname, port: Number(url.port || 2379), path: '/health', ca: file('etcd-cafile'), cert: file('etcd-certfile'), key: file('etcd-keyfile'), timeout: ETCD_READYCHECK_TIMEOUT_MS },
       (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString()));
