@@ -336,8 +336,8 @@ it('completes after the worker stops during the joins and a new one takes over, 
   expect([...h.fake.joined].sort()).toEqual(['cp1', 'cp2', 'cp3', 'w1', 'w2']);
 });
 
-it('joins 60 workers at most 8 at a time and keeps the parent history small (one child per host)', async () => {
-  const h = await harness({ controlPlanes: 3, workers: 60, maxConcurrentJoins: 8 }, { delays: { joinNode: 50 } });
+it('joins 60 workers at most 8 at a time, checks the joining hosts 16 at a time (control planes first), and keeps the parent history small (one child per host)', async () => {
+  const h = await harness({ controlPlanes: 3, workers: 60, maxConcurrentJoins: 8 }, { delays: { joinNode: 50, preflight: 30 } });
   const started = Date.now();
   const result = await h.run(async () => {
     await h.client.startBringUp(h.spec, { tuning: TUNING });
@@ -348,6 +348,14 @@ it('joins 60 workers at most 8 at a time and keeps the parent history small (one
   const workerJoins = h.fake.named('joinNode').filter((c) => c.host.startsWith('w'));
   expect(workerJoins).toHaveLength(60);
   expect(maxOverlap(workerJoins)).toBeLessThanOrEqual(8);
+  // bounded-late-preflight: twice the joins at once, so the steps after init find activity slots free.
+  const joiningChecks = h.fake.named('preflight').filter((c) => c.host !== 'cp1' && !c.host.startsWith('lb'));
+  expect(joiningChecks).toHaveLength(62);
+  expect(maxOverlap(joiningChecks)).toBeLessThanOrEqual(16);
+  expect(maxOverlap(joiningChecks)).toBeGreaterThan(8);
+  // The control planes are in the first 16; w15 and later wait for a place.
+  const laterWorkers = Array.from({ length: 46 }, (_, i) => `w${i + 15}`);
+  expect(Math.max(...['cp2', 'cp3'].map((cp) => h.fake.named('preflight', cp)[0]?.start ?? Infinity))).toBeLessThan(firstStart(h.fake, 'preflight', laterWorkers));
   const history = await wf.env.client.workflow.getHandle(bringUpWorkflowId(h.spec.name)).fetchHistory();
   const events = history.events?.length ?? 0;
   const bytes = JSON.stringify(history).length;

@@ -11,3 +11,25 @@ export async function mapWithConcurrency<T, R>(items: readonly T[], limit: numbe
   await Promise.all(lanes);
   return results;
 }
+
+/**
+ * Runs the work handed to it with at most `limit` running, the rest in the order they came; a
+ * finished one hands its place straight to the next. Deterministic in workflow code.
+ */
+export function limiter(limit: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  const done = (): void => {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  };
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const go = (): Promise<T> => Promise.resolve().then(work).finally(done);
+    if (running < limit) {
+      running++;
+      return go();
+    }
+    return new Promise<void>((resolve) => waiting.push(resolve)).then(go);
+  };
+}

@@ -1,8 +1,9 @@
 import { patched } from '@temporalio/workflow';
 import type { PreflightReport } from '../../../activities/types';
 import { firstControlPlane } from '../../../spec/hosts';
-import type { HostSpec } from '../../../spec/types';
+import type { ClusterSpec, HostSpec } from '../../../spec/types';
 import type { BringUpContext, BringUpPhase, BringUpStep } from '../context';
+import { limiter } from '../concurrency';
 import { StepFailed } from '../failures';
 import { forEachHost, type HostOutcome } from '../fan-out';
 import { hostInput } from '../hosts';
@@ -49,6 +50,20 @@ const specIndex = (ctx: BringUpContext, host: string) => ctx.spec.hosts.findInde
  */
 export const PREFLIGHT_AT_INIT_PATCH = 'preflight-beside-init';
 
+/**
+ * Bring-ups started before it ran every joining host's preflight at once: at 5+200 they held all
+ * of the worker's activity slots for 40 s, and the CNI's activity waited 20 s for one.
+ */
+export const BOUNDED_LATE_PREFLIGHT_PATCH = 'bounded-late-preflight';
+
+/**
+ * How many joining hosts are checked at once: twice the workers joining at once (the joins take
+ * hosts in the order they are checked, each far longer than a check), at least 10.
+ */
+export function latePreflightLimit(spec: ClusterSpec): number {
+  return Math.max(10, 2 * spec.workers.maxConcurrentJoins);
+}
+
 /** The hosts init needs checked first (the first control plane, the load balancers); the joining hosts' checks overlap init. */
 function isJoining(ctx: BringUpContext, host: HostSpec): boolean {
   return host.name !== ctx.firstControlPlane.name && (host.role === 'control-plane' || host.role === 'worker');
@@ -60,12 +75,13 @@ function isJoining(ctx: BringUpContext, host: HostSpec): boolean {
  * that host's problems. The promise returned ends, once all are in, with the judgement of all
  * hosts together: the same problems, and message, as preflight of every host at once.
  */
-function startLatePreflight(ctx: BringUpContext, self: BringUpStep, late: HostSpec[], seen: PreflightReport[], atInit?: Promise<void>): Promise<HostProblem[]> {
+function startLatePreflight(ctx: BringUpContext, self: BringUpStep, late: HostSpec[], seen: PreflightReport[], held?: { atInit: Promise<void>; limit?: number }): Promise<HostProblem[]> {
   const judged = new Map<string, Promise<HostProblem[]>>();
   const unreachable: HostProblem[] = [];
+  const inTurn = held?.limit ? limiter(held.limit) : <T>(work: () => Promise<T>) => work();
   for (const host of late) {
     const check = () => checkHosts(ctx, self, [host], { offCriticalPath: true });
-    const problems = (atInit ? atInit.then(check) : check()).then((outcomes) => {
+    const problems = (held ? held.atInit.then(() => inTurn(check)) : check()).then((outcomes) => {
       const sorted = sortOutcomes(ctx, outcomes);
       seen.push(...sorted.reports);
       unreachable.push(...sorted.unreachable);
@@ -112,7 +128,14 @@ export const preflight: BringUpPhase = {
       return;
     }
     // Held until init starts: the load balancer's probe and init then never queue behind them.
-    ctx.latePreflight = startLatePreflight(ctx, self, joining, reports, new Promise<void>((release) => (ctx.releaseLatePreflight = release)));
+    const atInit = new Promise<void>((release) => (ctx.releaseLatePreflight = release));
+    if (!patched(BOUNDED_LATE_PREFLIGHT_PATCH)) {
+      ctx.latePreflight = startLatePreflight(ctx, self, joining, reports, { atInit });
+      return;
+    }
+    // A few at a time, the control planes first: the steps after init find the worker's activity slots free.
+    const controlPlanesFirst = [...joining.filter((h) => h.role === 'control-plane'), ...joining.filter((h) => h.role !== 'control-plane')];
+    ctx.latePreflight = startLatePreflight(ctx, self, controlPlanesFirst, reports, { atInit, limit: latePreflightLimit(ctx.spec) });
   },
 };
 
