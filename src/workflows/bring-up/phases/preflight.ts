@@ -70,7 +70,8 @@ function isJoining(ctx: BringUpContext, host: HostSpec): boolean {
 }
 
 /**
- * Preflight of the joining hosts, started after the others passed: each host is judged when its
+ * Preflight of the joining hosts, started after the others passed, or with `held` once init
+ * starts (`atInit`), `limit` hosts at a time in the order given: each host is judged when its
  * report arrives, against every report in by then, and `ctx.preflightOf(host)` resolves with
  * that host's problems. The promise returned ends, once all are in, with the judgement of all
  * hosts together: the same problems, and message, as preflight of every host at once.
