@@ -1,7 +1,7 @@
 /**
  * What a bring-up needs besides the lab, each in its own process so its CPU and memory are its
  * own: a Temporal dev server (as `kubeha dev` starts one), a `kubeha worker` and `kubeha up`
- * (the CLI from dist/, as users run it).
+ * (bin/kubeha over the CLI in dist/, as users run it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
@@ -12,7 +12,8 @@ import { startDevServer, type DevServer } from '../src/temporal/dev-server';
 import { ensureTemporalCli, findDownloadedCli } from '../src/temporal/ensure-cli';
 import { freePort } from '../src/temporal/port-check';
 
-export const CLI = path.resolve(__dirname, '..', 'src', 'client', 'cli.js');
+/** bin/kubeha: it execs node on dist/src/client/cli.js with the environment users get (same pid). */
+export const CLI = path.resolve(__dirname, '..', '..', 'bin', 'kubeha');
 
 export async function startServer(stateDir: string, progress: (line: string) => void): Promise<DevServer> {
   const cli = await ensureTemporalCli({ env: process.env, progress });
@@ -29,12 +30,15 @@ export interface CliProcess {
   exit: Promise<{ code: number | string; at: number }>;
 }
 
-/** `node [...nodeArgs] dist/src/client/cli.js ...args`, output to `logFile`. */
+/** `bin/kubeha ...args` with `nodeArgs` in NODE_OPTIONS, output to `logFile`. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv, logFile: string, nodeArgs: string[] = []): CliProcess {
   const log = openSync(logFile, 'a');
   try {
     const startedAt = Date.now();
-    const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], { stdio: ['ignore', log, log], env: { ...process.env, ...env } });
+    const nodeOptions = [process.env.NODE_OPTIONS, ...nodeArgs].filter(Boolean).join(' ');
+    // The node that runs the bench goes first on PATH: bin/kubeha starts `node`.
+    const PATH = `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`;
+    const child = spawn(CLI, args, { stdio: ['ignore', log, log], env: { ...process.env, ...env, PATH, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) } });
     if (child.pid === undefined) throw new EnvironmentError(`could not start ${CLI}`, 'run npm run build first');
     const exit = new Promise<{ code: number | string; at: number }>((resolve) => {
       child.once('exit', (code, signal) => resolve({ code: code ?? signal ?? 'unknown', at: Date.now() }));

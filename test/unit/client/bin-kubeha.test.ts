@@ -1,0 +1,39 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+const BIN = path.resolve(__dirname, '..', '..', '..', 'bin', 'kubeha');
+
+let dir: string;
+let link: string;
+let probe: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'kubeha-bin-'));
+  // npm links the bin into node_modules/.bin: the script must find dist/ from where it really is.
+  link = path.join(dir, 'kubeha');
+  symlinkSync(BIN, link);
+  // Preloaded before the CLI: reports what the CLI would see, and which script node was given.
+  probe = path.join(dir, 'probe.js');
+  writeFileSync(probe, 'process.stdout.write(JSON.stringify({ arenas: process.env.MALLOC_ARENA_MAX ?? null, main: process.argv[1], args: process.argv.slice(2) })); process.exit(0);\n');
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function runThroughLink(env: NodeJS.ProcessEnv): { arenas: string | null; main: string; args: string[] } {
+  const { MALLOC_ARENA_MAX: _unset, ...rest } = process.env;
+  const out = execFileSync(link, ['worker', '--task-queue', "it's"], { env: { ...rest, ...env, NODE_OPTIONS: `--require ${probe}` }, encoding: 'utf8' });
+  return JSON.parse(out) as { arenas: string | null; main: string; args: string[] };
+}
+
+it('runs the CLI in dist/ through a symlink, with its arguments intact and MALLOC_ARENA_MAX=2', () => {
+  const seen = runThroughLink({});
+  expect(seen.main).toBe(path.resolve(path.dirname(BIN), '..', 'dist', 'src', 'client', 'cli.js'));
+  expect(seen.args).toEqual(['worker', '--task-queue', "it's"]);
+  expect(seen.arenas).toBe('2');
+});
+
+it('keeps a MALLOC_ARENA_MAX the user set', () => {
+  expect(runThroughLink({ MALLOC_ARENA_MAX: '8' }).arenas).toBe('8');
+});
