@@ -11,12 +11,12 @@ RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev --ignore-scripts
 
 FROM node:20.18.1-bookworm-slim
 ENV NODE_ENV=production
-# As bin/kubeha does: fewer glibc malloc arenas, 25-45 MiB less worker RSS (docs/BENCHMARKS.md).
-ENV MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 # Only dist/src: the test and demo infrastructure stays out of the image (src/ requires it only for those commands).
 COPY --from=build /app/dist/src ./dist/src
+# bin/kubeha starts node with the worker's memory settings (docs/BENCHMARKS.md).
+COPY bin ./bin
 USER node
-CMD ["node", "dist/src/client/cli.js", "worker"]
+CMD ["bin/kubeha", "worker"]

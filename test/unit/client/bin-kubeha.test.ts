@@ -16,22 +16,25 @@ beforeAll(() => {
   symlinkSync(BIN, link);
   // Preloaded before the CLI: reports what the CLI would see, and which script node was given.
   probe = path.join(dir, 'probe.js');
-  writeFileSync(probe, 'process.stdout.write(JSON.stringify({ arenas: process.env.MALLOC_ARENA_MAX ?? null, main: process.argv[1], args: process.argv.slice(2) })); process.exit(0);\n');
+  writeFileSync(probe, 'process.stdout.write(JSON.stringify({ arenas: process.env.MALLOC_ARENA_MAX ?? null, execArgv: process.execArgv, main: process.argv[1], args: process.argv.slice(2) })); process.exit(0);\n');
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function runThroughLink(env: NodeJS.ProcessEnv): { arenas: string | null; main: string; args: string[] } {
+type Seen = { arenas: string | null; execArgv: string[]; main: string; args: string[] };
+
+function runThroughLink(env: NodeJS.ProcessEnv): Seen {
   const { MALLOC_ARENA_MAX: _unset, ...rest } = process.env;
   const out = execFileSync(link, ['worker', '--task-queue', "it's"], { env: { ...rest, ...env, NODE_OPTIONS: `--require ${probe}` }, encoding: 'utf8' });
-  return JSON.parse(out) as { arenas: string | null; main: string; args: string[] };
+  return JSON.parse(out) as Seen;
 }
 
-it('runs the CLI in dist/ through a symlink, with its arguments intact and MALLOC_ARENA_MAX=2', () => {
+it('runs the CLI in dist/ through a symlink, with its arguments intact and the worker\'s memory settings', () => {
   const seen = runThroughLink({});
   expect(seen.main).toBe(path.resolve(path.dirname(BIN), '..', 'dist', 'src', 'client', 'cli.js'));
   expect(seen.args).toEqual(['worker', '--task-queue', "it's"]);
   expect(seen.arenas).toBe('2');
+  expect(seen.execArgv).toContain('--max-semi-space-size=4');
 });
 
 it('keeps a MALLOC_ARENA_MAX the user set', () => {

@@ -88,7 +88,8 @@ it('registers exactly the search attributes kubeha uses', () => {
 it('runs the worker from the Dockerfile against the compose server, with SSH keys read-only and the codec key as a secret', () => {
   const worker = services['kubeha-worker']!;
   expect(worker.build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
-  expect(worker.command).toEqual(['node', 'dist/src/client/cli.js', 'worker']);
+  // bin/kubeha: node with the worker's memory settings, as the bench measures it.
+  expect(worker.command).toEqual(['bin/kubeha', 'worker']);
   expect(worker.environment).toMatchObject({ TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_NAMESPACE: 'default' });
   expect(worker.volumes?.some((v) => /:\/home\/node\/\.ssh:ro$/.test(v))).toBe(true);
   expect(worker.secrets).toEqual(['kubeha-codec-key', 'temporal-ca', 'kubeha-worker-cert', 'kubeha-worker-key']);
@@ -96,7 +97,8 @@ it('runs the worker from the Dockerfile against the compose server, with SSH key
   expect(worker.environment?.KUBEHA_CODEC_KEY_FILE).toBe('/run/secrets/kubeha-codec-key');
   const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
   expect(dockerfile).toMatch(/RUN npm ci/);
-  expect(dockerfile).toMatch(/CMD \["node", "dist\/src\/client\/cli\.js", "worker"\]/);
+  expect(dockerfile).toMatch(/CMD \["bin\/kubeha", "worker"\]/);
+  expect(dockerfile).toMatch(/^COPY bin \.\/bin$/m);
   // The worker image carries no lab: only dist/src reaches the final stage.
   const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
   expect(finalStage).toContain('COPY --from=build /app/dist/src ./dist/src');
