@@ -34,9 +34,10 @@ export const LOG_MARKER = '@@log';
 
 /**
  * Waits on the host (up to `waitMs`) while the run still goes, then prints its state as runState
- * and, once it has ended, LOG_MARKER and its last `logLines` lines. coreutils' `tail --pid` sees
- * the end within WAIT_CHECK_MS and costs two process starts per window, where a loop of `sleep`
- * cost one every check; without it the command comes back at once and the caller polls.
+ * and, once it has ended, LOG_MARKER and its last `logLines` lines (read by mapfile: one process
+ * start fewer than tail). coreutils' `tail --pid` sees the end within WAIT_CHECK_MS and costs two
+ * process starts per window, where a loop of `sleep` cost one every check; without it the command
+ * comes back at once and the caller polls.
  */
 const awaitRun = (unit: string, waitMs: number, logLines: number): Quoted => sh`dir=${runDir(unit)}
 pid=
@@ -45,7 +46,12 @@ if [ ${Math.ceil(waitMs / 1000)} -gt 0 ] && [ -n "$pid" ] && [ ! -f "$dir/exit" 
   timeout ${Math.ceil(waitMs / 1000)} tail -s ${WAIT_CHECK_MS / 1000} --pid="$pid" -f /dev/null >/dev/null 2>&1 || true
 fi
 ${runState(unit)}
-case "$state" in exited*|died) echo ${q(LOG_MARKER)}; tail -n ${logLines} -- "$dir/log" 2>/dev/null || true ;; esac`;
+case "$state" in exited*|died) echo ${q(LOG_MARKER)}
+  if [ -f "$dir/log" ]; then
+    mapfile -t log_lines < "$dir/log"; keep=${logLines}; from=$(( \${#log_lines[@]} > keep ? \${#log_lines[@]} - keep : 0 ))
+    [ "\${#log_lines[@]}" -eq 0 ] || printf '%s\\n' "\${log_lines[@]:from}"
+  fi ;;
+esac`;
 
 export interface FollowWindow {
   unit: string;
@@ -82,7 +88,7 @@ export const detachedStart = defineScript<FollowWindow & { command: Quoted; remo
   ` : sh``;
     const wrapper = sh`cd /; ${command} > "$1/log" 2>&1; rc=$?; ${cleanup}echo "$rc" > "$1/exit.tmp" && mv -f "$1/exit.tmp" "$1/exit"`;
     return sh`dir=${runDir(unit)}
-mkdir -p -m 0700 ${q(RUNS_DIR)}
+[ -d ${q(RUNS_DIR)} ] || mkdir -p -m 0700 ${q(RUNS_DIR)}
 running=
 if [ -f "$dir/pid" ] && [ ! -f "$dir/exit" ]; then read -r running < "$dir/pid" || true; fi
 if [ -n "$running" ] && kill -0 "$running" 2>/dev/null; then echo attached

@@ -8,6 +8,9 @@ import { section } from './sections';
  */
 export const CLOCK_SECTION = 'clock';
 
+/** The host's clock in epoch ms: bash 5's EPOCHREALTIME (seconds.microseconds) spares a process start; older bash runs date. */
+export const HOST_CLOCK_MS: Quoted = sh`t=\${EPOCHREALTIME:-}; t=\${t//[.,]/}; if [ -n "$t" ]; then echo "\${t%???}"; else date +%s%3N; fi`;
+
 /** The facts a fix can change: read again right after it, in the same command. */
 function fixableSections(): Quoted[] {
   return [
@@ -21,7 +24,7 @@ export const preflightFacts = defineScript<{ criSocketPath: string; mustExist: s
   body: ({ criSocketPath, mustExist }) =>
     lines(
       sh`set +e`,
-      section(CLOCK_SECTION, sh`date +%s%3N`),
+      section(CLOCK_SECTION, HOST_CLOCK_MS),
       section('uid', sh`echo "$EUID"`),
       ...fixableSections(),
       section('cri', sh`test -S ${q(criSocketPath)}`),
