@@ -69,8 +69,13 @@ trap - EXIT
 echo changed`,
 });
 
-/** How long a host's connection stays open with nothing running on it. */
-export const DEFAULT_IDLE_CLOSE_MS = 60_000;
+/**
+ * How long a host's connection stays open with nothing running on it: longer than a host of a
+ * 500-host bring-up waits between its preflight and its join (up to about 4 minutes on the
+ * bench), so one connection serves it. At 60 s nearly every worker of 5+500 needed a second one,
+ * about 90 ms of its sshd's CPU each time; an idle connection costs the worker about 10 KiB.
+ */
+export const DEFAULT_IDLE_CLOSE_MS = 300_000;
 
 export interface SshPoolOptions {
   keepaliveIntervalMs?: number;
