@@ -54,6 +54,13 @@ export interface SshRunner {
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 
+/**
+ * How long a host may take to answer a command's exec (session open and exec request), at most
+ * the command's own timeout. Two preflights of a 5+500 bench waited 2 minutes, their activity's
+ * timeout, for an exec their connection never answered.
+ */
+export const EXEC_START_TIMEOUT_MS = 30_000;
+
 /** Replaces `path` atomically with stdin, only when content or mode differ. */
 export const writeFileScript = defineScript<{ path: string; mode: string }>('write-file', {
   body: ({ path, mode }) => sh`target=${q(path)}
@@ -202,12 +209,37 @@ export class SshPool implements SshRunner {
     }
   }
 
+  /** Takes a connection out of the pool and ends it: the next command on its host opens a fresh one. */
+  private drop(target: SshTarget, client: Client): void {
+    const key = poolKey(target);
+    const pending = this.clients.get(key);
+    void pending?.then((current) => {
+      if (current === client && this.clients.get(key) === pending) this.clients.delete(key);
+    }, () => undefined);
+    client.end();
+  }
+
   private async runOn(target: SshTarget, script: Script, options: RunOptions): Promise<RunResult> {
     const client = await this.client(target);
     const sudo = needsSudo(target);
+    const startWithinMs = Math.min(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, EXEC_START_TIMEOUT_MS);
     return new Promise<RunResult>((resolve, reject) => {
+      let answered = false;
+      // A host that never answers the exec (its connection gone quiet) is not left to the
+      // activity's timeout: the command fails, retryable, and its retry gets a new connection.
+      const unanswered = setTimeout(() => {
+        answered = true;
+        this.drop(target, client);
+        reject(new SshTimeoutError(`${target.name} did not start ${script.name} within ${startWithinMs} ms; its connection was closed`, { host: target.name, op: 'exec', command: script.name }));
+      }, startWithinMs);
       options.onExec?.();
       client.exec(wrapCommand(script, sudo), (err, channel) => {
+        if (answered) {
+          if (!err) channel.close();
+          return;
+        }
+        answered = true;
+        clearTimeout(unanswered);
         if (err) reject(new SshConnectError(`cannot start ${script.name}: ${err.message}`, { host: target.name, op: 'exec', command: script.name }));
         // Listeners go on in this callback, not after an await: a short command's output, exit
         // status and close can arrive in the same read as the exec's success, and ssh2 emits

@@ -29,3 +29,22 @@ it('keeps the exit status that arrives in the same read as the exec success', as
   const result = await pool.run(target, defineScript('hello', { body: () => sh`echo hello` }).render(undefined));
   expect(result).toEqual({ code: 3, stdout: 'hello\n', stderr: '' });
 });
+
+it('fails a command whose exec the host never answers, retryable, and drops that connection', async () => {
+  const target: SshTarget = {
+    name: 'h1',
+    address: '192.0.2.1',
+    ssh: { user: 'root', port: 22, privateKey: '/k', knownHosts: '/kh', acceptNewHostKeys: false, sudo: false, connectTimeoutMs: 1000 },
+  };
+  let ended = 0;
+  const silent = Object.assign(new EventEmitter(), { exec: () => undefined, end: () => void ended++ });
+  const pool = new SshPool();
+  const clients = (pool as unknown as { clients: Map<string, Promise<unknown>> }).clients;
+  clients.set(poolKey(target), Promise.resolve(silent));
+  const run = pool.run(target, defineScript('hello', { body: () => sh`echo hello` }).render(undefined), { timeoutMs: 50 });
+  await expect(run).rejects.toThrow('h1 did not start hello within 50 ms; its connection was closed');
+  await expect(run).rejects.toMatchObject({ retryable: true });
+  await new Promise((r) => setImmediate(r));
+  expect(ended).toBe(1);
+  expect(clients.has(poolKey(target))).toBe(false);
+});
