@@ -56,8 +56,8 @@ const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * How long a host may take to answer a command's exec (session open and exec request), at most
- * the command's own timeout. Two preflights of a 5+500 bench waited 2 minutes, their activity's
- * timeout, for an exec their connection never answered.
+ * the command's own timeout. Two preflights of a 5+500 bench ran into their 2-minute activity
+ * timeout with no command timeout firing: this wait was the one none covered.
  */
 export const EXEC_START_TIMEOUT_MS = 30_000;
 
