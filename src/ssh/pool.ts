@@ -229,11 +229,21 @@ export class SshPool implements SshRunner {
       // activity's timeout: the command fails, retryable, and its retry gets a new connection.
       const unanswered = setTimeout(() => {
         answered = true;
+        client.removeListener('close', closedFirst);
         this.drop(target, client);
         reject(new SshTimeoutError(`${target.name} did not start ${script.name} within ${startWithinMs} ms; its connection was closed`, { host: target.name, op: 'exec', command: script.name }));
       }, startWithinMs);
+      // A connection that closes (e.g. its keepalives went unanswered) leaves an exec sent on it unanswered for good.
+      const closedFirst = (): void => {
+        if (answered) return;
+        answered = true;
+        clearTimeout(unanswered);
+        reject(new SshConnectError(`the connection to ${target.name} closed before ${script.name} started`, { host: target.name, op: 'exec', command: script.name }));
+      };
+      client.once('close', closedFirst);
       options.onExec?.();
       client.exec(wrapCommand(script, sudo), (err, channel) => {
+        client.removeListener('close', closedFirst);
         if (answered) {
           if (!err) channel.close();
           return;

@@ -48,3 +48,21 @@ it('fails a command whose exec the host never answers, retryable, and drops that
   expect(ended).toBe(1);
   expect(clients.has(poolKey(target))).toBe(false);
 });
+
+it('fails a command at once, retryable, when its connection closes before the exec is answered', async () => {
+  const target: SshTarget = {
+    name: 'h1',
+    address: '192.0.2.1',
+    ssh: { user: 'root', port: 22, privateKey: '/k', knownHosts: '/kh', acceptNewHostKeys: false, sudo: false, connectTimeoutMs: 1000 },
+  };
+  const dying = Object.assign(new EventEmitter(), { exec: () => setImmediate(() => dying.emit('close')), end: () => undefined });
+  const pool = new SshPool();
+  (pool as unknown as { clients: Map<string, Promise<unknown>> }).clients.set(poolKey(target), Promise.resolve(dying));
+  const startedAt = Date.now();
+  const run = pool.run(target, defineScript('hello', { body: () => sh`echo hello` }).render(undefined), { timeoutMs: 60_000 });
+  await expect(run).rejects.toThrow('the connection to h1 closed before hello started');
+  await expect(run).rejects.toMatchObject({ retryable: true });
+  // Not the exec-start timeout (30 s): the close itself ended the wait.
+  expect(Date.now() - startedAt).toBeLessThan(10_000);
+  expect(dying.listenerCount('close')).toBe(0);
+});
