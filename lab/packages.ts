@@ -4,7 +4,7 @@ import { EnvironmentError } from '../src/client/errors';
 
 const run = promisify(execFile);
 
-/** Debian packages the lab itself runs (sshd, etcd, HAProxy, namespaces, keys). */
+/** Debian packages the lab runs (sshd, etcd, HAProxy, namespaces, keys) and its tests check it with (openssl). */
 export const LAB_PACKAGES = [
   'openssh-server',
   'openssh-client',

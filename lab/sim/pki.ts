@@ -1,14 +1,22 @@
 /**
- * kubeadm's PKI under /etc/kubernetes/pki, made with the real openssl CLI. CAs and the
- * service-account key are RSA-2048 like kubeadm's default; leaf keys are ECDSA P-256 (kubeadm's
+ * kubeadm's PKI under /etc/kubernetes/pki, made in-process with Node's crypto (keys and
+ * signatures) and @peculiar/asn1-x509 (the certificate's DER), laid out and encoded as kubeadm's
+ * Go code writes them: PKCS#1 RSA and SEC 1 EC private keys, an SPKI sa.pub, CAs with a subject
+ * key identifier, leaves with the CA's as authority key identifier. CAs and the service-account
+ * key are RSA-2048 like kubeadm's default; leaf keys are ECDSA P-256 (kubeadm's
  * `encryptionAlgorithm: ECDSA-P256`) because RSA generation costs ~0.3 s each on the lab machine.
+ * Key generation and signing run on libuv's thread pool: in the lab's simulator server the
+ * event loop serves every host's commands. (An openssl process per certificate cost the server a
+ * fork of itself each time: a fifth of its CPU in a 3+50 bring-up.)
  */
-import { execFile } from 'node:child_process';
-import { createHash, X509Certificate } from 'node:crypto';
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import * as asn from '@peculiar/asn1-x509';
+import type { KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPair, randomBytes, sign, X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import * as os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 
 export type Usage = 'server' | 'client' | 'server+client';
 
@@ -24,60 +32,136 @@ export interface LeafSpec {
   days?: number;
 }
 
-/** Asynchronous: in the lab's simulator server a synchronous openssl would stall every host's commands. */
-function openssl(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile('openssl', args, (err, _stdout, stderr) => {
-      if (err) reject(new Error(`openssl ${args[0] ?? ''} failed: ${String(stderr).trim() || err.message}`));
-      else resolve();
-    });
+const generate = promisify(generateKeyPair);
+const signAsync = promisify(sign);
+const DAY_MS = 86_400_000;
+
+const newRsaKey = async (): Promise<KeyObject> => (await generate('rsa', { modulusLength: 2048 })).privateKey;
+const newEcKey = async (): Promise<KeyObject> => (await generate('ec', { namedCurve: 'prime256v1' })).privateKey;
+
+/** keyutil.MarshalPrivateKeyToPEM: "RSA PRIVATE KEY" (PKCS#1) or "EC PRIVATE KEY" (SEC 1). */
+function privateKeyPem(key: KeyObject): string {
+  return key.export({ format: 'pem', type: key.asymmetricKeyType === 'rsa' ? 'pkcs1' : 'sec1' }).toString();
+}
+
+function spkiOf(key: KeyObject): asn.SubjectPublicKeyInfo {
+  const der = createPublicKey(key).export({ type: 'spki', format: 'der' });
+  return AsnConvert.parse(der, asn.SubjectPublicKeyInfo);
+}
+
+/** RFC 5280 4.2.1.2 method 1, as Go's x509 computes a CA's: SHA-1 of the subjectPublicKey bits. */
+function keyIdentifier(spki: asn.SubjectPublicKeyInfo): ArrayBuffer {
+  const digest = createHash('sha1').update(Buffer.from(spki.subjectPublicKey)).digest();
+  return digest.buffer.slice(digest.byteOffset, digest.byteOffset + digest.byteLength);
+}
+
+/** Go's asn1 writes a PrintableString when the value allows it, otherwise UTF8String. */
+function attributeValue(value: string): asn.AttributeValue {
+  return /^[A-Za-z0-9 '()+,\-./:=?]*$/.test(value) ? new asn.AttributeValue({ printableString: value }) : new asn.AttributeValue({ utf8String: value });
+}
+
+function subjectName(cn: string, org?: string): asn.Name {
+  const rdn = (type: string, value: string) => new asn.RelativeDistinguishedName([new asn.AttributeTypeAndValue({ type, value: attributeValue(value) })]);
+  return new asn.Name([...(org ? [rdn('2.5.4.10', org)] : []), rdn('2.5.4.3', cn)]);
+}
+
+function extension(extnID: string, critical: boolean, value: unknown): asn.Extension {
+  return new asn.Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
+}
+
+/** A positive 128-bit serial whose DER encoding is minimal. */
+function serialNumber(): ArrayBuffer {
+  const bytes = randomBytes(16);
+  bytes[0] = ((bytes[0] ?? 0) & 0x7f) | 0x40;
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+}
+
+function signatureAlgorithm(issuerKey: KeyObject): asn.AlgorithmIdentifier {
+  return issuerKey.asymmetricKeyType === 'rsa'
+    ? new asn.AlgorithmIdentifier({ algorithm: '1.2.840.113549.1.1.11', parameters: null }) // sha256WithRSAEncryption
+    : new asn.AlgorithmIdentifier({ algorithm: '1.2.840.10045.4.3.2' }); // ecdsa-with-SHA256
+}
+
+interface CertificateInput {
+  subject: asn.Name;
+  issuer: asn.Name;
+  subjectKey: KeyObject;
+  issuerKey: KeyObject;
+  days: number;
+  extensions: asn.Extension[];
+}
+
+async function certificatePem(input: CertificateInput): Promise<string> {
+  const now = Date.now();
+  const tbs = new asn.TBSCertificate({
+    version: asn.Version.v3,
+    serialNumber: serialNumber(),
+    signature: signatureAlgorithm(input.issuerKey),
+    issuer: input.issuer,
+    validity: new asn.Validity({ notBefore: new Date(now), notAfter: new Date(now + input.days * DAY_MS) }),
+    subject: input.subject,
+    subjectPublicKeyInfo: spkiOf(input.subjectKey),
+    extensions: new asn.Extensions(input.extensions),
   });
+  const tbsDer = Buffer.from(AsnConvert.serialize(tbs));
+  const signature = await signAsync('sha256', tbsDer, input.issuerKey);
+  const der = Buffer.from(AsnConvert.serialize(new asn.Certificate({ tbsCertificate: tbs, signatureAlgorithm: tbs.signature, signatureValue: signature.buffer.slice(signature.byteOffset, signature.byteOffset + signature.byteLength) })));
+  return `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END CERTIFICATE-----\n`;
 }
 
-async function withConfig<T>(extensions: string[], fn: (config: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'kubeha-pki-'));
-  try {
-    const config = path.join(dir, 'openssl.cnf');
-    await writeFile(config, ['[req]', 'distinguished_name = dn', 'x509_extensions = ext', 'prompt = no', '[dn]', '[ext]', ...extensions, ''].join('\n'));
-    return await fn(config);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-function subject(cn: string, org?: string): string {
-  const esc = (v: string) => v.replace(/[/\\=]/g, (c) => `\\${c}`);
-  return `${org ? `/O=${esc(org)}` : ''}/CN=${esc(cn)}`;
+async function writePair(base: string, key: KeyObject, certPem: string): Promise<void> {
+  mkdirSync(path.dirname(base), { recursive: true });
+  await Promise.all([writeFile(`${base}.key`, privateKeyPem(key), { mode: 0o600 }), writeFile(`${base}.crt`, certPem)]);
 }
 
 export async function createCa(pkiDir: string, name: string, cn: string): Promise<void> {
-  const base = path.join(pkiDir, name);
-  mkdirSync(path.dirname(base), { recursive: true });
-  await withConfig(['basicConstraints = critical,CA:TRUE', 'keyUsage = critical,digitalSignature,keyEncipherment,keyCertSign', 'subjectKeyIdentifier = hash'], (config) =>
-    openssl(['req', '-x509', '-config', config, '-newkey', 'rsa:2048', '-nodes', '-keyout', `${base}.key`, '-out', `${base}.crt`, '-subj', subject(cn), '-days', '3650']),
-  );
+  const key = await newRsaKey();
+  const subject = subjectName(cn);
+  const spki = spkiOf(key);
+  const pem = await certificatePem({
+    subject,
+    issuer: subject,
+    subjectKey: key,
+    issuerKey: key,
+    days: 3650,
+    extensions: [
+      extension(asn.id_ce_keyUsage, true, new asn.KeyUsage(asn.KeyUsageFlags.digitalSignature | asn.KeyUsageFlags.keyEncipherment | asn.KeyUsageFlags.keyCertSign)),
+      extension(asn.id_ce_basicConstraints, true, new asn.BasicConstraints({ cA: true })),
+      extension(asn.id_ce_subjectKeyIdentifier, false, new asn.SubjectKeyIdentifier(keyIdentifier(spki))),
+    ],
+  });
+  await writePair(path.join(pkiDir, name), key, pem);
 }
 
+const EXTENDED_USAGES: Record<Usage, string[]> = {
+  server: [asn.id_kp_serverAuth],
+  client: [asn.id_kp_clientAuth],
+  'server+client': [asn.id_kp_serverAuth, asn.id_kp_clientAuth],
+};
+
 export async function createLeaf(pkiDir: string, spec: LeafSpec): Promise<void> {
-  const base = path.join(pkiDir, spec.name);
   const ca = path.join(pkiDir, spec.ca);
-  mkdirSync(path.dirname(base), { recursive: true });
-  const eku = { server: 'serverAuth', client: 'clientAuth', 'server+client': 'serverAuth,clientAuth' }[spec.usage];
-  const sans = [...(spec.dnsNames ?? []).map((d) => `DNS:${d}`), ...(spec.ips ?? []).map((ip) => `IP:${ip}`)];
-  const ext = ['basicConstraints = critical,CA:FALSE', 'keyUsage = critical,digitalSignature,keyEncipherment', `extendedKeyUsage = ${eku}`, 'authorityKeyIdentifier = keyid'];
-  if (sans.length > 0) ext.push(`subjectAltName = ${sans.join(',')}`);
-  await withConfig(ext, (config) =>
-    openssl([
-      'req', '-x509', '-config', config, '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-      '-keyout', `${base}.key`, '-out', `${base}.crt`, '-subj', subject(spec.cn, spec.org), '-days', String(spec.days ?? 365),
-      '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`,
-    ]),
-  );
+  const [caPem, caKeyPem, key] = await Promise.all([readFile(`${ca}.crt`), readFile(`${ca}.key`), newEcKey()]);
+  const caCert = AsnConvert.parse(new X509Certificate(caPem).raw, asn.Certificate);
+  const caKey = createPrivateKey(caKeyPem);
+  const sans = [...(spec.dnsNames ?? []).map((dNSName) => new asn.GeneralName({ dNSName })), ...(spec.ips ?? []).map((iPAddress) => new asn.GeneralName({ iPAddress }))];
+  const extensions = [
+    extension(asn.id_ce_keyUsage, true, new asn.KeyUsage(asn.KeyUsageFlags.digitalSignature | asn.KeyUsageFlags.keyEncipherment)),
+    extension(asn.id_ce_extKeyUsage, false, new asn.ExtendedKeyUsage(EXTENDED_USAGES[spec.usage])),
+    extension(asn.id_ce_basicConstraints, true, new asn.BasicConstraints({ cA: false })),
+    extension(asn.id_ce_authorityKeyIdentifier, false, new asn.AuthorityKeyIdentifier({ keyIdentifier: new asn.KeyIdentifier(keyIdentifier(caCert.tbsCertificate.subjectPublicKeyInfo)) })),
+  ];
+  if (sans.length > 0) extensions.push(extension(asn.id_ce_subjectAltName, false, new asn.SubjectAlternativeName(sans)));
+  const pem = await certificatePem({ subject: subjectName(spec.cn, spec.org), issuer: caCert.tbsCertificate.subject, subjectKey: key, issuerKey: caKey, days: spec.days ?? 365, extensions });
+  await writePair(path.join(pkiDir, spec.name), key, pem);
 }
 
 export async function createServiceAccountKey(pkiDir: string): Promise<void> {
-  await openssl(['genrsa', '-out', path.join(pkiDir, 'sa.key'), '2048']);
-  await openssl(['rsa', '-in', path.join(pkiDir, 'sa.key'), '-pubout', '-out', path.join(pkiDir, 'sa.pub')]);
+  const key = await newRsaKey();
+  await Promise.all([
+    writeFile(path.join(pkiDir, 'sa.key'), privateKeyPem(key), { mode: 0o600 }),
+    writeFile(path.join(pkiDir, 'sa.pub'), createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString()),
+  ]);
 }
 
 /** `sha256:<hex>` of the CA's SubjectPublicKeyInfo, as kubeadm's --discovery-token-ca-cert-hash. */

@@ -1,6 +1,6 @@
 /** The simulator's PKI and the "kubeadm-certs" Secret, checked against the real openssl CLI. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { decryptCerts, encryptCerts, isCertificateKey, newCertificateKey } from '../../lab/sim/certs-secret';
@@ -36,6 +36,23 @@ test('etcd certificates chain to the etcd CA; the healthcheck client is client-o
   expect(text).toContain('TLS Web Client Authentication');
   expect(text).not.toContain('TLS Web Server Authentication');
   expect(openssl(['x509', '-in', path.join(pki, 'etcd/server.crt'), '-noout', '-ext', 'subjectAltName'])).toContain('IP Address:127.0.9.11');
+});
+
+test('keys are encoded as kubeadm writes them, readable only by root; leaves name their CA\'s key identifier', () => {
+  const first = (f: string) => readFileSync(path.join(pki, f), 'utf8').split('\n')[0];
+  expect(first('ca.key')).toBe('-----BEGIN RSA PRIVATE KEY-----');
+  expect(first('sa.key')).toBe('-----BEGIN RSA PRIVATE KEY-----');
+  expect(first('apiserver.key')).toBe('-----BEGIN EC PRIVATE KEY-----');
+  expect(first('sa.pub')).toBe('-----BEGIN PUBLIC KEY-----');
+  for (const f of ['ca.key', 'sa.key', 'apiserver.key', 'etcd/peer.key']) expect(statSync(path.join(pki, f)).mode & 0o777).toBe(0o600);
+  openssl(['rsa', '-in', path.join(pki, 'sa.key'), '-check', '-noout']);
+  const ski = openssl(['x509', '-in', path.join(pki, 'ca.crt'), '-noout', '-ext', 'subjectKeyIdentifier,basicConstraints,keyUsage']);
+  expect(ski).toMatch(/CA:TRUE/);
+  expect(ski).toMatch(/Digital Signature, Key Encipherment, Certificate Sign/);
+  const id = /Subject Key Identifier:\s*\n\s*([0-9A-F:]+)/.exec(ski)?.[1];
+  expect(id).toBeDefined();
+  expect(openssl(['x509', '-in', path.join(pki, 'apiserver-kubelet-client.crt'), '-noout', '-ext', 'authorityKeyIdentifier'])).toContain(id);
+  expect(openssl(['x509', '-in', path.join(pki, 'apiserver-kubelet-client.crt'), '-noout', '-subject']).trim()).toBe('subject=O = kubeadm:cluster-admins, CN = kube-apiserver-kubelet-client');
 });
 
 test('the certs Secret decrypts only with its certificate key, with kubeadm\'s message otherwise', () => {
