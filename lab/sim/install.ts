@@ -12,6 +12,8 @@ import type { LabConfig, LabHost } from '../layout';
 import { labPaths } from '../layout';
 import { expireCertificateKey as expireKeyFault } from '../faults';
 import { simSocketName, startSimServer } from '../hosts/sim-server';
+import { kernelViewPaths } from '../hosts/roots';
+import { PROC_SWAPS, PROC_SYS_NET, writeKernelView } from './kernel-view';
 import { initialNodeState, NODE_STATE_FILE } from './node-state';
 import { CONTAINERD_SOCKET } from './services';
 import { clientBinary } from './server/client-binary';
@@ -103,6 +105,12 @@ export async function initSimHost(config: LabConfig, host: LabHost): Promise<voi
   const stateFile = paths.hostPrivate(host.name, NODE_STATE_FILE);
   await mkdir(path.dirname(stateFile), { recursive: true });
   await writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`);
+  const kernel = kernelViewPaths(config.dir, host.name);
+  writeKernelView(state, (p) => {
+    if (p === PROC_SWAPS) return kernel.swaps;
+    if (p === PROC_SYS_NET) return kernel.sysNet;
+    throw new Error(`not a kernel view path: ${p}`);
+  });
 }
 
 /** A wiped host provisioned again (`kubeha lab fault wipe`): initSimHost plus containerd's socket. */

@@ -1,9 +1,11 @@
 /**
  * What one simulated machine is, besides files: swap, kernel modules, sysctls, installed
- * packages and enabled units. Kept in the host's private /etc/kubeha-lab/node.json.
+ * packages and enabled units. Kept in the host's private /etc/kubeha-lab/node.json; its
+ * /proc/swaps and /proc/sys/net are written from it (kernel-view.ts).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostPath } from './context';
+import { writeKernelView } from './kernel-view';
 
 export interface InstalledPackage {
   version: string;
@@ -50,6 +52,7 @@ export function readNodeState(): NodeState {
 
 export function writeNodeState(state: NodeState): void {
   writeFileSync(hostPath(NODE_STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
+  writeKernelView(state, hostPath);
 }
 
 export function updateNodeState(change: (s: NodeState) => void): NodeState {

@@ -1,5 +1,6 @@
 /** `swapon --show [--noheadings]`, `swapon -a`. */
 import { runMain } from './main';
+import { SWAP_FILE } from './kernel-view';
 import { readNodeState, updateNodeState } from './node-state';
 import { out } from './output';
 
@@ -12,6 +13,6 @@ runMain('swapon', async (args) => {
   }
   if (!readNodeState().swap) return 0;
   if (!args.includes('--noheadings')) out('NAME      TYPE SIZE USED PRIO\n');
-  out('/swap.img file   2G   0B   -2\n');
+  out(`${SWAP_FILE.name} file   2G   0B   ${SWAP_FILE.priority}\n`);
   return 0;
 });

@@ -11,11 +11,18 @@ export const CLOCK_SECTION = 'clock';
 /** The host's clock in epoch ms: bash 5's EPOCHREALTIME (seconds.microseconds) spares a process start; older bash runs date. */
 export const HOST_CLOCK_MS: Quoted = sh`t=\${EPOCHREALTIME:-}; t=\${t//[.,]/}; if [ -n "$t" ]; then echo "\${t%???}"; else date +%s%3N; fi`;
 
-/** The facts a fix can change: read again right after it, in the same command. */
+/** The kernel files kubeadm's preflight checks (FileContent--proc-sys-...), in this order. */
+export const PREFLIGHT_SYSCTL_FILES = ['/proc/sys/net/ipv4/ip_forward', '/proc/sys/net/bridge/bridge-nf-call-iptables'] as const;
+
+/**
+ * The facts a fix can change: read again right after it, in the same command. Swap and sysctls
+ * are read from /proc with builtins (what swapon --show and sysctl -n read), one line per file
+ * and an empty one for a file that is missing (bridge/ exists only with br_netfilter loaded).
+ */
 function fixableSections(): Quoted[] {
   return [
-    section('swap', sh`swapon --show --noheadings`),
-    section('sysctl', sh`sysctl -n net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables`),
+    section('swap', sh`{ read -r _; while read -r swap _; do echo "$swap"; done; } 2>/dev/null < /proc/swaps`),
+    section('sysctl', sh`for f in ${qAll([...PREFLIGHT_SYSCTL_FILES])}; do v=; { read -r v || [ -n "$v" ]; } 2>/dev/null < "$f"; echo "$v"; done`),
     section('lsmod', sh`lsmod`),
   ];
 }

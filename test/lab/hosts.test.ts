@@ -14,6 +14,8 @@ const PREFIX = '127.0.31';
 describe('lab hosts over real SSH', () => {
   let lab: Awaited<ReturnType<typeof startTestLab>>;
 
+  const machineIpForward = readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8');
+
   beforeAll(async () => {
     lab = await startTestLab({ addressPrefix: PREFIX, controlPlanes: 2, workers: 1, loadBalancer: 'haproxy', name: 'hosts-test' });
   });
@@ -47,6 +49,18 @@ describe('lab hosts over real SSH', () => {
     expect(uuid1).not.toBe(rest[0]);
     expect(mac1).not.toBe(rest[1]);
     expect(mac1).toMatch(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
+  });
+
+  it('shows its own /proc/swaps and /proc/sys/net, which follow swapoff, modprobe and sysctl -w', async () => {
+    const view = 'cat /proc/swaps; ls /proc/sys/net; cat /proc/sys/net/ipv4/ip_forward; cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>&1';
+    const before = await lab.host('w1').run(view);
+    expect(before.stdout).toMatch(/^Filename\t+Type\t+Size\t+Used\t+Priority\n\/swap\.img +file\t\t2097148\t\t0\t\t-2\ncore\nipv4\n0\ncat: \/proc\/sys\/net\/bridge\/bridge-nf-call-iptables: No such file or directory\n$/);
+    expect((await lab.host('w1').run('swapoff -a && modprobe br_netfilter && sysctl -w net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1 >/dev/null')).code).toBe(0);
+    const after = await lab.host('w1').run(view);
+    expect(after.stdout).toBe('Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\nbridge\ncore\nipv4\n1\n1\n');
+    // Another host's kernel is untouched, and so is the machine's own.
+    expect((await lab.host('cp1').run('cat /proc/sys/net/ipv4/ip_forward; ls /proc/sys/net/bridge 2>/dev/null | wc -l')).stdout).toBe('0\n0\n');
+    expect(readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8')).toBe(machineIpForward);
   });
 
   it('has its Debian packages', async () => {

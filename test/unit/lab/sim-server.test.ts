@@ -22,6 +22,9 @@ describe('host paths in the simulator server', () => {
       home: hostPath('/root/.kube/config'),
       nic: hostPath('/sys/class/net/eth0/address'),
       uuid: hostPath('/sys/class/dmi/id/product_uuid'),
+      swaps: hostPath('/proc/swaps'),
+      forwarding: hostPath('/proc/sys/net/ipv4/ip_forward'),
+      machineProc: hostPath('/proc/sys/kernel/hostname'),
       shared: hostPath('/usr/bin/etcd'),
       lookalike: hostPath('/etc/kubernetes-not-private/x'),
       relative: userPath('kubeadm.yaml'),
@@ -33,6 +36,9 @@ describe('host paths in the simulator server', () => {
       home: `${LAB}/hosts/w7/root-home/.kube/config`,
       nic: `${LAB}/hosts/w7/root/sys/class/net/eth0/address`,
       uuid: `${LAB}/hosts/w7/sys-class/dmi/id/product_uuid`,
+      swaps: `${LAB}/hosts/w7/proc-swaps`,
+      forwarding: `${LAB}/hosts/w7/proc-sys-net/ipv4/ip_forward`,
+      machineProc: '/proc/sys/kernel/hostname',
       shared: '/usr/bin/etcd',
       lookalike: '/etc/kubernetes-not-private/x',
       relative: `${LAB}/hosts/w7/root-home/kubeadm.yaml`,
@@ -41,6 +47,8 @@ describe('host paths in the simulator server', () => {
     const fstab = renderHostFstab(LAB, { name: 'w7', address: '127.0.9.27', role: 'worker' });
     expect(fstab).toContain(`${LAB}/hosts/w7/root-home /root none bind 0 0`);
     expect(fstab).toContain(`${LAB}/hosts/w7/root/sys/class/net /sys/class/net none bind 0 0`);
+    expect(fstab).toContain(`${LAB}/hosts/w7/proc-sys-net /proc/sys/net none bind 0 0`);
+    expect(fstab).toContain(`${LAB}/hosts/w7/proc-swaps /proc/swaps none bind 0 0`);
   });
 
   test('two hosts running at once each see their own paths', async () => {
