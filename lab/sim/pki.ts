@@ -157,6 +157,7 @@ export async function createLeaf(pkiDir: string, spec: LeafSpec): Promise<void> 
 }
 
 export async function createServiceAccountKey(pkiDir: string): Promise<void> {
+  mkdirSync(pkiDir, { recursive: true });
   const key = await newRsaKey();
   await Promise.all([
     writeFile(path.join(pkiDir, 'sa.key'), privateKeyPem(key), { mode: 0o600 }),
