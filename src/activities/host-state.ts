@@ -24,7 +24,8 @@ export type LocalEtcd = 'member' | 'no-certificate' | 'not-answering';
 export interface HostFacts {
   files: ReadonlySet<KubeadmFile>;
   run: RunRecord;
-  api: LocalApi;
+  /** Present when asked: only a control plane's own API server is evidence (a worker runs none). */
+  api?: LocalApi;
   /** Present when the host has a stacked etcd to ask. */
   etcd?: LocalEtcd;
 }
@@ -56,7 +57,7 @@ function runText(run: RunRecord): string {
 
 export function describeFacts(f: HostFacts): string {
   const files = f.files.size ? [...f.files].join(', ') : 'no kubeadm files';
-  return `${files}; ${runText(f.run)}; local API ${f.api}${f.etcd ? `; local etcd ${f.etcd}` : ''}`;
+  return `${files}; ${runText(f.run)}${f.api ? `; local API ${f.api}` : ''}${f.etcd ? `; local etcd ${f.etcd}` : ''}`;
 }
 
 /** The first control plane, before or after `kubeadm init`. */
@@ -64,7 +65,7 @@ export function judgeInitHost(f: HostFacts): HostState {
   if (f.run.kind === 'running') return { state: 'running' };
   if (f.files.size === 0) return { state: 'fresh' };
   const seen = describeFacts(f);
-  if (f.api === 'no-answer' || f.api === 'not-ready') return { state: 'cant-tell', seen };
+  if (f.api === undefined || f.api === 'no-answer' || f.api === 'not-ready') return { state: 'cant-tell', seen };
   if (f.api === 'ready') return f.run.kind === 'exited' && f.run.code === 0 ? { state: 'done' } : { state: 'part-done', seen };
   // Nothing listens on the local API port.
   if (f.etcd === 'member') return { state: 'cant-tell', seen: `${seen}: its etcd still answers, so this is not a leftover to reset` };
@@ -132,10 +133,11 @@ export function parseLocalEtcd(section: Section | undefined): LocalEtcd | undefi
 export function parseHostFacts(sections: Map<string, Section>): HostFacts {
   const files = new Set((sections.get('files')?.output ?? '').split('\n').map((l) => l.trim()).filter(isKubeadmFile));
   const etcd = parseLocalEtcd(sections.get('etcd'));
+  const readyz = sections.get('readyz');
   return {
     files,
     run: parseRun(sections.get('run')?.output ?? ''),
-    api: parseReadyz(sections.get('readyz')),
+    ...(readyz ? { api: parseReadyz(readyz) } : {}),
     ...(etcd ? { etcd } : {}),
   };
 }

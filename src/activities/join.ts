@@ -64,7 +64,7 @@ export function createJoinActivities(deps: ActivityDeps) {
       // Written by the command that starts kubeadm, and only when it does (never beside a run already going).
       const config = () => ({ path: JOIN_CONFIG, content: renderKubeadmJoin({ cluster, host, as, secrets: { token: token.token, caCertHash: token.caCertHash, certificateKey: certificateKey?.key } }) });
       for (let round = 0; round < 3; round++) {
-        let state: HostState = judgeJoinHost(withoutCopiedCertificates(await readHostFacts(step, cluster, JOIN_UNIT, as === 'control-plane' && stacked), copied), as, stacked);
+        let state: HostState = judgeJoinHost(withoutCopiedCertificates(await readHostFacts(step, cluster, JOIN_UNIT, { api: as === 'control-plane', etcd: as === 'control-plane' && stacked }), copied), as, stacked);
         if (state.state === 'ask-cluster') {
           const view = await askCluster(deps, cluster, host, as);
           state = view ? judgeLeftovers(state.seen, view) : { state: 'cant-tell', seen: `${state.seen}; the first control plane gave no clear answer about it` };

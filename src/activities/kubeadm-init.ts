@@ -101,7 +101,7 @@ export function createInitActivities(deps: ActivityDeps) {
       const step = hostStep(deps, host, 'init');
       const started = deps.clock();
       for (let round = 0; round < 3; round++) {
-        const state = judgeInitHost(await readHostFacts(step, cluster, INIT_UNIT, hasStackedEtcd(cluster)));
+        const state = judgeInitHost(await readHostFacts(step, cluster, INIT_UNIT, { api: true, etcd: hasStackedEtcd(cluster) }));
         switch (state.state) {
           case 'done':
             step.log('already initialized (its own API server is ready and kubeadm init finished)');

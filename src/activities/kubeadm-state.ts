@@ -29,8 +29,13 @@ export function localEtcd(host: HostSpec): EtcdClient {
 
 export const hasStackedEtcd = (cluster: ClusterSettings): boolean => cluster.etcd.topology === 'stacked';
 
-export async function readHostFacts(step: Step, cluster: ClusterSettings, unit: string, withEtcd: boolean): Promise<HostFacts> {
-  const script = kubeadmHostFacts.render({ unit, readyzUrl: `${localApiUrl(cluster, step.host)}/readyz`, ...(withEtcd ? { etcd: localEtcd(step.host) } : {}) });
+/** `api`: ask the host's own API server (a control plane's evidence; a worker runs none). */
+export async function readHostFacts(step: Step, cluster: ClusterSettings, unit: string, ask: { api: boolean; etcd: boolean }): Promise<HostFacts> {
+  const script = kubeadmHostFacts.render({
+    unit,
+    ...(ask.api ? { readyzUrl: `${localApiUrl(cluster, step.host)}/readyz` } : {}),
+    ...(ask.etcd ? { etcd: localEtcd(step.host) } : {}),
+  });
   return parseHostFacts(parseSections((await step.runChecked(script, { timeoutMs: 60_000 })).stdout));
 }
 

@@ -32,16 +32,17 @@ const etcdMembers = (etcd: EtcdClient) =>
 /** `curl`'s exit code tells refused (7) from no answer (28) from an answer; stdout is the HTTP status. */
 const readyz = (url: string) => sh`curl -sk --max-time 5 -o /dev/null -w '%{http_code}' ${q(url)}`;
 
-export const kubeadmHostFacts = defineScript<{ unit: string; readyzUrl: string; etcd?: EtcdClient }>('kubeadm-host-facts', {
+/** `readyzUrl`: the host's own API server, asked only where it is evidence (curl is a costly process start). */
+export const kubeadmHostFacts = defineScript<{ unit: string; readyzUrl?: string; etcd?: EtcdClient }>('kubeadm-host-facts', {
   body: ({ unit, readyzUrl, etcd }) => {
     const parts = [
       // The one write before judging: kubeha's dirs hold kubeadm configs with secrets, root only.
-      sh`install -d -m 0700 ${q(KUBEHA_DIR)} ${q(RUNS_DIR)}`,
+      sh`[ -d ${q(KUBEHA_DIR)} ] && [ -d ${q(RUNS_DIR)} ] || install -d -m 0700 ${q(KUBEHA_DIR)} ${q(RUNS_DIR)}`,
       sh`set +e`,
       section('files', sh`cd /etc/kubernetes 2>/dev/null && for f in ${qAll(KUBEADM_FILES)}; do [ -e "$f" ] && echo "$f"; done; true`),
       section('run', runState(unit)),
-      section('readyz', readyz(readyzUrl)),
     ];
+    if (readyzUrl) parts.push(section('readyz', readyz(readyzUrl)));
     if (etcd) parts.push(section('etcd', etcdMembers(etcd)));
     return lines(...parts);
   },

@@ -1,6 +1,7 @@
 import type { HostFacts, RunRecord } from '../../../src/activities/host-state';
 import { judgeInitHost, judgeJoinHost, judgeLeftovers, parseClusterView, parseHostFacts } from '../../../src/activities/host-state';
 import type { KubeadmFile } from '../../../src/remote/host-facts';
+import { kubeadmHostFacts } from '../../../src/remote/host-facts';
 import { parseSections } from '../../../src/remote/sections';
 
 const ALL_CP: KubeadmFile[] = ['admin.conf', 'kubelet.conf', 'manifests/kube-apiserver.yaml', 'manifests/etcd.yaml', 'pki/ca.crt'];
@@ -95,6 +96,24 @@ describe('parsing the evidence', () => {
     const refused = parseHostFacts(parseSections(`\n@@files 0\nnone\n@@run 0\n000\n@@readyz 7\nno-etcd-client-certificate\n@@etcd 3\n`));
     expect(refused).toMatchObject({ api: 'refused', etcd: 'no-certificate', run: { kind: 'none' } });
     expect(parseHostFacts(parseSections(`\n@@files 0\nrunning\n@@run 0\n000\n@@readyz 28\n`)).api).toBe('no-answer');
+  });
+
+  it('a host whose API server was not asked has no API evidence: a worker is judged without it, an init host cannot be', () => {
+    const worker = parseHostFacts(parseSections(`bootstrap-kubelet.conf\nkubelet.conf\n@@files 0\nexited 0\n@@run 0\n`));
+    expect(worker).toEqual({ files: new Set(['bootstrap-kubelet.conf', 'kubelet.conf']), run: { kind: 'exited', code: 0 } });
+    expect(judgeJoinHost(worker, 'worker', true).state).toBe('done');
+    expect(judgeInitHost(facts(ALL_CP, died, undefined))).toMatchObject({ state: 'cant-tell', seen: expect.not.stringContaining('local API') });
+    expect(judgeJoinHost(facts(ALL_CP, exited(0), undefined), 'control-plane', true).state).toBe('cant-tell');
+  });
+
+  it('the facts script asks the API server and etcd only when told to, and makes kubeha\'s dirs only when missing', () => {
+    const bare = kubeadmHostFacts.render({ unit: 'kubeadm-join' }).text;
+    expect(bare).not.toContain('curl');
+    expect(bare).not.toContain('etcdctl');
+    expect(bare).toMatch(/\[ -d '?\/etc\/kubeha'? \] && \[ -d \S+ \] \|\| install -d -m 0700/);
+    const full = kubeadmHostFacts.render({ unit: 'kubeadm-init', readyzUrl: 'https://10.0.0.11:6443/readyz', etcd: { endpoint: 'https://10.0.0.11:2379', caFile: 'ca', certFile: 'c', keyFile: 'k' } }).text;
+    expect(full).toContain('curl -sk --max-time 5');
+    expect(full).toContain('member list -w json');
   });
 
   it('a cluster view needs a clear answer from both the API and etcd', () => {
