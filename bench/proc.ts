@@ -47,3 +47,13 @@ export function peakRssBytes(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/** Processes (and threads) the whole machine has forked since boot: /proc/stat's `processes`. */
+export function processesForked(): number | undefined {
+  try {
+    const m = /^processes (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}

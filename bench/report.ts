@@ -43,8 +43,8 @@ export function markdownTables(results: readonly SizeFile[]): string {
     }),
   ];
   const costs = [
-    '| size | worker CPU (bring-up) | worker CPU per host | worker peak RSS | Temporal server CPU | lab CPU (kubeha run; baseline run) | simulated commands (kubeha run): count; lab CPU / command; simulator server CPU / command | `kubeha up` CPU | `kubeha up` before / after the workflow |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| size | worker CPU (bring-up) | worker CPU per host | worker peak RSS | Temporal server CPU | lab CPU (kubeha run; baseline run) | simulated commands (kubeha run): count; lab CPU / command; simulator server CPU / command | processes started per host (kubeha run; baseline run) | `kubeha up` CPU | `kubeha up` before / after the workflow |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => {
       const c = r.kubeha.cpuSeconds;
       const hosts = r.controlPlanes + r.workers;
@@ -54,7 +54,9 @@ export function markdownTables(results: readonly SizeFile[]): string {
       const commandsText = commands && commands.count > 0
         ? `${commands.count}; ${((c.lab * 1000) / commands.count).toFixed(1)} ms; ${((commands.serverCpuSeconds * 1000) / commands.count).toFixed(1)} ms`
         : '–';
-      return `| ${r.size} | ${c.worker.toFixed(1)} s | ${Math.round((c.worker * 1000) / hosts)} ms | ${mb(r.kubeha.workerPeakRssBytes)} | ${c.temporalServer.toFixed(1)} s | ${labCpu} | ${commandsText} | ${c.up === undefined ? '–' : `${c.up.toFixed(1)} s`} | ${cli ? `${s(cli.beforeWorkflow)} / ${s(cli.afterWorkflow)}` : '–'} |`;
+      const perHost = (n: number | undefined) => (n === undefined ? '–' : String(Math.round(n / hosts)));
+      const forks = `${perHost(r.kubeha.processesStarted)}; ${perHost(r.baseline?.processesStarted)}`;
+      return `| ${r.size} | ${c.worker.toFixed(1)} s | ${Math.round((c.worker * 1000) / hosts)} ms | ${mb(r.kubeha.workerPeakRssBytes)} | ${c.temporalServer.toFixed(1)} s | ${labCpu} | ${commandsText} | ${forks} | ${c.up === undefined ? '–' : `${c.up.toFixed(1)} s`} | ${cli ? `${s(cli.beforeWorkflow)} / ${s(cli.afterWorkflow)}` : '–'} |`;
     }),
   ];
   const orchestration = [

@@ -20,7 +20,7 @@ import { bringUpFigures, type BringUpFigures } from './bring-up-figures';
 import { criticalPath, scaledLatencies, type CriticalPath, type ModelledLatencies } from './critical-path';
 import { fetchWorkflowTree } from './histories';
 import { labCpuMeter, type LabCpuMeter } from './lab-cpu';
-import { peakRssBytes, processCpu } from './proc';
+import { peakRssBytes, processCpu, processesForked } from './proc';
 import { runCli, startServer, stopCli, waitForPoller } from './services';
 import { sshConnections, sshFigures, type SshFigures } from './ssh-connections';
 
@@ -51,6 +51,11 @@ export interface KubehaRun {
    * command as a Node process of its own.
    */
   labCommands?: LabCommands;
+  /**
+   * Forks on the whole machine during the bring-up (/proc/stat `processes`; threads count too):
+   * on this kind of machine each process start costs the lab more than most commands' own work.
+   */
+  processesStarted?: number;
   ssh: SshFigures;
   figures?: BringUpFigures;
   criticalPath?: CriticalPath;
@@ -89,7 +94,7 @@ export interface SizeResult {
   loadAverageAtStart: number[];
   startedAt: string;
   kubeha: KubehaRun;
-  baseline?: BaselineResult & { ssh: SshFigures; labCpuSeconds: number; labCommands?: LabCommands };
+  baseline?: BaselineResult & { ssh: SshFigures; labCpuSeconds: number; labCommands?: LabCommands; processesStarted?: number };
   speedup?: number;
 }
 
@@ -170,6 +175,7 @@ async function runKubeha(input: SizeInput, env: NodeJS.ProcessEnv): Promise<{ ru
       ssh: sshConnections(lab.dir, hosts),
       commands: await simServerStats(lab.dir),
       simServer: simServerCpu(lab),
+      forked: processesForked(),
     };
     input.say(`kubeha up: ${input.controlPlanes} control planes + ${input.workers} workers`);
     const up = runCli(['up', '-f', specFile, ...common], env, path.join(input.dir, 'up.log'));
@@ -185,6 +191,7 @@ async function runKubeha(input: SizeInput, env: NodeJS.ProcessEnv): Promise<{ ru
       ssh: sshConnections(lab.dir, hosts),
       commands: await simServerStats(lab.dir),
       simServer: simServerCpu(lab),
+      forked: processesForked(),
     };
     const run: KubehaRun = {
       ok: exit.code === 0,
@@ -201,6 +208,7 @@ async function runKubeha(input: SizeInput, env: NodeJS.ProcessEnv): Promise<{ ru
       },
       workerPeakRssBytes: peakRssBytes(worker.pid),
       labCommands: commandsBetween(before.commands, after.commands, after.simServer - before.simServer),
+      ...(before.forked !== undefined && after.forked !== undefined ? { processesStarted: after.forked - before.forked } : {}),
       ssh: sshFigures(before.ssh, after.ssh),
     };
     input.say(`kubeha up exited ${exit.code} after ${(wallMs / 1000).toFixed(1)} s; reading the histories`);
@@ -235,12 +243,19 @@ async function runBaselineOnFreshLab(input: SizeInput): Promise<NonNullable<Size
   const meter = meterLab(lab, 'baseline');
   try {
     const hosts = lab.config.hosts.map((h) => h.name);
-    const before = { ssh: sshConnections(lab.dir, hosts), lab: meter.seconds(labProcessIds(lab)), commands: await simServerStats(lab.dir), simServer: simServerCpu(lab) };
+    const before = { ssh: sshConnections(lab.dir, hosts), lab: meter.seconds(labProcessIds(lab)), commands: await simServerStats(lab.dir), simServer: simServerCpu(lab), forked: processesForked() };
     input.say('baseline: the seeds procedure as a sequential ssh script');
     const result = await runBaseline(lab);
+    const forked = processesForked();
     const ssh = sshFigures(before.ssh, sshConnections(lab.dir, hosts));
     const labCommands = commandsBetween(before.commands, await simServerStats(lab.dir), simServerCpu(lab) - before.simServer);
-    return { ...result, ssh, labCpuSeconds: meter.seconds(labProcessIds(lab)) - before.lab, ...(labCommands ? { labCommands } : {}) };
+    return {
+      ...result,
+      ssh,
+      labCpuSeconds: meter.seconds(labProcessIds(lab)) - before.lab,
+      ...(labCommands ? { labCommands } : {}),
+      ...(before.forked !== undefined && forked !== undefined ? { processesStarted: forked - before.forked } : {}),
+    };
   } finally {
     await lab.stop();
     await meter.dispose().catch((err: unknown) => input.say(`cleanup: ${String(err)}`));
