@@ -26,7 +26,7 @@ export function renderProcSwaps(state: Pick<NodeState, 'swap'>): string {
   return `${header}${name}${' '.repeat(Math.max(1, 40 - name.length))}file\t\t${sizeKiB}\t\t0\t\t${priority}\n`;
 }
 
-/** sysctl key -> its file under /proc/sys/net, for the net.* sysctls the host has. */
+/** Path under /proc/sys/net -> content, for the net.* sysctls the host has. */
 export function netSysctlFiles(state: Pick<NodeState, 'sysctl' | 'modules'>): Map<string, string> {
   const files = new Map<string, string>([['core/somaxconn', `${SOMAXCONN}\n`]]);
   files.set('ipv4/ip_forward', `${state.sysctl['net.ipv4.ip_forward'] ?? '0'}\n`);

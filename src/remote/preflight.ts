@@ -12,7 +12,7 @@ export const CLOCK_SECTION = 'clock';
 export const HOST_CLOCK_MS: Quoted = sh`t=\${EPOCHREALTIME:-}; t=\${t//[.,]/}; if [ -n "$t" ]; then echo "\${t%???}"; else date +%s%3N; fi`;
 
 /** The kernel files kubeadm's preflight checks (FileContent--proc-sys-...), in this order. */
-export const PREFLIGHT_SYSCTL_FILES = ['/proc/sys/net/ipv4/ip_forward', '/proc/sys/net/bridge/bridge-nf-call-iptables'] as const;
+const PREFLIGHT_SYSCTL_FILES = ['/proc/sys/net/ipv4/ip_forward', '/proc/sys/net/bridge/bridge-nf-call-iptables'] as const;
 
 /**
  * The facts a fix can change: read again right after it, in the same command. Swap and sysctls
