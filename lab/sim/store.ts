@@ -182,9 +182,15 @@ function applyAll(store: LabStore, changes: Array<(store: LabStore) => unknown>,
   });
 }
 
+/** How long a lock whose holder stopped refreshing it (killed) keeps the store; proper-lockfile allows 2 s at least. */
+const STORE_LOCK_STALE_MS = 3_000;
+
 async function writeBatch(file: string, changes: Array<(store: LabStore) => unknown>): Promise<Outcome[]> {
   if (!existsSync(file)) await writeFile(file, `${JSON.stringify(empty())}\n`, { flag: 'wx' }).catch(() => undefined);
-  const release = await lockfile.lock(file, { retries: { retries: 200, minTimeout: 5, maxTimeout: 50 }, stale: 10_000 });
+  // A holder refreshes its lock every stale/2; one that was killed mid-write (a stopped host's
+  // kube-vip, say) frees the store after `stale`. proper-lockfile's default, 10 s, held every
+  // other host's API calls that long: a real cluster's state does not wait on a dead client.
+  const release = await lockfile.lock(file, { retries: { retries: 200, minTimeout: 5, maxTimeout: 50 }, stale: STORE_LOCK_STALE_MS });
   try {
     // A change that threw may have changed the store half-way: the others are applied again to a fresh read.
     const errors = new Map<number, unknown>();

@@ -1,7 +1,9 @@
 /** The lab store's read-modify-write: changes queued together land in one write, in order, and a failing one lands nowhere. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { labPaths } from '../../../lab/layout';
 import { readStore, updateStore } from '../../../lab/sim/store';
 
 let labDir: string;
@@ -51,3 +53,20 @@ it('writes nothing when the only change throws', async () => {
   })).rejects.toThrow('no');
   expect(readStore(labDir).tokens).toHaveLength(1);
 });
+
+it('a holder killed while it held the lock keeps the store only until its lock goes stale', async () => {
+  const file = labPaths(labDir).store;
+  writeFileSync(file, '{"nodes":{},"tokens":[],"pods":[]}\n');
+  const holder = spawn(process.execPath, ['-e', `require(${JSON.stringify(require.resolve('proper-lockfile'))}).lockSync(${JSON.stringify(file)}); console.log('locked'); setInterval(() => {}, 1000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+  holder.kill('SIGKILL');
+  await new Promise((resolve) => holder.once('exit', resolve));
+  const killedAt = Date.now();
+  await updateStore(labDir, (s) => {
+    s.nodes.after = node('after');
+  });
+  expect(readStore(labDir).nodes.after).toBeDefined();
+  // Well inside a failover's window (the kube-vip lab test gives the VIP 10 s to move); with
+  // proper-lockfile's default stale time (10 s) this write waited that long or gave up.
+  expect(Date.now() - killedAt).toBeLessThan(6_000);
+}, 20_000);
