@@ -36,6 +36,9 @@ const generate = promisify(generateKeyPair);
 const signAsync = promisify(sign);
 const DAY_MS = 86_400_000;
 
+/** The bytes of a Buffer as the standalone ArrayBuffer @peculiar/asn1-schema takes. */
+const arrayBufferOf = (b: Buffer): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+
 const newRsaKey = async (): Promise<KeyObject> => (await generate('rsa', { modulusLength: 2048 })).privateKey;
 const newEcKey = async (): Promise<KeyObject> => (await generate('ec', { namedCurve: 'prime256v1' })).privateKey;
 
@@ -51,8 +54,7 @@ function spkiOf(key: KeyObject): asn.SubjectPublicKeyInfo {
 
 /** RFC 5280 4.2.1.2 method 1, as Go's x509 computes a CA's: SHA-1 of the subjectPublicKey bits. */
 function keyIdentifier(spki: asn.SubjectPublicKeyInfo): ArrayBuffer {
-  const digest = createHash('sha1').update(Buffer.from(spki.subjectPublicKey)).digest();
-  return digest.buffer.slice(digest.byteOffset, digest.byteOffset + digest.byteLength);
+  return arrayBufferOf(createHash('sha1').update(Buffer.from(spki.subjectPublicKey)).digest());
 }
 
 /** Go's asn1 writes a PrintableString when the value allows it, otherwise UTF8String. */
@@ -73,7 +75,7 @@ function extension(extnID: string, critical: boolean, value: unknown): asn.Exten
 function serialNumber(): ArrayBuffer {
   const bytes = randomBytes(16);
   bytes[0] = ((bytes[0] ?? 0) & 0x7f) | 0x40;
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  return arrayBufferOf(bytes);
 }
 
 function signatureAlgorithm(issuerKey: KeyObject): asn.AlgorithmIdentifier {
@@ -105,8 +107,8 @@ async function certificatePem(input: CertificateInput): Promise<string> {
   });
   const tbsDer = Buffer.from(AsnConvert.serialize(tbs));
   const signature = await signAsync('sha256', tbsDer, input.issuerKey);
-  const der = Buffer.from(AsnConvert.serialize(new asn.Certificate({ tbsCertificate: tbs, signatureAlgorithm: tbs.signature, signatureValue: signature.buffer.slice(signature.byteOffset, signature.byteOffset + signature.byteLength) })));
-  return `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END CERTIFICATE-----\n`;
+  const der = Buffer.from(AsnConvert.serialize(new asn.Certificate({ tbsCertificate: tbs, signatureAlgorithm: tbs.signature, signatureValue: arrayBufferOf(signature) })));
+  return new X509Certificate(der).toString();
 }
 
 async function writePair(base: string, key: KeyObject, certPem: string): Promise<void> {
