@@ -67,8 +67,9 @@ export function evaluatePreflight(cluster: ClusterSettings, host: HostSpec, sect
       add('FileContent--proc-sys-net-ipv4-ip_forward', '/proc/sys/net/ipv4/ip_forward contents are not set to 1');
       fixes.sysctl = true;
     }
-    if (!get('lsmod').output.split('\n').some((line) => line.split(/\s+/)[0] === 'br_netfilter')) {
-      add('SystemVerification', 'kernel module br_netfilter is not loaded');
+    // The kernel has /proc/sys/net/bridge only while br_netfilter is loaded: its absence is the module's.
+    if (!bridge) {
+      add('FileContent--proc-sys-net-bridge-bridge-nf-call-iptables', '/proc/sys/net/bridge/bridge-nf-call-iptables does not exist (load br_netfilter)');
       fixes.modules = true;
       fixes.sysctl = true;
     } else if (bridge !== '1') {

@@ -17,13 +17,13 @@ const PREFLIGHT_SYSCTL_FILES = ['/proc/sys/net/ipv4/ip_forward', '/proc/sys/net/
 /**
  * The facts a fix can change: read again right after it, in the same command. Swap and sysctls
  * are read from /proc with builtins (what swapon --show and sysctl -n read), one line per file
- * and an empty one for a file that is missing (bridge/ exists only with br_netfilter loaded).
+ * and an empty one for a file that is missing: bridge/ exists only while br_netfilter is loaded,
+ * so it also tells whether the module is (lsmod would cost a process start).
  */
 function fixableSections(): Quoted[] {
   return [
     section('swap', sh`{ read -r _; while read -r swap _; do echo "$swap"; done; } 2>/dev/null < /proc/swaps`),
     section('sysctl', sh`for f in ${qAll([...PREFLIGHT_SYSCTL_FILES])}; do v=; { read -r v || [ -n "$v" ]; } 2>/dev/null < "$f"; echo "$v"; done`),
-    section('lsmod', sh`lsmod`),
   ];
 }
 

@@ -57,7 +57,7 @@ let certificateKey: CertificateKey;
 
 it('preflight finds an unprepared host, fixes it, and reports its facts', async () => {
   const unfixed = await acts.preflight({ ...input('w1'), fix: false });
-  expect(unfixed.problems.map((p) => p.check)).toEqual(expect.arrayContaining(['Swap', 'FileContent--proc-sys-net-ipv4-ip_forward', 'SystemVerification']));
+  expect(unfixed.problems.map((p) => p.check)).toEqual(expect.arrayContaining(['Swap', 'FileContent--proc-sys-net-ipv4-ip_forward', 'FileContent--proc-sys-net-bridge-bridge-nf-call-iptables']));
   expect(unfixed.fixed).toEqual([]);
   const reports = await Promise.all(['cp1', 'cp2', 'cp3', 'w1'].map((name) => acts.preflight({ ...input(name), fix: true })));
   for (const r of reports) expect(r.problems).toEqual([]);

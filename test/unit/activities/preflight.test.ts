@@ -19,7 +19,6 @@ function sections(overrides: Record<string, [string, number]> = {}): string {
     uid: ['0', 0],
     swap: ['', 0],
     sysctl: ['1\n1', 0],
-    lsmod: ['Module\nbr_netfilter\noverlay', 0],
     cri: ['', 0],
     kubeadm: ['v1.31.2', 0],
     kubelet: ['Kubernetes v1.31.2', 0],
@@ -56,7 +55,6 @@ describe('preflight evaluation', () => {
         sections({
           swap: ['/swap.img file 2G 0B -2', 0],
           sysctl: ['0\n', 1],
-          lsmod: ['Module\noverlay', 0],
           cri: ['', 1],
           kubelet: ['Kubernetes v1.30.5', 0],
           crictl: ['{"SystemdCgroup": false}', 0],
@@ -69,7 +67,7 @@ describe('preflight evaluation', () => {
     expect(result.problems.map((p) => p.check)).toEqual([
       'Swap',
       'FileContent--proc-sys-net-ipv4-ip_forward',
-      'SystemVerification',
+      'FileContent--proc-sys-net-bridge-bridge-nf-call-iptables',
       'CRI',
       'kubelet-version',
       'CgroupDriver',
@@ -79,6 +77,15 @@ describe('preflight evaluation', () => {
       'Port-10259',
     ]);
     expect(result.fixes).toEqual({ swap: true, modules: true, sysctl: true });
+  });
+
+  it('loads br_netfilter only when the bridge sysctl is missing (the kernel has it only with the module loaded)', () => {
+    const loaded = evaluatePreflight(CLUSTER, CP1, parseSections(sections({ sysctl: ['1\n0', 0] })), 0);
+    expect(loaded.problems).toEqual([{ check: 'FileContent--proc-sys-net-bridge-bridge-nf-call-iptables', message: '/proc/sys/net/bridge/bridge-nf-call-iptables contents are not set to 1' }]);
+    expect(loaded.fixes).toEqual({ swap: false, modules: false, sysctl: true });
+    const missing = evaluatePreflight(CLUSTER, CP1, parseSections(sections({ sysctl: ['1\n', 0] })), 0);
+    expect(missing.problems.map((p) => p.message)).toEqual(['/proc/sys/net/bridge/bridge-nf-call-iptables does not exist (load br_netfilter)']);
+    expect(missing.fixes).toEqual({ swap: false, modules: true, sysctl: true });
   });
 
   it('checks only the kubelet port on workers and reports a failing sudo', () => {
@@ -94,8 +101,8 @@ describe('preflight evaluation', () => {
 
 describe('preflight activity', () => {
   const NOW = 1_700_000_000_000;
-  const swapOn = sections({ clock: [String(NOW), 0], swap: ['/swap.img file 2G 0B -2', 0], sysctl: ['0\n0', 0], lsmod: ['Module\noverlay', 0], hostname: ['w1', 0] });
-  const fixedFacts = ['', '@@swap 0', '1', '1', '@@sysctl 0', 'Module', 'br_netfilter', '@@lsmod 0'].join('\n');
+  const swapOn = sections({ clock: [String(NOW), 0], swap: ['/swap.img file 2G 0B -2', 0], sysctl: ['0\n', 0], hostname: ['w1', 0] });
+  const fixedFacts = ['', '@@swap 0', '1', '1', '@@sysctl 0'].join('\n');
 
   it('fixes what it can in one command that reads back what it changed, keeping the rest of the first reading', async () => {
     const ssh = new FakeSsh({ 'preflight-facts': () => ok(swapOn), 'preflight-fix': () => ok(fixedFacts) });
