@@ -58,12 +58,14 @@ export async function followBringUp(kubeha: KubehaClient, cluster: string, optio
     return (await kubeha.status(cluster)) !== 'RUNNING';
   };
   try {
+    // The end is read before the progress, so an ended bring-up is queried once: a query on a
+    // closed workflow makes the worker replay its whole history (seconds at hundreds of hosts).
     for (;;) {
+      const done = await patience.read(ended);
       await show();
-      if (await patience.read(ended)) break;
+      if (done) break;
       await pause(options.intervalMs ?? followIntervalMs(previous?.hosts.length ?? 0));
     }
-    await show();
   } finally {
     live?.stop();
   }

@@ -1,0 +1,47 @@
+import { PassThrough } from 'node:stream';
+import { followBringUp } from '../../../src/client/follow';
+import type { KubehaClient } from '../../../src/client/kubeha-client';
+import type { OperationRecord } from '../../../src/shared/operations';
+import type { BringUpProgress, BringUpResult } from '../../../src/shared/messages';
+
+const op: OperationRecord = { id: 'op-1', kind: 'bring-up', summary: 'bring-up', requestedBy: 'ann', requestedAt: '2026-01-01T00:00:00.000Z', workflowId: 'wf-1', state: 'running', runId: 'r' };
+const progress = (phase: BringUpProgress['phase']): BringUpProgress => ({ cluster: 'c1', phase, steps: [], hosts: [], pendingApprovals: [], approvals: [], renewals: { certificateKey: 0, joinToken: 0 } });
+const result: BringUpResult = {
+  outcome: 'succeeded',
+  report: { cluster: 'c1', kubernetesVersion: 'v1.31.2', startedAt: '', endedAt: '', hosts: [], etcdMembers: [], timings: [], failedWorkers: [], renewals: { certificateKey: 0, joinToken: 0 }, approvals: [] },
+};
+
+/** A bring-up seen running `runningLooks` times, then ended; records what the follower asked, in order. */
+function scripted(runningLooks: number): { client: KubehaClient; calls: string[] } {
+  const calls: string[] = [];
+  let looks = 0;
+  const ended = () => looks > runningLooks;
+  const client = {
+    taskQueue: 'kubeha',
+    hasWorkers: async () => true,
+    operation: async () => {
+      looks += 1;
+      calls.push(ended() ? 'operation:ended' : 'operation:running');
+      return ended() ? { ...op, state: 'ended', outcome: 'succeeded' } : op;
+    },
+    progress: async () => {
+      calls.push('progress');
+      return progress(ended() ? 'done' : 'join-workers');
+    },
+    result: async () => {
+      calls.push('result');
+      return result;
+    },
+  } as unknown as KubehaClient;
+  return { client, calls };
+}
+
+it('reads whether the bring-up ended before each progress read, so an ended one is queried once (each query of a closed workflow replays it)', async () => {
+  const { client, calls } = scripted(2);
+  const out = new PassThrough();
+  out.resume();
+  await expect(followBringUp(client, 'c1', { out, operationId: 'op-1', intervalMs: 0 })).resolves.toEqual(result);
+  // A pause sits between a progress read and the next end check, never between an end check and
+  // the progress read after it: a bring-up that ends during a pause is queried once, not twice.
+  expect(calls).toEqual(['operation:running', 'progress', 'operation:running', 'progress', 'operation:ended', 'progress', 'result']);
+});
