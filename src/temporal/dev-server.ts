@@ -45,6 +45,12 @@ export function devServerArgs(o: Required<Pick<DevServerOptions, 'ip' | 'port' |
     ...(o.headless ? ['--headless'] : ['--ui-port', String(o.uiPort)]),
     ...(o.uiCodecEndpoint ? ['--ui-codec-endpoint', o.uiCodecEndpoint] : []),
     '--db-filename', o.dbFile,
+    // SQLite's write-ahead log, synced at checkpoints rather than every commit: a commit survives
+    // the server's crash or kill (what a dev server meets), though not the machine's power loss.
+    // The default rollback journal made and fsynced a journal file per transaction: a third of the
+    // server's CPU in a 3+50 bring-up (docs/BENCHMARKS.md).
+    '--sqlite-pragma', 'journal_mode=wal',
+    '--sqlite-pragma', 'synchronous=normal',
     '--namespace', o.namespace,
     ...searchAttributeFlags(),
     // No internet here and no reason to phone home from a developer's machine.

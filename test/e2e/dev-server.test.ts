@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,8 +69,10 @@ it('keeps workflows across a restart and adds search attributes an existing data
     await new Promise((resolve) => bare.once('exit', resolve));
   }
 
+  expect(journalMode(dbFile)).toBe('rollback');
   server = await startDevServer({ cliPath: cliPath!, stateDir, port, headless: true });
   expect(server.addedSearchAttributes.sort()).toEqual(Object.keys(SEARCH_ATTRIBUTES).sort());
+  expect(journalMode(dbFile)).toBe('wal');
   const connection = await Connection.connect({ address: server.address });
   try {
     const described = await new Client({ connection }).workflow.getHandle(workflowId).describe();
@@ -83,6 +85,33 @@ it('keeps workflows across a restart and adds search attributes an existing data
   await server.stop();
   server = await startDevServer({ cliPath: cliPath!, stateDir, port, headless: true });
   expect(server.addedSearchAttributes).toEqual([]);
+});
+
+/** SQLite's file header: bytes 18 and 19 (write and read format) are 2 in WAL mode, 1 with a rollback journal. */
+function journalMode(dbFile: string): 'wal' | 'rollback' {
+  return readFileSync(dbFile).subarray(18, 20).equals(Buffer.from([2, 2])) ? 'wal' : 'rollback';
+}
+
+it('keeps a workflow started just before the server was killed (its WAL is synced at checkpoints, not every commit)', async () => {
+  const port = await freePort();
+  server = await startDevServer({ cliPath: cliPath!, stateDir, port, headless: true });
+  const workflowId = uniqueWorkflowId('killed-server');
+  const connection = await Connection.connect({ address: server.address });
+  try {
+    await new Client({ connection }).workflow.start('neverRuns', { taskQueue: 'nobody-polls', workflowId });
+  } finally {
+    await connection.close();
+  }
+  const pid = server.pid;
+  process.kill(pid, 'SIGKILL');
+  while (processAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
+  server = await startDevServer({ cliPath: cliPath!, stateDir, port, headless: true });
+  const again = await Connection.connect({ address: server.address });
+  try {
+    expect((await new Client({ connection: again }).workflow.getHandle(workflowId).describe()).status.name).toBe('RUNNING');
+  } finally {
+    await again.close();
+  }
 });
 
 it('refuses a busy port with an error naming it', async () => {

@@ -9,6 +9,8 @@ it('starts a persistent dev server with the UI and every kubeha search attribute
     '--port', '7233',
     '--ui-port', '8233',
     '--db-filename', '/state/temporal.db',
+    '--sqlite-pragma', 'journal_mode=wal',
+    '--sqlite-pragma', 'synchronous=normal',
     '--namespace', 'default',
     '--search-attribute', 'KubehaCluster=Keyword',
     '--search-attribute', 'KubehaPhase=Keyword',
