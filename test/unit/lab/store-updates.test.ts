@@ -1,6 +1,6 @@
 /** The lab store's read-modify-write: changes queued together land in one write, in order, and a failing one lands nowhere. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { labPaths } from '../../../lab/layout';
@@ -56,7 +56,7 @@ it('writes nothing when the only change throws', async () => {
 
 it('a holder killed while it held the lock keeps the store only until its lock goes stale', async () => {
   const file = labPaths(labDir).store;
-  writeFileSync(file, '{"nodes":{},"tokens":[],"pods":[]}\n');
+  await updateStore(labDir, () => undefined); // the store file the holder locks, made as the lab makes it
   const holder = spawn(process.execPath, ['-e', `require(${JSON.stringify(require.resolve('proper-lockfile'))}).lockSync(${JSON.stringify(file)}); console.log('locked'); setInterval(() => {}, 1000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
   holder.kill('SIGKILL');
