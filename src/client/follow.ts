@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { BringUpProgress, BringUpResult } from '../shared/messages';
 import { withDeadline } from './deadline';
 import { OperationError } from './errors';
@@ -18,6 +19,20 @@ export interface FollowOptions {
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Pauses `ms`, or less when `wake` resolves first (true then); the timer never outlives it. */
+async function pauseUnless(ms: number, wake: Promise<true>): Promise<boolean> {
+  const stop = new AbortController();
+  try {
+    return await Promise.race([sleep(ms, false, { signal: stop.signal }), wake]);
+  } finally {
+    stop.abort();
+  }
+}
+
+/** After the bring-up closed, how often and how long its end is looked for in the cluster's record. */
+const CLOSE_RECORDED_CHECK_MS = 100;
+const CLOSE_RECORDED_TRIES = 50;
 
 /**
  * How often a bring-up of `hosts` hosts is read: every second up to 100 hosts, then 10 ms more
@@ -57,6 +72,9 @@ export async function followBringUp(kubeha: KubehaClient, cluster: string, optio
     if (options.operationId) return (await kubeha.operation(cluster, options.operationId))?.state === 'ended';
     return (await kubeha.status(cluster)) !== 'RUNNING';
   };
+  // Wakes the pause below when the bring-up closes, so `kubeha up` ends with it rather than up to
+  // an interval (5 s at 500 hosts) later; never settles when its close cannot be read.
+  const closed = kubeha.closed(cluster).then((yes) => (yes ? true : new Promise<never>(() => undefined)));
   try {
     // The end is read before the progress, so an ended bring-up is queried once: a query on a
     // closed workflow makes the worker replay its whole history (seconds at hundreds of hosts).
@@ -64,7 +82,9 @@ export async function followBringUp(kubeha: KubehaClient, cluster: string, optio
       const done = await patience.read(ended);
       await show();
       if (done) break;
-      await pause(options.intervalMs ?? followIntervalMs(previous?.hosts.length ?? 0));
+      const woken = await pauseUnless(options.intervalMs ?? followIntervalMs(previous?.hosts.length ?? 0), closed);
+      // Closed: the cluster's record says so a workflow task later; until then the progress is not read again.
+      for (let tries = 0; woken && tries < CLOSE_RECORDED_TRIES && !(await patience.read(ended)); tries++) await pause(CLOSE_RECORDED_CHECK_MS);
     }
   } finally {
     live?.stop();

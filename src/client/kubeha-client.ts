@@ -331,6 +331,20 @@ export class KubehaClient {
     }
   }
 
+  /**
+   * Resolves true once the bring-up's workflow has closed, however it ended (a long poll on its
+   * result, no query: a query of a closed workflow replays its history); false when that cannot
+   * be read (e.g. the server is unreachable).
+   */
+  async closed(cluster: string): Promise<boolean> {
+    return this.handle(cluster)
+      .result()
+      .then(
+        () => true,
+        (err: unknown) => err instanceof WorkflowFailedError,
+      );
+  }
+
   /** The bring-up's result; a failed bring-up throws OperationError naming step, host and error. */
   async result(cluster: string): Promise<BringUpResult> {
     try {

@@ -11,14 +11,18 @@ const result: BringUpResult = {
   report: { cluster: 'c1', kubernetesVersion: 'v1.31.2', startedAt: '', endedAt: '', hosts: [], etcdMembers: [], timings: [], failedWorkers: [], renewals: { certificateKey: 0, joinToken: 0 }, approvals: [] },
 };
 
-/** A bring-up seen running `runningLooks` times, then ended; records what the follower asked, in order. */
-function scripted(runningLooks: number): { client: KubehaClient; calls: string[] } {
+/**
+ * A bring-up seen running `runningLooks` times, then ended; records what the follower asked, in
+ * order. `closed`: when its workflow's close is seen (by default never).
+ */
+function scripted(runningLooks: number, closed: Promise<boolean> = new Promise(() => undefined)): { client: KubehaClient; calls: string[] } {
   const calls: string[] = [];
   let looks = 0;
   const ended = () => looks > runningLooks;
   const client = {
     taskQueue: 'kubeha',
     hasWorkers: async () => true,
+    closed: () => closed,
     operation: async () => {
       looks += 1;
       calls.push(ended() ? 'operation:ended' : 'operation:running');
@@ -44,4 +48,29 @@ it('reads whether the bring-up ended before each progress read, so an ended one 
   // A pause sits between a progress read and the next end check, never between an end check and
   // the progress read after it: a bring-up that ends during a pause is queried once, not twice.
   expect(calls).toEqual(['operation:running', 'progress', 'operation:running', 'progress', 'operation:ended', 'progress', 'result']);
+});
+
+it('stops pausing when the bring-up closes, and waits for the record to say so without reading the progress of the closed workflow', async () => {
+  let close!: (yes: boolean) => void;
+  const { client, calls } = scripted(2, new Promise<boolean>((resolve) => (close = resolve)));
+  const out = new PassThrough();
+  out.resume();
+  const following = followBringUp(client, 'c1', { out, operationId: 'op-1', intervalMs: 600_000 });
+  await new Promise((resolve) => setImmediate(resolve));
+  close(true);
+  // Within the test's timeout only if the ten-minute pause was cut short.
+  await expect(following).resolves.toEqual(result);
+  // The first look after the close still finds the operation running (the cluster's record lags a
+  // workflow task): it is looked at again, and the progress is read once, after it ended.
+  expect(calls).toEqual(['operation:running', 'progress', 'operation:running', 'operation:ended', 'operation:ended', 'progress', 'result']);
+});
+
+it('pauses the whole interval when the close cannot be read', async () => {
+  const { client, calls } = scripted(1, Promise.resolve(false));
+  const out = new PassThrough();
+  out.resume();
+  const started = Date.now();
+  await expect(followBringUp(client, 'c1', { out, operationId: 'op-1', intervalMs: 300 })).resolves.toEqual(result);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  expect(calls).toEqual(['operation:running', 'progress', 'operation:ended', 'progress', 'result']);
 });
