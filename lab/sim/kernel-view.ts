@@ -48,20 +48,40 @@ function onProcfs(file: string): boolean {
   }
 }
 
+/** Each file of the view (by the path `resolve` gives it) with its content. */
+function viewFiles(state: NodeState, resolve: (p: string) => string): Map<string, string> {
+  const files = new Map([[resolve(PROC_SWAPS), renderProcSwaps(state)]]);
+  const net = resolve(PROC_SYS_NET);
+  for (const [file, content] of netSysctlFiles(state)) files.set(path.join(net, file), content);
+  return files;
+}
+
 /**
  * Writes the view where `resolve` puts a host's paths. Never through to the machine's own /proc:
- * a sim command run outside any lab host (no bind over it) leaves the view alone.
+ * a sim command run outside any lab host (no bind over it) leaves the view alone. Given the state
+ * the view was last written from, only the files that differ are written (a change is one sysctl
+ * or module; the simulator server made eight file writes for each).
  */
-export function writeKernelView(state: NodeState, resolve: (p: string) => string): void {
+export function writeKernelView(state: NodeState, resolve: (p: string) => string, previous?: NodeState): void {
   const swaps = resolve(PROC_SWAPS);
   const net = resolve(PROC_SYS_NET);
+  const before = previous ? viewFiles(previous, resolve) : new Map<string, string>();
+  const after = viewFiles(state, resolve);
+  const changed = [...after].filter(([file, content]) => before.get(file) !== content);
+  const bridge = path.join(net, 'bridge');
+  const bridgeGone = ![...after.keys()].some((f) => f.startsWith(`${bridge}/`)) && (!previous || [...before.keys()].some((f) => f.startsWith(`${bridge}/`)));
+  if (changed.length === 0 && !bridgeGone) return;
   if (onProcfs(swaps) || onProcfs(net)) return;
-  mkdirSync(path.dirname(swaps), { recursive: true });
-  writeFileSync(swaps, renderProcSwaps(state));
-  const files = netSysctlFiles(state);
-  if (![...files.keys()].some((f) => f.startsWith('bridge/'))) rmSync(path.join(net, 'bridge'), { recursive: true, force: true });
-  for (const [file, content] of files) {
-    mkdirSync(path.dirname(path.join(net, file)), { recursive: true });
-    writeFileSync(path.join(net, file), content);
+  if (bridgeGone) rmSync(bridge, { recursive: true, force: true });
+  for (const [file, content] of changed) writeMakingDirectory(file, content);
+}
+
+function writeMakingDirectory(file: string, content: string): void {
+  try {
+    writeFileSync(file, content);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, content);
   }
 }

@@ -44,21 +44,35 @@ export function initialNodeState(kubernetesVersion: string): NodeState {
   };
 }
 
-export function readNodeState(): NodeState {
+const renderNodeState = (state: NodeState): string => `${JSON.stringify(state, null, 2)}\n`;
+
+function readNodeStateFile(): { state: NodeState; text?: string } {
   const file = hostPath(NODE_STATE_FILE);
-  if (!existsSync(file)) return initialNodeState('v1.30.2');
-  return JSON.parse(readFileSync(file, 'utf8')) as NodeState;
+  if (!existsSync(file)) return { state: initialNodeState('v1.30.2') };
+  const text = readFileSync(file, 'utf8');
+  return { state: JSON.parse(text) as NodeState, text };
 }
 
-export function writeNodeState(state: NodeState): void {
-  writeFileSync(hostPath(NODE_STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
-  writeKernelView(state, hostPath);
+export function readNodeState(): NodeState {
+  return readNodeStateFile().state;
 }
 
+/** `previous`: the state the host's kernel view was written from, so only what changed is written again. */
+export function writeNodeState(state: NodeState, previous?: NodeState): void {
+  writeFileSync(hostPath(NODE_STATE_FILE), renderNodeState(state));
+  writeKernelView(state, hostPath, previous);
+}
+
+/** Nothing is written when the change changes nothing (`swapoff -a` with swap already off). */
 export function updateNodeState(change: (s: NodeState) => void): NodeState {
-  const state = readNodeState();
+  const { state, text } = readNodeStateFile();
+  if (text === undefined) {
+    change(state);
+    writeNodeState(state);
+    return state;
+  }
   change(state);
-  writeNodeState(state);
+  if (renderNodeState(state) !== text) writeNodeState(state, JSON.parse(text) as NodeState);
   return state;
 }
 

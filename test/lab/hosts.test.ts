@@ -58,6 +58,10 @@ describe('lab hosts over real SSH', () => {
     expect((await lab.host('w1').run('swapoff -a && modprobe br_netfilter && sysctl -w net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1 >/dev/null')).code).toBe(0);
     const after = await lab.host('w1').run(view);
     expect(after.stdout).toBe('Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\nbridge\ncore\nipv4\n1\n1\n');
+    // Only what changed is written again: a module's removal takes its files, the rest stays.
+    expect((await lab.host('w1').run('swapoff -a && modprobe -r br_netfilter')).code).toBe(0);
+    const unloaded = await lab.host('w1').run(view);
+    expect(unloaded.stdout).toBe('Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\ncore\nipv4\n1\ncat: /proc/sys/net/bridge/bridge-nf-call-iptables: No such file or directory\n');
     // Another host's kernel is untouched, and so is the machine's own.
     expect((await lab.host('cp1').run('cat /proc/sys/net/ipv4/ip_forward; ls /proc/sys/net/bridge 2>/dev/null | wc -l')).stdout).toBe('0\n0\n');
     expect(readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8')).toBe(machineIpForward);
