@@ -136,7 +136,7 @@ function meterLab(lab: LabHandle, tag: string): LabCpuMeter {
   return meter;
 }
 
-/** KUBEHA_BENCH_WORKER_NODE_ARGS: node flags for `kubeha worker`, to profile it (docs/BENCHMARKS.md). */
+/** KUBEHA_BENCH_WORKER_NODE_ARGS: node flags for `kubeha worker`, to profile it, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (written when the worker stops). */
 const workerNodeArgs = () => (process.env.KUBEHA_BENCH_WORKER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 
 const cpuOf = (pid: number) => {

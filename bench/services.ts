@@ -30,15 +30,18 @@ export interface CliProcess {
   exit: Promise<{ code: number | string; at: number }>;
 }
 
-/** `bin/kubeha ...args` with `nodeArgs` in NODE_OPTIONS, output to `logFile`. */
+/**
+ * `bin/kubeha ...args` with `nodeArgs` on its node's command line (KUBEHA_NODE_FLAGS: NODE_OPTIONS
+ * refuses some of them, e.g. --cpu-prof), output to `logFile`.
+ */
 export function runCli(args: string[], env: NodeJS.ProcessEnv, logFile: string, nodeArgs: string[] = []): CliProcess {
   const log = openSync(logFile, 'a');
   try {
     const startedAt = Date.now();
-    const nodeOptions = [process.env.NODE_OPTIONS, ...nodeArgs].filter(Boolean).join(' ');
+    const nodeFlags = nodeArgs.join(' ');
     // The node that runs the bench goes first on PATH: bin/kubeha starts `node`.
     const PATH = `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`;
-    const child = spawn(CLI, args, { stdio: ['ignore', log, log], env: { ...process.env, ...env, PATH, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) } });
+    const child = spawn(CLI, args, { stdio: ['ignore', log, log], env: { ...process.env, ...env, PATH, ...(nodeFlags ? { KUBEHA_NODE_FLAGS: nodeFlags } : {}) } });
     if (child.pid === undefined) throw new EnvironmentError(`could not start ${CLI}`, 'run npm run build first');
     const exit = new Promise<{ code: number | string; at: number }>((resolve) => {
       child.once('exit', (code, signal) => resolve({ code: code ?? signal ?? 'unknown', at: Date.now() }));

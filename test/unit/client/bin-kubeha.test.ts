@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -39,4 +39,12 @@ it('runs the CLI in dist/ through a symlink, with its arguments intact and the w
 
 it('keeps a MALLOC_ARENA_MAX the user set', () => {
   expect(runThroughLink({ MALLOC_ARENA_MAX: '8' }).arenas).toBe('8');
+});
+
+it('puts KUBEHA_NODE_FLAGS on node\'s command line, where flags NODE_OPTIONS refuses (--cpu-prof) are allowed', () => {
+  const profiles = path.join(dir, 'profiles');
+  const seen = runThroughLink({ KUBEHA_NODE_FLAGS: `--cpu-prof --cpu-prof-dir=${profiles}` });
+  expect(seen.execArgv).toEqual(['--cpu-prof', `--cpu-prof-dir=${profiles}`, '--max-semi-space-size=4']);
+  expect(seen.args).toEqual(['worker', '--task-queue', "it's"]);
+  expect(readdirSync(profiles).filter((f) => f.endsWith('.cpuprofile'))).toHaveLength(1);
 });
