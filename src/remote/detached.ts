@@ -35,15 +35,26 @@ export const LOG_MARKER = '@@log';
 /**
  * Waits on the host (up to `waitMs`) while the run still goes, then prints its state as runState
  * and, once it has ended, LOG_MARKER and its last `logLines` lines (read by mapfile: one process
- * start fewer than tail). coreutils' `tail --pid` sees the end within WAIT_CHECK_MS and costs two
- * process starts per window, where a loop of `sleep` cost one every check; without it the command
- * comes back at once and the caller polls.
+ * start fewer than tail). The wait is builtins only: `read -t` on a pipe nobody writes to sleeps
+ * WAIT_CHECK_MS between checks of the run (the pipe costs a fork of this shell, no program start;
+ * `timeout` and `tail --pid` cost two program starts per window, on every host of a bring-up).
+ * A shell that cannot open that pipe waits with those two instead.
  */
-const awaitRun = (unit: string, waitMs: number, logLines: number): Quoted => sh`dir=${runDir(unit)}
-pid=
+const awaitRun = (unit: string, waitMs: number, logLines: number): Quoted => {
+  const checks = Math.ceil(waitMs / WAIT_CHECK_MS);
+  return sh`dir=${runDir(unit)}
+pid= checks=${checks}
 if [ -f "$dir/pid" ]; then read -r pid < "$dir/pid" || true; fi
-if [ ${Math.ceil(waitMs / 1000)} -gt 0 ] && [ -n "$pid" ] && [ ! -f "$dir/exit" ] && kill -0 "$pid" 2>/dev/null; then
-  timeout ${Math.ceil(waitMs / 1000)} tail -s ${WAIT_CHECK_MS / 1000} --pid="$pid" -f /dev/null >/dev/null 2>&1 || true
+if [ "$checks" -gt 0 ] && [ -n "$pid" ] && [ ! -f "$dir/exit" ] && kill -0 "$pid" 2>/dev/null; then
+  if exec {tick}<> <(:); then
+    for ((check = 0; check < checks; check++)); do
+      [ ! -f "$dir/exit" ] && kill -0 "$pid" 2>/dev/null || break
+      read -r -t ${WAIT_CHECK_MS / 1000} -u "$tick" _ || true
+    done
+    exec {tick}<&-
+  else
+    timeout ${Math.ceil(waitMs / 1000)} tail -s ${WAIT_CHECK_MS / 1000} --pid="$pid" -f /dev/null >/dev/null 2>&1 || true
+  fi
 fi
 ${runState(unit)}
 case "$state" in exited*|died) echo ${q(LOG_MARKER)}
@@ -52,6 +63,7 @@ case "$state" in exited*|died) echo ${q(LOG_MARKER)}
     [ "\${#log_lines[@]}" -eq 0 ] || printf '%s\\n' "\${log_lines[@]:from}"
   fi ;;
 esac`;
+};
 
 export interface FollowWindow {
   unit: string;
@@ -66,11 +78,14 @@ export const detachedState = defineScript<FollowWindow>('detached-state', {
   body: ({ unit, waitMs, logLines }) => awaitRun(unit, waitMs, logLines),
 });
 
-/** Replaces `path` (mode 0600) with this command's stdin; a process start only for what builtins cannot do. */
+/**
+ * Replaces `path` (mode 0600) with this command's stdin (text: a shell variable holds no NUL);
+ * read and written by builtins, a process start only for the rename.
+ */
 const writeStdinTo = (path: string): Quoted => {
   const dir = path.slice(0, path.lastIndexOf('/')) || '/';
   return sh`[ -d ${q(dir)} ] || mkdir -p -m 0700 -- ${q(dir)}
-  (umask 077 && cat > ${q(`${path}.kubeha-new`)}) && mv -f -- ${q(`${path}.kubeha-new`)} ${q(path)}`;
+  (umask 077; IFS= read -r -d '' text || true; printf '%s' "$text" > ${q(`${path}.kubeha-new`)}) && mv -f -- ${q(`${path}.kubeha-new`)} ${q(path)}`;
 };
 
 /**

@@ -1,10 +1,12 @@
-/** The end of a finished run's log, as detached-state prints it with bash builtins (run by real bash). */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+/** How detached runs are started, waited for and read on a host, by bash builtins (run by real bash). */
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { detachedState, LOG_MARKER } from '../../../src/remote/detached';
+import { promisify } from 'node:util';
+import { detachedStart, detachedState, LOG_MARKER } from '../../../src/remote/detached';
 import { RUNS_DIR } from '../../../src/remote/paths';
+import { sh } from '../../../src/ssh/quote';
 
 let runs: string;
 beforeEach(() => {
@@ -41,4 +43,55 @@ it('prints nothing for an empty or missing log', () => {
   expect(finishedRunPrints('', 5)).toBe('');
   rmSync(path.join(runs, 'kubeadm-join'), { recursive: true });
   expect(finishedRunPrints(undefined, 5)).toBe('');
+});
+
+describe('waiting for a run', () => {
+  const run = promisify(execFile);
+  // Builtins only: with no program on PATH, the wait still waits (timeout and tail would not be found).
+  const noPrograms = { ...process.env, PATH: '/nonexistent' };
+  const stateAfterWindow = async (waitMs: number): Promise<string> => {
+    const script = detachedState.render({ unit: 'kubeadm-join', waitMs, logLines: 5 }).text.split(RUNS_DIR).join(runs);
+    return (await run('/bin/bash', ['-c', script], { env: noPrograms, encoding: 'utf8' })).stdout;
+  };
+  let kubeadm: ChildProcess | undefined;
+  afterEach(() => kubeadm?.kill());
+
+  /** A run whose process (a sleep standing in for kubeadm) goes on until it is killed. */
+  function startRun(): number {
+    kubeadm = spawn('sleep', ['30'], { stdio: 'ignore' });
+    const dir = path.join(runs, 'kubeadm-join');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'pid'), `${kubeadm.pid}\n`);
+    return kubeadm.pid as number;
+  }
+
+  it('sees the end of a run that ends during the window, with no program start', async () => {
+    startRun();
+    setTimeout(() => {
+      writeFileSync(path.join(runs, 'kubeadm-join', 'log'), 'This node has joined the cluster\n');
+      writeFileSync(path.join(runs, 'kubeadm-join', 'exit'), '0\n');
+      kubeadm?.kill();
+    }, 600);
+    await expect(stateAfterWindow(20_000)).resolves.toBe(`exited 0\n${LOG_MARKER}\nThis node has joined the cluster\n`);
+  });
+
+  it('says a run that outlasts the window is running, after the window', async () => {
+    const pid = startRun();
+    const started = Date.now();
+    await expect(stateAfterWindow(400)).resolves.toBe(`running ${pid}\n`);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+  });
+});
+
+it('writes the config a started run reads from stdin byte for byte (mode 0600), with no program but the rename', () => {
+  // A PATH holding only what the start needs besides builtins: no cat.
+  const bin = path.join(runs, 'bin');
+  mkdirSync(bin);
+  for (const tool of ['mkdir', 'mv', 'setsid', 'bash']) symlinkSync(execFileSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim(), path.join(bin, tool));
+  const config = path.join(runs, 'cfg', 'join.yaml');
+  const text = 'discovery:\n  token: "abc\\\\def" $HOME `id` *\n\n\ttab  \n\n';
+  const script = detachedStart.render({ unit: 'kubeadm-join', waitMs: 0, logLines: 5, command: sh`true`, stdinTo: config }).text.split(RUNS_DIR).join(runs);
+  expect(execFileSync('/bin/bash', ['-c', script], { input: text, env: { ...process.env, PATH: bin }, encoding: 'utf8' }).split('\n')[0]).toBe('started');
+  expect(readFileSync(config, 'utf8')).toBe(text);
+  expect(statSync(config).mode & 0o777).toBe(0o600);
 });
