@@ -64,7 +64,7 @@ describe('joinNode', () => {
     ]);
     // The config with the secrets travels on the starting command's stdin, into a file only root can read.
     const start = ssh.calls.find((c) => c.name === 'detached-start');
-    expect(start?.text).toMatch(/\(umask 077 && cat > '\/etc\/kubeha\/kubeadm-join\.yaml\.kubeha-new'\) && mv -f -- '\/etc\/kubeha\/kubeadm-join\.yaml\.kubeha-new' '\/etc\/kubeha\/kubeadm-join\.yaml'\n\s*setsid/);
+    expect(start?.text).toMatch(/\(umask 077; IFS= read -r -d '' text \|\| true; printf '%s' "\$text" > '\/etc\/kubeha\/kubeadm-join\.yaml\.kubeha-new'\) && mv -f -- '\/etc\/kubeha\/kubeadm-join\.yaml\.kubeha-new' '\/etc\/kubeha\/kubeadm-join\.yaml'\n\s*setsid/);
     expect(start?.stdin).toContain(TOKEN.token);
     expect(start?.stdin).toContain(KEY.key);
     secretFree(ssh);
@@ -128,7 +128,7 @@ describe('joinNode', () => {
     const start = ssh.calls.find((c) => c.name === 'detached-start')?.text ?? '';
     expect(start).toContain('kubeadm join phase control-plane-join all');
     expect(start).toContain('kubeadm-join-finish');
-    expect(start).toContain("cat > '/etc/kubeha/kubeadm-join.yaml.kubeha-new'");
+    expect(start).toContain(`printf '%s' "$text" > '/etc/kubeha/kubeadm-join.yaml.kubeha-new'`);
     expect(ssh.calls.find((c) => c.name === 'detached-start')?.stdin).toContain(KEY.key);
     expect(ssh.calls.map((c) => c.name)).not.toContain('kubeadm-reset');
   });
