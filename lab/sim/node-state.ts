@@ -66,13 +66,9 @@ export function writeNodeState(state: NodeState, previous?: NodeState): void {
 /** Nothing is written when the change changes nothing (`swapoff -a` with swap already off). */
 export function updateNodeState(change: (s: NodeState) => void): NodeState {
   const { state, text } = readNodeStateFile();
-  if (text === undefined) {
-    change(state);
-    writeNodeState(state);
-    return state;
-  }
   change(state);
-  if (renderNodeState(state) !== text) writeNodeState(state, JSON.parse(text) as NodeState);
+  if (text === undefined) writeNodeState(state);
+  else if (renderNodeState(state) !== text) writeNodeState(state, JSON.parse(text) as NodeState);
   return state;
 }
 

@@ -18,8 +18,6 @@ export interface FollowOptions {
   live?: LiveTerminal;
 }
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Pauses `ms`, or less when `wake` resolves first (true then); the timer never outlives it. */
 async function pauseUnless(ms: number, wake: Promise<true>): Promise<boolean> {
   const stop = new AbortController();
@@ -84,7 +82,7 @@ export async function followBringUp(kubeha: KubehaClient, cluster: string, optio
       if (done) break;
       const woken = await pauseUnless(options.intervalMs ?? followIntervalMs(previous?.hosts.length ?? 0), closed);
       // Closed: the cluster's record says so a workflow task later; until then the progress is not read again.
-      for (let tries = 0; woken && tries < CLOSE_RECORDED_TRIES && !(await patience.read(ended)); tries++) await pause(CLOSE_RECORDED_CHECK_MS);
+      for (let tries = 0; woken && tries < CLOSE_RECORDED_TRIES && !(await patience.read(ended)); tries++) await sleep(CLOSE_RECORDED_CHECK_MS);
     }
   } finally {
     live?.stop();
