@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
-import { NativeConnection } from '@temporalio/worker';
 import { Option, type Command } from 'commander';
 import { DEFAULT_ADDRESS, DEFAULT_NAMESPACE } from '../shared/task-queue';
 import { EnvironmentError, InputError, UsageError } from './errors';
@@ -87,31 +86,14 @@ export function tlsConfigFrom(files: TlsFiles | undefined): TLSConfig | undefine
   };
 }
 
-function unreachable(options: TemporalConnectionOptions, err: unknown): EnvironmentError {
+/** Why a connection to Temporal failed, naming where it went and what to check. */
+export function temporalUnreachable(options: TemporalConnectionOptions, err: unknown): EnvironmentError {
   const reason = err instanceof Error ? err.message : String(err);
   return new EnvironmentError(
     `cannot reach Temporal at ${options.address} (namespace ${options.namespace}): ${reason}`,
     `check that the server runs there (kubeha dev starts one locally), the address/port (--address or TEMPORAL_ADDRESS), ` +
       `the namespace exists, and the TLS/API-key settings match the server`,
   );
-}
-
-/** A worker connection, checked with a real call so a wrong address fails here, by name. */
-export async function connectWorker(options: TemporalConnectionOptions): Promise<NativeConnection> {
-  let connection: NativeConnection;
-  try {
-    connection = await NativeConnection.connect({ address: options.address, tls: tlsConfigFrom(options.tls), apiKey: options.apiKey });
-  } catch (err) {
-    if (err instanceof InputError) throw err;
-    throw unreachable(options, err);
-  }
-  try {
-    await connection.workflowService.describeNamespace({ namespace: options.namespace });
-    return connection;
-  } catch (err) {
-    await connection.close();
-    throw unreachable(options, err);
-  }
 }
 
 /** A client for commands (up, status, approval...), checked the same way. */
@@ -126,13 +108,13 @@ export async function connectClient(options: TemporalConnectionOptions, connectT
     });
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw unreachable(options, err);
+    throw temporalUnreachable(options, err);
   }
   try {
     await connection.workflowService.describeNamespace({ namespace: options.namespace });
   } catch (err) {
     await connection.close();
-    throw unreachable(options, err);
+    throw temporalUnreachable(options, err);
   }
   return new Client({ connection, namespace: options.namespace, dataConverter: options.dataConverter });
 }

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { addConnectionOptions, connectionOptionsFrom, connectWorker, tlsConfigFrom, type ConnectionFlags } from '../../../src/client/connection';
+import { addConnectionOptions, connectionOptionsFrom, tlsConfigFrom, type ConnectionFlags } from '../../../src/client/connection';
+import { connectWorker } from '../../../src/worker/connect';
 import { EnvironmentError, InputError, UsageError } from '../../../src/client/errors';
 
 function parse(argv: string[], env: Record<string, string> = {}): ConnectionFlags {
