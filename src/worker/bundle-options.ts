@@ -4,7 +4,12 @@ import { FAILURE_CONVERTER_PATH } from '../codec';
 /** The workflow interceptor modules every kubeha worker and bundle registers. */
 export const WORKFLOW_INTERCEPTOR_MODULES: string[] = [require.resolve('../workflows/interceptors')];
 
-const PRELOAD_MODULE = require.resolve('../workflows/preload-modules');
+/**
+ * Evaluated once per worker instead of once per workflow (the sandbox gives every workflow its
+ * own module cache, and zod's start-up was about 40 ms of each join child's CPU). Safe to share:
+ * kubeha never changes zod's global configuration, and the SDK freezes preloaded modules.
+ */
+export const PRELOAD_MODULES: string[] = [require.resolve('../workflows/preload-modules')];
 
 const nop = (): void => undefined;
 
@@ -17,10 +22,7 @@ export function workflowBundleOptions(workflowsPath: string): BundleOptions {
     workflowsPath,
     failureConverterPath: FAILURE_CONVERTER_PATH,
     workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
-    // Evaluated once per worker instead of once per workflow (the sandbox gives every workflow its
-    // own module cache, and zod's start-up was about 40 ms of each join child's CPU). Safe to share:
-    // kubeha never changes zod's global configuration, and the SDK freezes preloaded modules.
-    preloadModules: [PRELOAD_MODULE],
+    preloadModules: PRELOAD_MODULES,
     logger: { log: nop, trace: nop, debug: nop, info: nop, warn: nop, error: nop },
   };
 }

@@ -2,7 +2,7 @@ import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { EnvironmentError } from '../errors';
 import { LONGEST_STEP_MS } from '../shared/timeouts';
-import { WORKFLOW_INTERCEPTOR_MODULES } from './bundle-options';
+import { PRELOAD_MODULES, WORKFLOW_INTERCEPTOR_MODULES } from './bundle-options';
 import { freshPrebuiltBundle } from './prebuilt-bundle';
 import { validateActivityInputs } from './validate-activity-input';
 
@@ -51,8 +51,10 @@ export function createKubehaWorker(input: CreateKubehaWorkerInput): Promise<Work
     activities: input.activities,
     dataConverter: input.dataConverter,
     shutdownGraceTime: input.shutdownGraceTimeMs ?? LONGEST_STEP_MS,
-    // A bundle (prebuilt or a test's, both from workflowBundleOptions) has the workflow interceptors in it already.
+    // A bundle (prebuilt or a test's, both from workflowBundleOptions) has the workflow interceptors
+    // and preloaded modules in it already; the worker's own bundling gets them here.
     interceptors: { activity: [validateActivityInputs], ...('workflowsPath' in workflows ? { workflowModules: WORKFLOW_INTERCEPTOR_MODULES } : {}) },
+    ...('workflowsPath' in workflows ? { bundlerOptions: { preloadModules: PRELOAD_MODULES } } : {}),
     ...workflows,
   });
 }
