@@ -19,8 +19,8 @@ export const END_MARKER = '<!-- bench:end -->';
 const s = (ms: number | undefined, digits = 1) => (ms === undefined ? '–' : `${(ms / 1000).toFixed(digits)} s`);
 const x = (n: number | undefined) => (n === undefined ? '–' : `${n.toFixed(2)}×`);
 const ms = (n: number | undefined) => (n === undefined ? '–' : `${Math.round(n)}`);
-const mb = (bytes: number | undefined) => (bytes === undefined ? '–' : `${Math.round(bytes / 2 ** 20)} MB`);
-const kb = (bytes: number | undefined) => (bytes === undefined ? '–' : `${Math.round(bytes / 1024)} KB`);
+const mb = (bytes: number | undefined) => (bytes === undefined ? '–' : `${Math.round(bytes / 2 ** 20)} MiB`);
+const kb = (bytes: number | undefined) => (bytes === undefined ? '–' : `${Math.round(bytes / 1024)} KiB`);
 
 export function sizeOrder(a: { controlPlanes: number; workers: number }, b: { controlPlanes: number; workers: number }): number {
   return a.controlPlanes + a.workers - (b.controlPlanes + b.workers) || a.controlPlanes - b.controlPlanes;

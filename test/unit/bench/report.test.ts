@@ -1,4 +1,6 @@
-import { BEGIN_MARKER, END_MARKER, replaceBetweenMarkers } from '../../../bench/report';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { BEGIN_MARKER, END_MARKER, markdownTables, replaceBetweenMarkers, type SizeFile } from '../../../bench/report';
 import { parseSteps } from '../../../bench/baseline';
 import { countAccepted, sshFigures } from '../../../bench/ssh-connections';
 
@@ -32,4 +34,12 @@ it("reads the baseline script's step lines and ignores everything else", () => {
     { name: 'init', host: '127.0.80.11', ms: 6000 },
     { name: 'join-worker', host: '127.0.80.14', ms: 1500 },
   ]);
+});
+
+it('gives memory and history sizes in binary units, as they are measured', () => {
+  const run = JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', 'bench', 'results', '3+3.json'), 'utf8')) as SizeFile;
+  const tables = markdownTables([run]);
+  expect(tables).toContain(`| ${Math.round((run.kubeha.workerPeakRssBytes ?? 0) / 2 ** 20)} MiB |`);
+  expect(tables).toMatch(/ \d+ KiB \|/);
+  expect(tables).not.toMatch(/ \d+ (MB|KB) /);
 });
