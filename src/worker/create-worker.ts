@@ -44,6 +44,9 @@ function workflowCode(workflowsPath: string | undefined): Pick<WorkerOptions, 'w
 
 export function createKubehaWorker(input: CreateKubehaWorkerInput): Promise<Worker> {
   const workflows = input.workflowBundle ? { workflowBundle: input.workflowBundle } : workflowCode(input.workflowsPath);
+  // A bundle (prebuilt or a test's, both from workflowBundleOptions) has the workflow interceptors
+  // and preloaded modules in it already; the worker's own bundling gets them here.
+  const selfBundled = 'workflowsPath' in workflows;
   return Worker.create({
     connection: input.connection,
     namespace: input.namespace,
@@ -51,10 +54,8 @@ export function createKubehaWorker(input: CreateKubehaWorkerInput): Promise<Work
     activities: input.activities,
     dataConverter: input.dataConverter,
     shutdownGraceTime: input.shutdownGraceTimeMs ?? LONGEST_STEP_MS,
-    // A bundle (prebuilt or a test's, both from workflowBundleOptions) has the workflow interceptors
-    // and preloaded modules in it already; the worker's own bundling gets them here.
-    interceptors: { activity: [validateActivityInputs], ...('workflowsPath' in workflows ? { workflowModules: WORKFLOW_INTERCEPTOR_MODULES } : {}) },
-    ...('workflowsPath' in workflows ? { bundlerOptions: { preloadModules: PRELOAD_MODULES } } : {}),
+    interceptors: { activity: [validateActivityInputs], ...(selfBundled ? { workflowModules: WORKFLOW_INTERCEPTOR_MODULES } : {}) },
+    ...(selfBundled ? { bundlerOptions: { preloadModules: PRELOAD_MODULES } } : {}),
     ...workflows,
   });
 }
