@@ -86,8 +86,7 @@ export function tlsConfigFrom(files: TlsFiles | undefined): TLSConfig | undefine
   };
 }
 
-/** Why a connection to Temporal failed, naming where it went and what to check. */
-export function temporalUnreachable(options: TemporalConnectionOptions, err: unknown): EnvironmentError {
+function unreachable(options: TemporalConnectionOptions, err: unknown): EnvironmentError {
   const reason = err instanceof Error ? err.message : String(err);
   return new EnvironmentError(
     `cannot reach Temporal at ${options.address} (namespace ${options.namespace}): ${reason}`,
@@ -96,25 +95,37 @@ export function temporalUnreachable(options: TemporalConnectionOptions, err: unk
   );
 }
 
-/** A client for commands (up, status, approval...), checked the same way. */
-export async function connectClient(options: TemporalConnectionOptions, connectTimeoutMs = 10_000): Promise<Client> {
-  let connection: Connection;
+/** What both kinds of connection (client and worker) have for `checkedConnection`. */
+interface TemporalServiceConnection {
+  workflowService: { describeNamespace(request: { namespace: string }): Promise<unknown> };
+  close(): Promise<void>;
+}
+
+/**
+ * A connection made by `connect`, checked with a real call so a wrong address or namespace fails
+ * here, by name (an EnvironmentError); a bad TLS file stays the InputError that names it.
+ */
+export async function checkedConnection<C extends TemporalServiceConnection>(options: TemporalConnectionOptions, connect: () => Promise<C>): Promise<C> {
+  let connection: C;
   try {
-    connection = await Connection.connect({
-      address: options.address,
-      tls: tlsConfigFrom(options.tls),
-      apiKey: options.apiKey,
-      connectTimeout: connectTimeoutMs,
-    });
+    connection = await connect();
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw temporalUnreachable(options, err);
+    throw unreachable(options, err);
   }
   try {
     await connection.workflowService.describeNamespace({ namespace: options.namespace });
+    return connection;
   } catch (err) {
     await connection.close();
-    throw temporalUnreachable(options, err);
+    throw unreachable(options, err);
   }
+}
+
+/** A client for commands (up, status, approval...). */
+export async function connectClient(options: TemporalConnectionOptions, connectTimeoutMs = 10_000): Promise<Client> {
+  const connection = await checkedConnection(options, () =>
+    Connection.connect({ address: options.address, tls: tlsConfigFrom(options.tls), apiKey: options.apiKey, connectTimeout: connectTimeoutMs }),
+  );
   return new Client({ connection, namespace: options.namespace, dataConverter: options.dataConverter });
 }
