@@ -57,6 +57,11 @@ export function devServerArgs(o: Required<Pick<DevServerOptions, 'ip' | 'port' |
     '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
     // Task-queue priorities (the bring-up dispatches its critical path ahead of the joining hosts' preflight); off by default in server 1.29.
     '--dynamic-config-value', 'matching.useNewMatcher=true',
+    // The dev server has one history shard, whose transfer queue (every workflow and activity task
+    // on its way to matching, every child's start and completion) is read at most 20 times a
+    // second by default: up to 50 ms added to each of those hops, five of them in series per
+    // worker join (docs/BENCHMARKS.md). A server with hundreds of shards rarely meets that limit.
+    '--dynamic-config-value', 'history.transferProcessorMaxPollRPS=200',
     '--log-level', o.logLevel,
   ];
 }

@@ -17,6 +17,7 @@ it('starts a persistent dev server with the UI and every kubeha search attribute
     '--search-attribute', 'KubehaHost=Keyword',
     '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
     '--dynamic-config-value', 'matching.useNewMatcher=true',
+    '--dynamic-config-value', 'history.transferProcessorMaxPollRPS=200',
     '--log-level', 'warn',
   ]);
 });
