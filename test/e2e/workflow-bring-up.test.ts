@@ -18,7 +18,7 @@ const lastEnd = (fake: FakeCluster, name: Parameters<FakeCluster['named']>[0]) =
 const firstStart = (fake: FakeCluster, name: Parameters<FakeCluster['named']>[0], hosts?: string[]) =>
   Math.min(...fake.named(name).filter((c) => !hosts || hosts.includes(c.host)).map((c) => c.start));
 
-it('runs the runbook on its critical path: joining hosts checked beside init, each join after its own preflight, workers beside control planes, verify last', async () => {
+it('runs the runbook on its critical path: joining hosts checked beside init, each join after its own preflight, the CNI and workers beside control planes, verify last', async () => {
   const joining = ['cp2', 'cp3', 'w1', 'w2', 'w3'];
   const h = await harness(
     { controlPlanes: 3, workers: 3, maxConcurrentJoins: 2 },
@@ -29,6 +29,8 @@ it('runs the runbook on its critical path: joining hosts checked beside init, ea
         { name: 'preflight', hosts: ['w3'], until: { name: 'initControlPlane' } },
         // Ends only once a worker's join has started: workers after every control plane would never start one.
         { name: 'joinNode', hosts: ['cp2', 'cp3'], until: { name: 'joinNode', hosts: ['w1', 'w2', 'w3'] } },
+        // Ends only once a join has started: joins held until the CNI and cp1's Ready would never start one.
+        { name: 'applyCni', until: { name: 'joinNode' } },
       ],
     },
   );
@@ -54,7 +56,9 @@ it('runs the runbook on its critical path: joining hosts checked beside init, ea
   // w3's preflight was still running when init started.
   expect(fake.named('preflight', 'w3')[0]?.end).toBeGreaterThanOrEqual(initStart);
   for (const host of joining) expect(firstStart(fake, 'joinNode', [host])).toBeGreaterThanOrEqual(fake.named('preflight', host)[0]?.end ?? Infinity);
-  expect(firstStart(fake, 'joinNode')).toBeGreaterThanOrEqual(lastEnd(fake, 'waitForNodeReady'));
+  expect(firstStart(fake, 'joinNode')).toBeGreaterThanOrEqual(lastEnd(fake, 'initControlPlane'));
+  expect(firstStart(fake, 'joinNode')).toBeLessThan(lastEnd(fake, 'applyCni'));
+  expect(firstStart(fake, 'verifyCluster')).toBeGreaterThanOrEqual(lastEnd(fake, 'waitForNodeReady'));
   const cpJoinsEnd = Math.max(...fake.named('joinNode').filter((c) => c.host.startsWith('cp')).map((c) => c.end ?? Infinity));
   expect(firstStart(fake, 'joinNode', ['w1', 'w2', 'w3'])).toBeLessThan(cpJoinsEnd);
   expect(firstStart(fake, 'verifyEtcd')).toBeGreaterThanOrEqual(cpJoinsEnd);
@@ -262,6 +266,23 @@ it('fails the bring-up naming the step, the control plane and its error', async 
     expect(progress.hosts.find((x) => x.name === 'cp3')?.state).toBe('failed');
     // The worker joined beside the control planes; the bring-up failed once both were done.
     expect(h.fake.named('joinNode', 'w1').some((c) => c.ok)).toBe(true);
+  });
+});
+
+it('a CNI that fails while the hosts join fails the bring-up as the cni step once the joins are done, and verifies nothing', async () => {
+  const h = await harness({ controlPlanes: 2, workers: 1 }, { cniFails: 'the CNI manifest does not match its sha256', delays: { joinNode: 200 } });
+  await h.run(async () => {
+    await h.client.startBringUp(h.spec, { tuning: TUNING });
+    const failure = await h.client.result(h.spec.name).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(OperationError);
+    expect((failure as Error).message).toMatch(/cni on cp1: .*the CNI manifest does not match its sha256/);
+    const progress = await h.client.progress(h.spec.name);
+    expect(progress.failure).toMatchObject({ step: 'cni', host: 'cp1' });
+    expect(progress.steps.find((s) => s.id === 'cni')?.status).toBe('failed');
+    expect(h.fake.named('joinNode').filter((c) => c.ok).map((c) => c.host).sort()).toEqual(['cp2', 'w1']);
+    expect(Math.max(...h.fake.named('joinNode').map((c) => c.end ?? Infinity))).toBeGreaterThan(lastEnd(h.fake, 'applyCni'));
+    expect(h.fake.named('waitForNodeReady')).toHaveLength(0);
+    expect(h.fake.named('verifyCluster')).toHaveLength(0);
   });
 });
 

@@ -48,6 +48,8 @@ export interface FakeOptions {
   workersNotReadyChecks?: number;
   /** probeLoadBalancer always times out. */
   lbUnreachable?: boolean;
+  /** applyCni fails with this message (non-retryable, as a manifest that does not match its digest). */
+  cniFails?: string;
   /**
    * Calls that, once started, wait until a call matching `until` has started (at most `maxWaitMs`,
    * default 10 s, so a workflow that never issues it fails the test's order assertions, not its timeout).
@@ -196,7 +198,11 @@ export function createFakeCluster(spec: ClusterSpec, options: FakeOptions = {}):
         if (certificateSecret) secret = undefined;
       }),
     createJoinToken: ({ host }: HostStepInput) => record('createJoinToken', host.name, () => mintToken()),
-    applyCni: ({ host }) => record('applyCni', host.name, () => ({ changed: true })),
+    applyCni: ({ host }) =>
+      record('applyCni', host.name, () => {
+        if (options.cniFails) throw ApplicationFailure.nonRetryable(options.cniFails, FailureTypes.invalidSpec);
+        return { changed: true };
+      }),
     waitForNodeReady: ({ host, node }) => record('waitForNodeReady', host.name, () => ({ name: node, ready: true, roles: ['control-plane'], version: spec.kubernetesVersion })),
     joinNode: (input: JoinInput) =>
       record('joinNode', input.host.name, () => {

@@ -12,6 +12,12 @@ import type { HostProblem } from './preflight-checks';
  */
 export const CRITICAL_PATH_PATCH = 'bring-up-critical-path';
 
+/**
+ * Bring-ups started before it joined no host until the CNI was applied and the first control
+ * plane was Ready; a join needs neither (its node stays NotReady until the CNI's agent runs on it).
+ */
+export const CNI_BESIDE_JOINS_PATCH = 'cni-beside-joins';
+
 const JOIN_STEPS: readonly StepId[] = ['join-control-planes', 'verify-etcd', 'approve-before-workers', 'join-workers'];
 const CONTROL_PLANE_BRANCH: readonly StepId[] = ['join-control-planes', 'verify-etcd'];
 
@@ -59,11 +65,17 @@ async function joinSideBySide(phases: readonly PlannedBringUpPhase[], ctx: Bring
   if (failures.length > 0) throw failures[0];
 }
 
+/** Waits for a phase run beside others; its error, if it failed. */
+async function outcomeOf(run: Promise<void> | undefined): Promise<unknown> {
+  return run?.then(() => undefined, (err: unknown) => err ?? new Error('a phase failed without a reason'));
+}
+
 /**
  * Runs the bring-up's planned phases on its critical path: preflight of the joining hosts beside
  * init (unless a before-init gate must show every host's result first), each join after its own
- * host's preflight, and the workers' joins beside the control planes' unless a before-workers gate
- * holds them. Verification stays last. Runs from before the patch keep the strict order.
+ * host's preflight, the CNI beside the joins, and the workers' joins beside the control planes'
+ * unless a before-workers gate holds them. Verification stays last, after the CNI and every join.
+ * Runs from before the patches keep the strict order.
  */
 export async function runBringUp(planned: readonly PlannedBringUpPhase[], ctx: BringUpContext, hooks: Hooks): Promise<void> {
   if (!patched(CRITICAL_PATH_PATCH)) return runPlanned(planned, ctx, hooks);
@@ -77,6 +89,7 @@ export async function runBringUp(planned: readonly PlannedBringUpPhase[], ctx: B
   const tail = firstJoin < 0 || joinsEnd < 0 ? [] : planned.slice(joinsEnd);
 
   let preflightProblems: Promise<HostProblem[]> = Promise.resolve([]);
+  let cni: Promise<void> | undefined;
   for (const phase of head) {
     if (phase.description.id === 'preflight') {
       preflightProblems = (await startPreflight(phase, ctx, hooks)).judged;
@@ -94,19 +107,31 @@ export async function runBringUp(planned: readonly PlannedBringUpPhase[], ctx: B
       await init;
       continue;
     }
+    if (phase.description.id === 'cni' && patched(CNI_BESIDE_JOINS_PATCH)) {
+      cni = runPhase(phase, ctx, hooks);
+      // Awaited after the joins; a failure meanwhile must not surface as an unhandled rejection.
+      cni.catch(() => undefined);
+      continue;
+    }
     await runPhase(phase, ctx, hooks);
   }
   ctx.releaseLatePreflight?.();
 
   const sideBySide = has('join-control-planes') && has('join-workers') && !has('approve-before-workers');
+  let joinsFailed: unknown;
   try {
     await (sideBySide ? joinSideBySide(joins, ctx, hooks) : runPlanned(joins, ctx, hooks));
   } catch (err) {
-    // A join refused for its host's preflight problems fails the bring-up as preflight, with its message.
-    if (!(err instanceof StepFailed)) throw err;
-    const problems = await preflightProblems;
-    throw problems.length > 0 ? latePreflightFailed(problems) : err;
+    joinsFailed = err;
   }
+  const cniFailed = await outcomeOf(cni);
+  if (joinsFailed !== undefined) {
+    // A join refused for its host's preflight problems fails the bring-up as preflight, with its message.
+    if (!(joinsFailed instanceof StepFailed)) throw joinsFailed;
+    const problems = await preflightProblems;
+    throw problems.length > 0 ? latePreflightFailed(problems) : joinsFailed;
+  }
+  if (cniFailed !== undefined) throw cniFailed;
   const problems = await preflightProblems;
   if (problems.length > 0) throw latePreflightFailed(problems);
   await runPlanned(tail, ctx, hooks);
