@@ -32,6 +32,9 @@ async function pauseUnless(ms: number, wake: Promise<true>): Promise<boolean> {
 const CLOSE_RECORDED_CHECK_MS = 100;
 const CLOSE_RECORDED_TRIES = 50;
 
+/** Once the bring-up has ended, how long its own answer with its last progress is waited for before it is queried. */
+const FINAL_PROGRESS_WAIT_MS = 5_000;
+
 /**
  * How often a bring-up of `hosts` hosts is read: every second up to 100 hosts, then 10 ms more
  * per host up to 5 s. Each read is a query the worker answers with every host's entry in every
@@ -49,8 +52,18 @@ export function followIntervalMs(hosts: number): number {
 export async function followBringUp(kubeha: KubehaClient, cluster: string, options: FollowOptions): Promise<BringUpResult> {
   const live = options.live ?? liveTerminal(options.out);
   let previous: BringUpProgress | undefined;
+  // The workflow answers this as it ends, with its last progress: reading that from a query of
+  // the closed workflow would make a worker replay its whole history (seconds at hundreds of hosts).
+  let final: BringUpProgress | undefined;
+  const answered = kubeha.finalProgress(cluster).then(
+    (p) => {
+      final = p;
+      return true as const;
+    },
+    () => false as const,
+  );
   const show = async (): Promise<void> => {
-    const next = await withDeadline(kubeha.progress(cluster), 10_000).catch(() => undefined);
+    const next = final ?? (await withDeadline(kubeha.progress(cluster), 10_000).catch(() => undefined));
     if (!next) return;
     if (live) {
       for (const line of decisionLines(previous, next)) live.log(line);
@@ -72,12 +85,16 @@ export async function followBringUp(kubeha: KubehaClient, cluster: string, optio
   };
   // Wakes the pause below when the bring-up closes, so `kubeha up` ends with it rather than up to
   // an interval (5 s at 500 hosts) later; never settles when its close cannot be read.
-  const closed = kubeha.closed(cluster).then((yes) => (yes ? true : new Promise<never>(() => undefined)));
+  const closed = Promise.race([
+    kubeha.closed(cluster).then((yes) => (yes ? true : new Promise<never>(() => undefined))),
+    answered.then((yes) => (yes ? true : new Promise<never>(() => undefined))),
+  ]);
   try {
-    // The end is read before the progress, so an ended bring-up is queried once: a query on a
-    // closed workflow makes the worker replay its whole history (seconds at hundreds of hosts).
+    // The end is read before the progress, so an ended bring-up is queried at most once, and not
+    // at all when it answered finalProgress.
     for (;;) {
       const done = await patience.read(ended);
+      if (done) await pauseUnless(FINAL_PROGRESS_WAIT_MS, answered.then(() => true));
       await show();
       if (done) break;
       const woken = await pauseUnless(options.intervalMs ?? followIntervalMs(previous?.hosts.length ?? 0), closed);

@@ -18,6 +18,7 @@ import {
   approvalUpdateId,
   OPERATION_GATES,
   approveUpdate,
+  finalProgressUpdate,
   progressQuery,
   rejectUpdate,
   type ApprovalDecision,
@@ -262,6 +263,15 @@ export class KubehaClient {
     if (err instanceof WorkflowUpdateFailedError) return new OperationError(innermostMessage(err), `see kubeha ops ${cluster}`);
     if (err instanceof WorkflowExecutionAlreadyStartedError) return new OperationError(`cluster ${cluster}: ${err.message}`, `see kubeha ops ${cluster}`);
     return err;
+  }
+
+  /**
+   * The bring-up's progress as it ended, answered by the workflow itself as it ends (waits until
+   * then). Rejects when it ends without answering (cancelled) or predates the update (0.8.0 and
+   * older): read `progress` then.
+   */
+  async finalProgress(cluster: string): Promise<BringUpProgress> {
+    return this.handle(cluster).executeUpdate(finalProgressUpdate);
   }
 
   async progress(cluster: string): Promise<BringUpProgress> {

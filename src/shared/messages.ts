@@ -171,6 +171,12 @@ export type BringUpResult =
   | { outcome: 'rejected'; gate: ApprovalGate; by: string; reason: string };
 
 export const progressQuery = defineQuery<BringUpProgress>('progress');
+/**
+ * Answered as the bring-up ends (done, failed or rejected) with its last progress, so a follower
+ * gets it without querying the closed workflow (which makes a worker replay its whole history:
+ * seconds at hundreds of hosts). A cancelled bring-up ends without answering.
+ */
+export const finalProgressUpdate = defineUpdate<BringUpProgress>('finalProgress');
 export const approveUpdate = defineUpdate<ApprovalDecision, [ApproveInput]>('approve');
 export const rejectUpdate = defineUpdate<ApprovalDecision, [RejectInput]>('reject');
 /** Fire-and-forget twins of the updates for services that cannot wait for an answer. */

@@ -7,11 +7,13 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import { HandlerUnfinishedPolicy } from '@temporalio/common';
 import { KubehaCluster, KubehaPhase } from '../shared/search-attributes';
 import {
   approveSignal,
   approveUpdate,
   BRING_UP_FAILED,
+  finalProgressUpdate,
   GATE_TIMED_OUT,
   progressQuery,
   rejectSignal,
@@ -43,6 +45,8 @@ function enterPhase(ctx: BringUpContext, phase: string): void {
   setCurrentDetails(ctx.progress.markdown());
 }
 
+const ENDED_PHASES: readonly string[] = ['done', 'failed', 'rejected', 'cancelled'];
+
 function currentStep(progress: ProgressTracker): StepId {
   const running = progress.steps.filter((s) => s.status !== 'pending' && s.status !== 'skipped');
   return running[running.length - 1]?.id ?? 'preflight';
@@ -62,6 +66,15 @@ export async function bringUpCluster(input: BringUpInput): Promise<BringUpResult
   for (const { description: step } of planned) progress.declareStep(step.id, step.title, step.hosts.map((h) => h.name));
 
   setHandler(progressQuery, () => progress.snapshot());
+  // A cancelled run ends without answering (its followers query it): not worth a warning.
+  setHandler(
+    finalProgressUpdate,
+    async () => {
+      await condition(() => ENDED_PHASES.includes(progress.phase));
+      return progress.snapshot();
+    },
+    { unfinishedPolicy: HandlerUnfinishedPolicy.ABANDON },
+  );
   setHandler(approveUpdate, (req) => gates.approve(req), { validator: (req) => gates.validate('approved', req) });
   setHandler(rejectUpdate, (req) => gates.reject(req), { validator: (req) => gates.validate('rejected', req) });
   setHandler(approveSignal, (req) => gates.tryDecide(() => gates.approve(req), () => gates.validate('approved', req)));
@@ -119,6 +132,7 @@ export async function bringUpCluster(input: BringUpInput): Promise<BringUpResult
       progress.failure = { step: gateStepId(err.timeout.gate), message: err.message };
       progress.phase = 'failed';
       enterPhase(ctx, 'failed');
+      await condition(allHandlersFinished);
       throw ApplicationFailure.create({ type: GATE_TIMED_OUT, message: err.message, nonRetryable: true, details: [err.timeout] });
     }
     const failure: BringUpFailure =
@@ -126,6 +140,8 @@ export async function bringUpCluster(input: BringUpInput): Promise<BringUpResult
     progress.failure = failure;
     progress.phase = 'failed';
     enterPhase(ctx, 'failed');
+    // finalProgress answers before the failure closes the run (approve/reject are long done: no gate is left).
+    await condition(allHandlersFinished);
     if (err instanceof StepFailed) {
       throw ApplicationFailure.create({ type: BRING_UP_FAILED, message: err.message, nonRetryable: true, details: [failure] });
     }

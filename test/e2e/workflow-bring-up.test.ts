@@ -34,12 +34,15 @@ it('runs the runbook on its critical path: joining hosts checked beside init, ea
       ],
     },
   );
-  const [result, progress] = await h.run(async () => {
+  const [result, progress, final] = await h.run(async () => {
     await h.client.startBringUp(h.spec, { requestedBy: 'test@jest', tuning: TUNING });
+    const answered = h.client.finalProgress(h.spec.name);
     const r = await h.client.result(h.spec.name);
-    return [r, await h.client.progress(h.spec.name)] as const;
+    return [r, await h.client.progress(h.spec.name), await answered] as const;
   });
   expect(result.outcome).toBe('succeeded');
+  // The workflow's own answer as it ended is what a query of the closed workflow (a replay) reads.
+  expect(final).toEqual(progress);
   const { fake } = h;
   expect(fake.named('preflight').map((c) => c.host).sort()).toEqual(['cp1', 'cp2', 'cp3', 'lb1', 'w1', 'w2', 'w3']);
   expect(fake.named('configureLoadBalancer').map((c) => c.host)).toEqual(['lb1']);
@@ -216,7 +219,13 @@ it('a cancel during the joins ends cancelled and undoes exactly the joins that h
       const p = await h.client.progress(h.spec.name);
       return running(p, 'join-control-planes') === 2 && running(p, 'join-workers') === 2 && h.fake.named('joinNode').length === 4 ? true : undefined;
     }, 'both control-plane joins and both worker joins running');
+    const answered = h.client.finalProgress(h.spec.name).then(
+      () => 'answered',
+      (err: unknown) => String(err),
+    );
     await h.client.cancel(h.spec.name);
+    // A cancelled bring-up ends without answering finalProgress (a follower queries it instead).
+    await expect(answered).resolves.not.toBe('answered');
     const ended = await h.client.result(h.spec.name).then(
       () => 'completed',
       (err: unknown) => String(err),
@@ -273,10 +282,12 @@ it('a CNI that fails while the hosts join fails the bring-up as the cni step onc
   const h = await harness({ controlPlanes: 2, workers: 1 }, { cniFails: 'the CNI manifest does not match its sha256', delays: { joinNode: 200 } });
   await h.run(async () => {
     await h.client.startBringUp(h.spec, { tuning: TUNING });
+    const answered = h.client.finalProgress(h.spec.name);
     const failure = await h.client.result(h.spec.name).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(OperationError);
     expect((failure as Error).message).toMatch(/cni on cp1: .*the CNI manifest does not match its sha256/);
     const progress = await h.client.progress(h.spec.name);
+    expect(await answered).toEqual(progress);
     expect(progress.failure).toMatchObject({ step: 'cni', host: 'cp1' });
     expect(progress.steps.find((s) => s.id === 'cni')?.status).toBe('failed');
     expect(h.fake.named('joinNode').filter((c) => c.ok).map((c) => c.host).sort()).toEqual(['cp2', 'w1']);

@@ -13,9 +13,15 @@ const result: BringUpResult = {
 
 /**
  * A bring-up seen running `runningLooks` times, then ended; records what the follower asked, in
- * order. `closed`: when its workflow's close is seen (by default never).
+ * order. `closed`: when its workflow's close is seen (by default never). `finalProgress`: its
+ * answer to the finalProgress update (by default refused, as a bring-up of 0.8.0 refuses it).
  */
-function scripted(runningLooks: number, closed: Promise<boolean> = new Promise(() => undefined)): { client: KubehaClient; calls: string[] } {
+function scripted(
+  runningLooks: number,
+  closed: Promise<boolean> = new Promise(() => undefined),
+  finalProgress: Promise<BringUpProgress> = Promise.reject(new Error('no update handler finalProgress')),
+): { client: KubehaClient; calls: string[] } {
+  finalProgress.catch(() => undefined);
   const calls: string[] = [];
   let looks = 0;
   const ended = () => looks > runningLooks;
@@ -23,6 +29,7 @@ function scripted(runningLooks: number, closed: Promise<boolean> = new Promise((
     taskQueue: 'kubeha',
     hasWorkers: async () => true,
     closed: () => closed,
+    finalProgress: () => finalProgress,
     operation: async () => {
       looks += 1;
       calls.push(ended() ? 'operation:ended' : 'operation:running');
@@ -73,4 +80,19 @@ it('pauses the whole interval when the close cannot be read', async () => {
   await expect(followBringUp(client, 'c1', { out, operationId: 'op-1', intervalMs: 300 })).resolves.toEqual(result);
   expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   expect(calls).toEqual(['operation:running', 'progress', 'operation:ended', 'progress', 'result']);
+});
+
+it('shows the progress the bring-up answered as it ended, and never queries the closed workflow', async () => {
+  let answer!: (p: BringUpProgress) => void;
+  const { client, calls } = scripted(1, new Promise(() => undefined), new Promise<BringUpProgress>((resolve) => (answer = resolve)));
+  let printed = '';
+  const out = new PassThrough();
+  out.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  const following = followBringUp(client, 'c1', { out, operationId: 'op-1', intervalMs: 600_000 });
+  await new Promise((resolve) => setImmediate(resolve));
+  answer({ ...progress('done'), failure: { step: 'verify-cluster', message: 'only in the answer' } });
+  // Within the test's timeout only if the answer cut the ten-minute pause short.
+  await expect(following).resolves.toEqual(result);
+  expect(calls).toEqual(['operation:running', 'progress', 'operation:ended', 'operation:ended', 'result']);
+  expect(printed).toMatch(/only in the answer/);
 });
