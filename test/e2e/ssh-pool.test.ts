@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { utils } from 'ssh2';
+import { ed25519KeyPair } from '../helpers/ssh-keys';
 import { HostKeyMismatchError, HostKeyUnknownError, type RemoteCommandError, SshAbortedError, SshAuthError, SshConnectError, SshTimeoutError } from '../../src/ssh/errors';
 import { SshPool } from '../../src/ssh/pool';
 import { defineScript, q, sh } from '../../src/ssh/quote';
@@ -103,7 +103,7 @@ it('refuses a changed host key even with acceptNewHostKeys, naming both fingerpr
 
 it('refuses a wrong key as an auth failure (non-retryable)', async () => {
   const other = path.join(scratch, 'other_key');
-  writeFileSync(other, utils.generateKeyPairSync('ed25519').private, { mode: 0o600 });
+  writeFileSync(other, ed25519KeyPair().private, { mode: 0o600 });
   const fresh = new SshPool();
   try {
     const error = await fresh.run(target('cp1', { privateKey: other }), echo.render({ text: 'x' })).catch((e: unknown) => e);

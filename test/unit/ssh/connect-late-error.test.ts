@@ -2,12 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { utils } from 'ssh2';
+import { ed25519KeyPair } from '../../helpers/ssh-keys';
 import { connectClient } from '../../../src/ssh/connect';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'kubeha-late-error-'));
 const keyPath = path.join(dir, 'id_ed25519');
-writeFileSync(keyPath, utils.generateKeyPairSync('ed25519').private, { mode: 0o600 });
+writeFileSync(keyPath, ed25519KeyPair().private, { mode: 0o600 });
 writeFileSync(path.join(dir, 'known_hosts'), '');
 
 it('a connection that errs again after its handshake timed out does not crash the process (seen on a loaded 3+100 lab)', async () => {

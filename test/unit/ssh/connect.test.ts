@@ -4,14 +4,15 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Server, utils } from 'ssh2';
+import { ed25519KeyPair } from '../../helpers/ssh-keys';
 import { connectClient, type ConnectInput } from '../../../src/ssh/connect';
 import { HostKeyMismatchError, HostKeyUnknownError, SshAuthError } from '../../../src/ssh/errors';
 import { readKnownHosts, verifyHostKey } from '../../../src/ssh/known-hosts';
 
-const hostKey = utils.generateKeyPairSync('ed25519');
+const hostKey = ed25519KeyPair();
 const hostKeyBlob = Buffer.from(hostKey.public.split(' ')[1] ?? '', 'base64');
-const allowed = utils.generateKeyPairSync('ed25519');
-const refused = utils.generateKeyPairSync('ed25519');
+const allowed = ed25519KeyPair();
+const refused = ed25519KeyPair();
 const allowedBlob = Buffer.from(allowed.public.split(' ')[1] ?? '', 'base64');
 
 let server: Server;

@@ -4,10 +4,11 @@ import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync,
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { utils } from 'ssh2';
+import { ed25519KeyPair } from '../../helpers/ssh-keys';
 import { fingerprint, hashKnownHostName, HostKeyConflictError, parseKnownHosts, readKnownHosts, recordKnownHost, verifyHostKey } from '../../../src/ssh/known-hosts';
 
 function newKey(type: 'ed25519' | 'ecdsa' = 'ed25519'): Buffer {
-  const pub = type === 'ecdsa' ? utils.generateKeyPairSync('ecdsa', { bits: 256 }).public : utils.generateKeyPairSync('ed25519').public;
+  const pub = type === 'ecdsa' ? utils.generateKeyPairSync('ecdsa', { bits: 256 }).public : ed25519KeyPair().public;
   return Buffer.from(pub.split(' ')[1] ?? '', 'base64');
 }
 
