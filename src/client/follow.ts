@@ -28,6 +28,9 @@ async function pauseUnless(ms: number, wake: Promise<true>): Promise<boolean> {
   }
 }
 
+/** Resolves when `yes`, never otherwise: a wake-up that cannot tell never wakes. */
+const onlyWhenTrue = (yes: boolean): Promise<true> => (yes ? Promise.resolve(true) : new Promise<never>(() => undefined));
+
 /** After the bring-up closed, how often and how long its end is looked for in the cluster's record. */
 const CLOSE_RECORDED_CHECK_MS = 100;
 const CLOSE_RECORDED_TRIES = 50;
@@ -83,12 +86,9 @@ export async function followBringUp(kubeha: KubehaClient, cluster: string, optio
     if (options.operationId) return (await kubeha.operation(cluster, options.operationId))?.state === 'ended';
     return (await kubeha.status(cluster)) !== 'RUNNING';
   };
-  // Wakes the pause below when the bring-up closes, so `kubeha up` ends with it rather than up to
-  // an interval (5 s at 500 hosts) later; never settles when its close cannot be read.
-  const closed = Promise.race([
-    kubeha.closed(cluster).then((yes) => (yes ? true : new Promise<never>(() => undefined))),
-    answered.then((yes) => (yes ? true : new Promise<never>(() => undefined))),
-  ]);
+  // Wakes the pause below when the bring-up closes or answers finalProgress, so `kubeha up` ends
+  // with it rather than up to an interval (5 s at 500 hosts) later; never settles when neither can be read.
+  const closed = Promise.race([kubeha.closed(cluster).then(onlyWhenTrue), answered.then(onlyWhenTrue)]);
   try {
     // The end is read before the progress, so an ended bring-up is queried at most once, and not
     // at all when it answered finalProgress.
