@@ -2,7 +2,7 @@ import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { EnvironmentError } from '../errors';
 import { LONGEST_STEP_MS } from '../shared/timeouts';
-import { PRELOAD_MODULES, WORKFLOW_INTERCEPTOR_MODULES } from './bundle-options';
+import { PRELOAD_MODULES, WORKFLOW_INTERCEPTOR_MODULES, withoutSourcesText } from './bundle-options';
 import { freshPrebuiltBundle } from './prebuilt-bundle';
 import { validateActivityInputs } from './validate-activity-input';
 
@@ -55,7 +55,7 @@ export function createKubehaWorker(input: CreateKubehaWorkerInput): Promise<Work
     dataConverter: input.dataConverter,
     shutdownGraceTime: input.shutdownGraceTimeMs ?? LONGEST_STEP_MS,
     interceptors: { activity: [validateActivityInputs], ...(selfBundled ? { workflowModules: WORKFLOW_INTERCEPTOR_MODULES } : {}) },
-    ...(selfBundled ? { bundlerOptions: { preloadModules: PRELOAD_MODULES } } : {}),
+    ...(selfBundled ? { bundlerOptions: { preloadModules: PRELOAD_MODULES, webpackConfigHook: withoutSourcesText } } : {}),
     ...workflows,
   });
 }

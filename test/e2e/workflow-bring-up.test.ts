@@ -110,6 +110,14 @@ it('joins control planes one at a time when the spec says serial, with kube-vip 
   expect(h.fake.named('configureLoadBalancer')).toHaveLength(0);
 });
 
+it('bundles the workflows with a source map of files and lines, without the sources\' text', () => {
+  const inline = /\/\/# sourceMappingURL=data:application\/json;[^,]*base64,(\S+)\s*$/.exec(wf.bundle.code);
+  const map = JSON.parse(Buffer.from(inline?.[1] ?? '', 'base64').toString('utf8')) as { sources: string[]; mappings: string; sourcesContent?: unknown };
+  expect(map.sources.some((s) => s.endsWith('src/workflows/bring-up/approvals.ts'))).toBe(true);
+  expect(map.mappings.length).toBeGreaterThan(0);
+  expect(map.sourcesContent).toBeUndefined();
+});
+
 it('holds at the gates until approved, refuses bad approvals, and a reject ends the bring-up cleanly', async () => {
   const h = await harness({ controlPlanes: 2, workers: 2, approvals: ['before-init', 'before-workers'] });
   await h.run(async () => {
@@ -121,6 +129,9 @@ it('holds at the gates until approved, refuses bad approvals, and a reject ends 
     const atInit = await waitFor(pending('before-init'), 'gate before-init');
     expect(atInit.phase).toBe('approve-before-init');
     expect(atInit.steps.find((s) => s.id === 'approve-before-init')?.status).toBe('waiting');
+    // The bundle's source map carries no source text (bundle-options.ts), yet stack traces still name files and lines.
+    const stack = await wf.env.client.workflow.getHandle(bringUpWorkflowId(h.spec.name)).query<string>('__stack_trace');
+    expect(stack).toMatch(/src\/workflows\/bring-up\/approvals\.ts:\d+:\d+/);
     await new Promise((r) => setTimeout(r, 500));
     expect(h.fake.named('initControlPlane')).toHaveLength(0);
 

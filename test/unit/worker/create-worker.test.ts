@@ -21,6 +21,7 @@ it('gives its own bundling the interceptors and preloaded modules of the build\'
   expect(options?.workflowsPath).toBe(workflowsPath);
   expect(build.preloadModules).toHaveLength(1);
   expect(options?.bundlerOptions?.preloadModules).toEqual(build.preloadModules);
+  expect(options?.bundlerOptions?.webpackConfigHook).toBe(build.webpackConfigHook);
   expect(options?.interceptors?.workflowModules).toEqual(build.workflowInterceptorModules);
 });
 
