@@ -62,6 +62,10 @@ export function devServerArgs(o: Required<Pick<DevServerOptions, 'ip' | 'port' |
     // second by default: up to 50 ms added to each of those hops, five of them in series per
     // worker join (docs/BENCHMARKS.md). A server with hundreds of shards rarely meets that limit.
     '--dynamic-config-value', 'history.transferProcessorMaxPollRPS=200',
+    // Eager activities: a workflow task that schedules an activity this worker has a free slot
+    // for gets the activity task back in its completion reply, skipping the transfer queue and
+    // matching (off by default in server 1.29). Scheduled→started p50 at 3+50: 8.6 → 0.04 ms.
+    '--dynamic-config-value', 'system.enableActivityEagerExecution=true',
     '--log-level', o.logLevel,
   ];
 }

@@ -18,6 +18,7 @@ it('starts a persistent dev server with the UI and every kubeha search attribute
     '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
     '--dynamic-config-value', 'matching.useNewMatcher=true',
     '--dynamic-config-value', 'history.transferProcessorMaxPollRPS=200',
+    '--dynamic-config-value', 'system.enableActivityEagerExecution=true',
     '--log-level', 'warn',
   ]);
 });
