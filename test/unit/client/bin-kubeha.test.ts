@@ -16,12 +16,12 @@ beforeAll(() => {
   symlinkSync(BIN, link);
   // Preloaded before the CLI: reports what the CLI would see, and which script node was given.
   probe = path.join(dir, 'probe.js');
-  writeFileSync(probe, 'process.stdout.write(JSON.stringify({ arenas: process.env.MALLOC_ARENA_MAX ?? null, execArgv: process.execArgv, main: process.argv[1], args: process.argv.slice(2) })); process.exit(0);\n');
+  writeFileSync(probe, 'process.stdout.write(JSON.stringify({ arenas: process.env.MALLOC_ARENA_MAX ?? null, execArgv: process.execArgv, heapLimitMiB: require(\'node:v8\').getHeapStatistics().heap_size_limit / 1048576, main: process.argv[1], args: process.argv.slice(2) })); process.exit(0);\n');
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-type Seen = { arenas: string | null; execArgv: string[]; main: string; args: string[] };
+type Seen = { arenas: string | null; execArgv: string[]; heapLimitMiB: number; main: string; args: string[] };
 
 function runThroughLink(env: NodeJS.ProcessEnv): Seen {
   const { MALLOC_ARENA_MAX: _unset, ...rest } = process.env;
@@ -35,6 +35,13 @@ it('runs the CLI in dist/ through a symlink, with its arguments intact and the w
   expect(seen.args).toEqual(['worker', '--task-queue', "it's"]);
   expect(seen.arenas).toBe('2');
   expect(seen.execArgv).toContain('--max-semi-space-size=4');
+  // 1 GiB of old generation plus the young generation's semi-spaces.
+  expect(seen.heapLimitMiB).toBeGreaterThanOrEqual(1024);
+  expect(seen.heapLimitMiB).toBeLessThan(1100);
+});
+
+it('lets KUBEHA_NODE_FLAGS raise the heap limit it sets (for a worker that keeps more live)', () => {
+  expect(runThroughLink({ KUBEHA_NODE_FLAGS: '--max-old-space-size=3072' }).heapLimitMiB).toBeGreaterThanOrEqual(3072);
 });
 
 it('keeps a MALLOC_ARENA_MAX the user set', () => {
@@ -44,7 +51,7 @@ it('keeps a MALLOC_ARENA_MAX the user set', () => {
 it('puts KUBEHA_NODE_FLAGS on node\'s command line, where flags NODE_OPTIONS refuses (--cpu-prof) are allowed', () => {
   const profiles = path.join(dir, 'profiles');
   const seen = runThroughLink({ KUBEHA_NODE_FLAGS: `--cpu-prof --cpu-prof-dir=${profiles}` });
-  expect(seen.execArgv).toEqual(['--cpu-prof', `--cpu-prof-dir=${profiles}`, '--max-semi-space-size=4']);
+  expect(seen.execArgv).toEqual(['--max-semi-space-size=4', '--max-old-space-size=1024', '--cpu-prof', `--cpu-prof-dir=${profiles}`]);
   expect(seen.args).toEqual(['worker', '--task-queue', "it's"]);
   expect(readdirSync(profiles).filter((f) => f.endsWith('.cpuprofile'))).toHaveLength(1);
 });
