@@ -226,7 +226,7 @@ export interface NodeCertInput {
   endpointHost?: string;
   serviceIp: string;
   /** apiServer.certSANs / --apiserver-cert-extra-sans. */
-  extraSans?: string[];
+  extraSans?: readonly string[];
   /** No etcd certificates (server, peer, healthcheck-client, apiserver-etcd-client): etcd is external. */
   externalEtcd?: boolean;
 }

@@ -3,7 +3,7 @@
  * reads and writes under proper-lockfile, so all hosts see the same nodes, tokens and Secrets.
  */
 import { AsyncResource } from 'node:async_hooks';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { writeFile, rename } from 'node:fs/promises';
 import * as lockfile from 'proper-lockfile';
 import { labPaths } from '../layout';
@@ -107,8 +107,43 @@ export interface LabStore {
 
 const empty = (): LabStore => ({ nodes: {}, tokens: [], pods: [] });
 
-export function readStore(labDir: string): LabStore {
-  return readStoreFile(labPaths(labDir).store);
+/**
+ * What readers get: the store as last read or written, shared by every reader until the file
+ * changes, so read-only by type (freezing it on every write cost more than it saved).
+ */
+export type StoreView = DeepReadonly<LabStore>;
+export type DeepReadonly<T> = T extends (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+interface Snapshot {
+  version: string;
+  store: StoreView;
+}
+
+/**
+ * The store as this process last read or wrote it, per file, with the version of the file it
+ * came from. In the simulator server hundreds of hosts' commands and kubelets read it between
+ * writes: each read parsed the whole file (0.7 ms at 5+500). Writes replace the file (rename),
+ * so a version names a new inode; size and times cover a file written in place.
+ */
+const snapshots = new Map<string, Snapshot>();
+
+function versionOf(file: string): string | undefined {
+  const st = statSync(file, { bigint: true, throwIfNoEntry: false });
+  return st ? `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : undefined;
+}
+
+function remember(file: string, version: string | undefined, store: StoreView): StoreView {
+  if (version !== undefined) snapshots.set(file, { version, store });
+  return store;
+}
+
+/** The store for reading: frozen, and parsed again only when the file has changed. */
+export function readStore(labDir: string): StoreView {
+  const file = labPaths(labDir).store;
+  const version = versionOf(file);
+  const known = snapshots.get(file);
+  if (version !== undefined && known?.version === version) return known.store;
+  return remember(file, version, readStoreFile(file));
 }
 
 function readStoreFile(file: string): LabStore {
@@ -204,6 +239,9 @@ async function writeBatch(file: string, changes: Array<(store: LabStore) => unkn
         const tmp = `${file}.${process.pid}.tmp`;
         await writeFile(tmp, `${JSON.stringify(store)}\n`);
         await rename(tmp, file);
+        // Still under the lock: no other writer can have replaced it since. No change kept a
+        // reference into `store` (each returns a value of its own), and the next batch reads afresh.
+        remember(file, versionOf(file), store);
       }
       return outcomes;
     }

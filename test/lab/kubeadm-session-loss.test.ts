@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { LabHandle } from '../../lab';
 import { readStore } from '../../lab/sim/store';
-import type { LabStore } from '../../lab/sim/store';
+import type { StoreView } from '../../lab/sim/store';
 import { startTestLab, CERTS_SECRET_GONE, hostCommands } from '../helpers/lab';
 import { controlPlaneJoinConfig, eventually, hostProcesses, initConfig, KEY, PREPARE, runUntilOutput, TOKEN, writeFileCommand } from './kubeadm-runs';
 
@@ -33,7 +33,7 @@ let lab: LabHandle & { dispose(): Promise<void> };
 const { run, ok } = hostCommands(() => lab);
 
 /** The cluster as the store holds it, without what differs between any two runs (times, random token names). */
-function clusterState(s: LabStore) {
+function clusterState(s: StoreView) {
   return {
     kubeadmConfig: s.cluster && { ...s.cluster, initializedAt: 0 },
     kubeletConfig: s.kubeletConfig !== undefined,

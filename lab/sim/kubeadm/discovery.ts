@@ -7,15 +7,15 @@ import type { SimContext } from '../context';
 import { phaseError, SimExit } from '../errors';
 import { caCertHash } from '../pki';
 import { readStore } from '../store';
-import type { ClusterConfig, ClusterInfoMap } from '../store';
+import type { ClusterConfig, ClusterInfoMap, DeepReadonly } from '../store';
 import { scaled, sleep } from '../time';
 import { splitHostPort, tcpReachable } from './api';
 import type { JoinOptions } from './options';
 import { liveToken, TOKEN_RE } from './tokens';
 
 export interface Discovered {
-  config: ClusterConfig;
-  info: ClusterInfoMap;
+  config: DeepReadonly<ClusterConfig>;
+  info: DeepReadonly<ClusterInfoMap>;
 }
 
 const identity = (msg: string) => phaseError('preflight', `couldn't validate the identity of the API Server: ${msg}`);

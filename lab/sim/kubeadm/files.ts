@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import { hostPath } from '../context';
 import { releaseOf } from '../../../src/spec/version';
 import { createLeaf } from '../pki';
-import type { ExternalEtcd } from '../store';
+import type { DeepReadonly, ExternalEtcd } from '../store';
 
 export const K8S_DIR = '/etc/kubernetes';
 export const PKI_DIR = '/etc/kubernetes/pki';
@@ -159,7 +159,7 @@ export interface ControlPlaneManifests {
   podSubnet?: string;
   clusterName: string;
   /** etcd.external: the API server talks to these endpoints with the user's files (kubeadm's controlplane/manifests.go). */
-  externalEtcd?: ExternalEtcd;
+  externalEtcd?: DeepReadonly<ExternalEtcd>;
 }
 
 /** --etcd-* of kube-apiserver: the local member over kubeadm's PKI, or the external cluster with the configured files. */

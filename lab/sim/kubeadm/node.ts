@@ -1,7 +1,7 @@
 /** Node objects and their pods in the store, as the kubelet's registration, static Pods and addons create them. */
 import type { SimContext } from '../context';
 import { readNodeState, packageGitVersion } from '../node-state';
-import type { LabStore } from '../store';
+import type { LabStore, StoreView } from '../store';
 
 const podSuffix = (node: string) => node.replace(/[^a-z0-9]/g, '').slice(0, 5);
 
@@ -39,7 +39,7 @@ export function syncMirrorPods(store: LabStore, node: string, staticPods: string
 }
 
 /** Client URLs of the stacked etcd members, from the etcd mirror Pods as kubeadm finds them. */
-export function etcdEndpoints(store: LabStore, exceptAddress?: string): string[] {
+export function etcdEndpoints(store: StoreView, exceptAddress?: string): string[] {
   return Object.values(store.nodes)
     .filter((n) => n.address !== exceptAddress && store.pods.some((p) => p.static && p.node === n.name && p.name === `etcd-${n.name}`))
     .map((n) => `https://${n.address}:2379`);

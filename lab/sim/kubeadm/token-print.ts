@@ -5,10 +5,10 @@
  * same objects, keys sorted as sigs.k8s.io/yaml writes them, `---` between them).
  */
 import { stringify } from 'yaml';
-import type { BootstrapToken } from '../store';
+import type { BootstrapToken, DeepReadonly } from '../store';
 
 export interface ListedToken {
-  token: BootstrapToken;
+  token: DeepReadonly<BootstrapToken>;
   /** Model time (RFC 3339) the token expires, undefined for a token that never does. */
   expires?: string;
   /** Model milliseconds left. */

@@ -1,7 +1,7 @@
 /** Bootstrap tokens: `[a-z0-9]{6}.[a-z0-9]{16}`, 24 h TTL (scaled). */
 import { randomInt } from 'node:crypto';
 import type { LabConfig } from '../../layout';
-import type { BootstrapToken, LabStore } from '../store';
+import type { BootstrapToken, DeepReadonly, LabStore } from '../store';
 import { scaled, TTL } from '../time';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -41,7 +41,7 @@ export function tokenTtl(explicitMs: number | undefined): { explicitMs: number }
 }
 
 /** An unexpired token with `usage` ("signing" for discovery, "authentication" for the TLS bootstrap). */
-export function liveToken(tokens: BootstrapToken[], token: string, usage: 'signing' | 'authentication', now = Date.now()): BootstrapToken | undefined {
+export function liveToken<T extends DeepReadonly<BootstrapToken>>(tokens: readonly T[], token: string, usage: 'signing' | 'authentication', now = Date.now()): T | undefined {
   return tokens.find((t) => t.token === token && t.expiresAt > now && t.usages.includes(usage));
 }
 

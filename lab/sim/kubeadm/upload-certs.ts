@@ -9,7 +9,7 @@ import { certificateKeyExpiredAt } from '../faults-file';
 import { out } from '../output';
 import { SHARED_CERT_FILES } from '../pki';
 import { readStore, updateStore } from '../store';
-import type { CertsSecret, ExternalEtcd, LabStore } from '../store';
+import type { ExternalEtcd, StoreView } from '../store';
 import { TTL } from '../time';
 import { pki } from './files';
 import { makeToken, newToken } from './tokens';
@@ -56,7 +56,7 @@ const EXPIRED =
   'error downloading certs: error downloading the secret: Secret "kubeadm-certs" was not found in the "kube-system" Namespace. This Secret might have expired. Please, run `kubeadm init phase upload-certs --upload-certs` on a control plane to generate a new one';
 
 /** The kubeadm-certs Secret unless it is gone: deleted, expired with its owner token, or expired by the lab fault. */
-export function currentCertsSecret(labDir: string, store: LabStore, now = Date.now()): CertsSecret | undefined {
+export function currentCertsSecret(labDir: string, store: StoreView, now = Date.now()): StoreView['certs'] {
   const secret = store.certs;
   const expiredByFault = certificateKeyExpiredAt(labDir);
   if (!secret || secret.expiresAt <= now || (expiredByFault !== undefined && secret.uploadedAt <= expiredByFault)) return undefined;

@@ -1,15 +1,15 @@
 /** Node and Pod objects (the real API's JSON shapes) derived from the lab store. */
 import type { LabConfig } from '../../layout';
-import type { LabStore, StoreNode, StorePod } from '../store';
+import type { StoreView } from '../store';
 import { humanAge, modelElapsed, nodeStaleAfterMs } from '../time';
 
-export function nodeReady(config: LabConfig, store: LabStore, n: StoreNode, now = Date.now()): boolean {
+export function nodeReady(config: LabConfig, store: StoreView, n: StoreView['nodes'][string], now = Date.now()): boolean {
   return store.cni !== undefined && n.heartbeatAt !== undefined && now - n.heartbeatAt < nodeStaleAfterMs(config);
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
-export function nodeObject(config: LabConfig, store: LabStore, n: StoreNode) {
+export function nodeObject(config: LabConfig, store: StoreView, n: StoreView['nodes'][string]) {
   const ready = nodeReady(config, store, n);
   const reason = ready ? 'KubeletReady' : n.heartbeatAt === undefined || Date.now() - n.heartbeatAt >= nodeStaleAfterMs(config) ? 'NodeStatusUnknown' : 'KubeletNotReady';
   const message = ready
@@ -48,7 +48,7 @@ export function nodeObject(config: LabConfig, store: LabStore, n: StoreNode) {
   };
 }
 
-export function nodeStatusText(config: LabConfig, store: LabStore, n: StoreNode): string {
+export function nodeStatusText(config: LabConfig, store: StoreView, n: StoreView['nodes'][string]): string {
   const base = nodeReady(config, store, n) ? 'Ready' : n.heartbeatAt !== undefined && Date.now() - n.heartbeatAt >= nodeStaleAfterMs(config) ? 'NotReady' : 'NotReady';
   return n.unschedulable ? `${base},SchedulingDisabled` : base;
 }
@@ -57,7 +57,7 @@ export function age(config: LabConfig, createdAt: number): string {
   return humanAge(modelElapsed(config, Date.now() - createdAt));
 }
 
-export function podRunning(config: LabConfig, store: LabStore, p: StorePod): boolean {
+export function podRunning(config: LabConfig, store: StoreView, p: StoreView['pods'][number]): boolean {
   const node = p.node ? store.nodes[p.node] : undefined;
   if (!node) return false;
   // The API keeps a pod's last reported status when its node goes silent, as the real one does.
@@ -67,12 +67,12 @@ export function podRunning(config: LabConfig, store: LabStore, p: StorePod): boo
 }
 
 /** Unscheduled pods (CoreDNS before a CNI) land on the first Ready node once there is one. */
-export function podNode(config: LabConfig, store: LabStore, p: StorePod): string | undefined {
+export function podNode(config: LabConfig, store: StoreView, p: StoreView['pods'][number]): string | undefined {
   if (p.node) return p.node;
   return Object.values(store.nodes).find((n) => nodeReady(config, store, n))?.name;
 }
 
-export function podObject(config: LabConfig, store: LabStore, p: StorePod) {
+export function podObject(config: LabConfig, store: StoreView, p: StoreView['pods'][number]) {
   const nodeName = podNode(config, store, p);
   const running = podRunning(config, store, { ...p, node: nodeName });
   const node = nodeName ? store.nodes[nodeName] : undefined;

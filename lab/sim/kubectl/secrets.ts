@@ -10,7 +10,7 @@ import { deleteToken } from '../kubeadm/tokens';
 import { errOut, out } from '../output';
 import { SHARED_CERT_FILES } from '../pki';
 import { readStore, updateStore } from '../store';
-import type { LabStore } from '../store';
+import type { StoreView } from '../store';
 import { age } from './objects';
 
 interface SecretRow {
@@ -20,7 +20,7 @@ interface SecretRow {
   createdAt: number;
 }
 
-function secrets(ctx: SimContext, store: LabStore, now = Date.now()): SecretRow[] {
+function secrets(ctx: SimContext, store: StoreView, now = Date.now()): SecretRow[] {
   const rows: SecretRow[] = [];
   const certs = currentCertsSecret(ctx.identity.labDir, store, now);
   if (certs) rows.push({ name: 'kubeadm-certs', type: 'Opaque', data: certs.entries ?? SHARED_CERT_FILES.length, createdAt: certs.uploadedAt });

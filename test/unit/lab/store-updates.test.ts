@@ -1,6 +1,6 @@
 /** The lab store's read-modify-write: changes queued together land in one write, in order, and a failing one lands nowhere. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { labPaths } from '../../../lab/layout';
@@ -70,3 +70,21 @@ it('a holder killed while it held the lock keeps the store only until its lock g
   // proper-lockfile's default stale time (10 s) this write waited that long or gave up.
   expect(Date.now() - killedAt).toBeLessThan(6_000);
 }, 20_000);
+
+it('readers share one copy of the store until it changes, by this process or another', async () => {
+  await updateStore(labDir, (s) => {
+    s.nodes.a = node('a');
+  });
+  const first = readStore(labDir);
+  expect(readStore(labDir)).toBe(first);
+  expect(Object.keys(first.nodes)).toEqual(['a']);
+
+  await updateStore(labDir, (s) => {
+    s.nodes.b = node('b');
+  });
+  expect(Object.keys(readStore(labDir).nodes).sort()).toEqual(['a', 'b']);
+
+  // Another process writing the file in place (not through updateStore's rename).
+  writeFileSync(labPaths(labDir).store, `${JSON.stringify({ nodes: { c: node('c') }, tokens: [], pods: [] })}\n`);
+  expect(Object.keys(readStore(labDir).nodes)).toEqual(['c']);
+});
