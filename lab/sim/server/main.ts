@@ -63,6 +63,12 @@ async function run(request: SimRequest, socket: net.Socket, lost: Lost): Promise
     clientGone: () => lost.socket,
     write: (fd, text) => {
       if (lost.socket || lost.fds.has(fd)) throw new SessionGone();
+      // The lines a command writes in one tick leave in one writev instead of a send each (kubeadm
+      // writes a dozen at a time); the client gets them in the same order.
+      if (socket.writableCorked === 0) {
+        socket.cork();
+        process.nextTick(() => socket.uncork());
+      }
       socket.write(frame(fd === 1 ? FRAME.stdout : FRAME.stderr, Buffer.from(text, 'utf8')));
     },
   };
