@@ -137,7 +137,7 @@ function remember(file: string, version: string | undefined, store: StoreView): 
   return store;
 }
 
-/** The store for reading: frozen, and parsed again only when the file has changed. */
+/** The store for reading: shared, and parsed again only when the file has changed. */
 export function readStore(labDir: string): StoreView {
   const file = labPaths(labDir).store;
   const version = versionOf(file);
