@@ -112,6 +112,8 @@ const empty = (): LabStore => ({ nodes: {}, tokens: [], pods: [] });
  * changes, so read-only by type (freezing it on every write cost more than it saved).
  */
 export type StoreView = DeepReadonly<LabStore>;
+export type NodeView = StoreView['nodes'][string];
+export type PodView = StoreView['pods'][number];
 export type DeepReadonly<T> = T extends (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
 
 interface Snapshot {

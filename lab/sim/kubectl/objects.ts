@@ -1,15 +1,15 @@
 /** Node and Pod objects (the real API's JSON shapes) derived from the lab store. */
 import type { LabConfig } from '../../layout';
-import type { StoreView } from '../store';
+import type { NodeView, PodView, StoreView } from '../store';
 import { humanAge, modelElapsed, nodeStaleAfterMs } from '../time';
 
-export function nodeReady(config: LabConfig, store: StoreView, n: StoreView['nodes'][string], now = Date.now()): boolean {
+export function nodeReady(config: LabConfig, store: StoreView, n: NodeView, now = Date.now()): boolean {
   return store.cni !== undefined && n.heartbeatAt !== undefined && now - n.heartbeatAt < nodeStaleAfterMs(config);
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
-export function nodeObject(config: LabConfig, store: StoreView, n: StoreView['nodes'][string]) {
+export function nodeObject(config: LabConfig, store: StoreView, n: NodeView) {
   const ready = nodeReady(config, store, n);
   const reason = ready ? 'KubeletReady' : n.heartbeatAt === undefined || Date.now() - n.heartbeatAt >= nodeStaleAfterMs(config) ? 'NodeStatusUnknown' : 'KubeletNotReady';
   const message = ready
@@ -48,7 +48,7 @@ export function nodeObject(config: LabConfig, store: StoreView, n: StoreView['no
   };
 }
 
-export function nodeStatusText(config: LabConfig, store: StoreView, n: StoreView['nodes'][string]): string {
+export function nodeStatusText(config: LabConfig, store: StoreView, n: NodeView): string {
   const base = nodeReady(config, store, n) ? 'Ready' : n.heartbeatAt !== undefined && Date.now() - n.heartbeatAt >= nodeStaleAfterMs(config) ? 'NotReady' : 'NotReady';
   return n.unschedulable ? `${base},SchedulingDisabled` : base;
 }
@@ -57,7 +57,7 @@ export function age(config: LabConfig, createdAt: number): string {
   return humanAge(modelElapsed(config, Date.now() - createdAt));
 }
 
-export function podRunning(config: LabConfig, store: StoreView, p: StoreView['pods'][number]): boolean {
+export function podRunning(config: LabConfig, store: StoreView, p: PodView): boolean {
   const node = p.node ? store.nodes[p.node] : undefined;
   if (!node) return false;
   // The API keeps a pod's last reported status when its node goes silent, as the real one does.
@@ -67,12 +67,12 @@ export function podRunning(config: LabConfig, store: StoreView, p: StoreView['po
 }
 
 /** Unscheduled pods (CoreDNS before a CNI) land on the first Ready node once there is one. */
-export function podNode(config: LabConfig, store: StoreView, p: StoreView['pods'][number]): string | undefined {
+export function podNode(config: LabConfig, store: StoreView, p: PodView): string | undefined {
   if (p.node) return p.node;
   return Object.values(store.nodes).find((n) => nodeReady(config, store, n))?.name;
 }
 
-export function podObject(config: LabConfig, store: StoreView, p: StoreView['pods'][number]) {
+export function podObject(config: LabConfig, store: StoreView, p: PodView) {
   const nodeName = podNode(config, store, p);
   const running = podRunning(config, store, { ...p, node: nodeName });
   const node = nodeName ? store.nodes[nodeName] : undefined;
