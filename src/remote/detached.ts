@@ -39,7 +39,10 @@ export const LOG_MARKER = '@@log';
 /**
  * Waits on the host (up to `waitMs`) while the run still goes, then prints its state as runState
  * and, once it has ended, LOG_MARKER and its last `logLines` lines (read by mapfile: one process
- * start fewer than tail). The wait is builtins only: `read -t` on a pipe nobody writes to sleeps
+ * start fewer than tail). The command that started the run (`$child` set) is its parent and waits
+ * for it with `wait -n` beside a `sleep` for the window (bash 4.3+): the end is seen as it happens
+ * instead of up to WAIT_CHECK_MS later, which every worker join paid in series, wave after wave.
+ * Otherwise the wait is builtins only: `read -t` on a pipe nobody writes to sleeps
  * WAIT_CHECK_MS between checks of the run (the pipe costs a fork of this shell, no program start;
  * `timeout` and `tail --pid` cost two program starts per window, on every host of a bring-up).
  * A shell that cannot open that pipe waits with those two instead.
@@ -49,6 +52,13 @@ const awaitRun = (unit: string, waitMs: number, logLines: number): Quoted => {
   return sh`dir=${runDir(unit)}
 pid= checks=${checks}
 if [ -f "$dir/pid" ]; then read -r pid < "$dir/pid" || true; fi
+if [ -n "\${child:-}" ] && [ "$checks" -gt 0 ] && (( BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 403 )); then
+  sleep ${Math.ceil(waitMs / 1000)} & timer=$!
+  wait -n || true
+  # The timer still going means the run ended first (a setsid that forked ends at once: then the checks below follow the run).
+  if ! kill "$timer" 2>/dev/null; then checks=0; fi
+  wait "$timer" 2>/dev/null || true
+fi
 if [ "$checks" -gt 0 ] && [ -n "$pid" ] && [ ! -f "$dir/exit" ] && kill -0 "$pid" 2>/dev/null; then
   if exec {tick}<> <(:); then
     for ((check = 0; check < checks; check++)); do
@@ -108,14 +118,15 @@ export const detachedStart = defineScript<FollowWindow & { command: Quoted; remo
     const wrapper = sh`cd /; ${command} > "$1/log" 2>&1; rc=$?; ${cleanup}echo "$rc" > "$1/exit.tmp" && mv -f "$1/exit.tmp" "$1/exit"`;
     return sh`dir=${runDir(unit)}
 [ -d ${q(RUNS_DIR)} ] || mkdir -p -m 0700 ${q(RUNS_DIR)}
-running=
+running= child=
 if [ -f "$dir/pid" ] && [ ! -f "$dir/exit" ]; then read -r running < "$dir/pid" || true; fi
 if [ -n "$running" ] && kill -0 "$running" 2>/dev/null; then echo attached
 else
   if [ -e "$dir" ]; then mv -f -- "$dir" "$dir.$(date +%s%N)"; fi
   mkdir -m 0700 -- "$dir"
   ${write}setsid bash -c ${q(wrapper)} kubeha-run "$dir" </dev/null >/dev/null 2>&1 &
-  echo "$!" > "$dir/pid"
+  child=$!
+  echo "$child" > "$dir/pid"
   echo started
 fi
 ${awaitRun(unit, waitMs, logLines)}`;

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { detachedStart, detachedState, LOG_MARKER } from '../../../src/remote/detached';
 import { RUNS_DIR } from '../../../src/remote/paths';
-import { sh } from '../../../src/ssh/quote';
+import { q, sh } from '../../../src/ssh/quote';
 
 let runs: string;
 beforeEach(() => {
@@ -94,4 +94,34 @@ it('writes the config a started run reads from stdin byte for byte (mode 0600), 
   expect(execFileSync('/bin/bash', ['-c', script], { input: text, env: { ...process.env, PATH: bin }, encoding: 'utf8' }).split('\n')[0]).toBe('started');
   expect(readFileSync(config, 'utf8')).toBe(text);
   expect(statSync(config).mode & 0o777).toBe(0o600);
+});
+
+describe('the command that starts a run', () => {
+  /** A PATH whose `sleep` (the window's timer) notes each start in `timer.log`, then sleeps. */
+  function pathWithNotedSleep(): { env: NodeJS.ProcessEnv; timerLog: string } {
+    const bin = path.join(runs, 'bin');
+    mkdirSync(bin);
+    const timerLog = path.join(runs, 'timer.log');
+    const realSleep = execFileSync('bash', ['-c', 'command -v sleep'], { encoding: 'utf8' }).trim();
+    writeFileSync(path.join(bin, 'sleep'), `#!/bin/bash\necho "$*" >> '${timerLog}'\nexec '${realSleep}' "$@"\n`, { mode: 0o755 });
+    return { env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` }, timerLog };
+  }
+  const start = (command: string, waitMs: number, env: NodeJS.ProcessEnv): string =>
+    execFileSync('/bin/bash', ['-c', detachedStart.render({ unit: 'kubeadm-join', waitMs, logLines: 5, command: sh`bash -c ${q(command)}` }).text.split(RUNS_DIR).join(runs)], { env, encoding: 'utf8' });
+
+  it('waits for the run it started as its parent (wait -n beside a timer for the window) and prints its end', () => {
+    const { env, timerLog } = pathWithNotedSleep();
+    expect(start('echo This node has joined the cluster; exit 0', 20_000, env)).toBe(`started\nexited 0\n${LOG_MARKER}\nThis node has joined the cluster\n`);
+    expect(readFileSync(timerLog, 'utf8')).toBe('20\n');
+  });
+
+  it('ends the window when the timer does, and says the run is still running', () => {
+    const { env } = pathWithNotedSleep();
+    const out = start('exec sleep 30', 1_000, env).split('\n');
+    expect(out[0]).toBe('started');
+    expect(out[1]).toMatch(/^running \d+$/);
+    const pid = Number(out[1]?.split(' ')[1]);
+    expect(readFileSync(path.join(runs, 'kubeadm-join', 'pid'), 'utf8').trim()).toBe(String(pid));
+    process.kill(-pid); // its session: the wrapper and the sleep it runs
+  });
 });
