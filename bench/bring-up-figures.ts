@@ -36,6 +36,20 @@ function lastCompleted(runs: ActivityRun[], type: string): number {
   return last ? (runMs(last) as number) : 0;
 }
 
+/** The first `joinNode` start to the last end over the join children of `hosts`; undefined when one has not completed. */
+function joinsAsRun(tree: readonly WorkflowHistory[], hosts: readonly string[]): number | undefined {
+  if (hosts.length === 0) return undefined;
+  const joins = hosts.map((name) =>
+    tree
+      .filter((h) => h.workflowType === JOIN_TYPE && h.workflowId.endsWith(`-join-${name}`))
+      .flatMap((h) => activityRuns(h.events))
+      .filter((r) => r.activityType === 'joinNode' && r.outcome === 'completed' && r.startedMs !== undefined && r.endedMs !== undefined),
+  );
+  if (joins.some((runs) => runs.length === 0)) return undefined;
+  const all = joins.flat();
+  return Math.max(...all.map((r) => r.endedMs as number)) - Math.min(...all.map((r) => r.startedMs as number));
+}
+
 /** `hostNames` of the control planes (in spec order, the first one first); `clusterWorkflowId` is the tree's root. */
 export function bringUpFigures(tree: readonly WorkflowHistory[], clusterWorkflowId: string, controlPlaneNames: readonly string[]): BringUpFigures {
   const bringUp = tree.find((h) => h.workflowType === BRING_UP_TYPE);
@@ -45,12 +59,14 @@ export function bringUpFigures(tree: readonly WorkflowHistory[], clusterWorkflow
   const mine = preflights.find((r) => r.summary === `preflight ${first}`);
   const preflightMs = mine ? (runMs(mine) ?? 0) : (percentile(preflights.map((r) => runMs(r) ?? 0), 50) ?? 0);
   const lbConfigure = Math.max(0, ...runs.filter((r) => r.activityType === 'configureLoadBalancer' || r.activityType === 'installKubeVip').map((r) => runMs(r) ?? 0));
+  const startMs = bringUp?.events[0]?.timeMs ?? 0;
+  const controlPlaneJoinsMs = joinsAsRun(tree, controlPlaneNames.slice(1));
   const measured: MeasuredSteps = {
     preflightFirstControlPlaneMs: preflightMs,
     loadBalancerMs: lbConfigure + lastCompleted(runs, 'probeLoadBalancer'),
     verifyMs: lastCompleted(runs, 'verifyCluster'),
+    ...(controlPlaneJoinsMs === undefined ? {} : { controlPlaneJoinsMs }),
   };
-  const startMs = bringUp?.events[0]?.timeMs ?? 0;
   const spans: BringUpFigures['spans'] = {};
   const treeRuns = tree.filter((h) => h.workflowId !== clusterWorkflowId).flatMap((h) => activityRuns(h.events));
   for (const r of treeRuns.sort((a, b) => a.scheduledMs - b.scheduledMs)) {

@@ -36,3 +36,12 @@ it('scales modelled latencies as the lab does: divided by the time scale, times 
     cniMs: 2_000,
   });
 });
+
+it('also sums the control-plane joins as they ran, where they took longer than modelled (etcd admits one member change at a time)', () => {
+  const slow = criticalPath({ modelled, measured: { ...measured, controlPlaneJoinsMs: 9_000 }, controlPlanes: 3, workers: 50, workerConcurrency: 10 });
+  expect(slow.totalMs).toBe(300 + 50 + 6_000 + 7_500 + 200);
+  expect(slow.asRunMs).toBe(300 + 50 + 6_000 + 9_000 + 200);
+  const fast = criticalPath({ modelled, measured: { ...measured, controlPlaneJoinsMs: 4_100 }, controlPlanes: 3, workers: 50, workerConcurrency: 10 });
+  expect(fast.asRunMs).toBe(fast.totalMs);
+  expect(criticalPath({ modelled, measured, controlPlanes: 3, workers: 50, workerConcurrency: 10 }).asRunMs).toBeUndefined();
+});

@@ -1,6 +1,7 @@
 import type { BenchEvent, WorkflowHistory } from '../../../bench/history-metrics';
 import { activityRuns, completedToNextMs, joinAttempts, overheadFigures, scheduleToStartMs } from '../../../bench/history-metrics';
 import { eventTypeName } from '../../../bench/histories';
+import { bringUpFigures } from '../../../bench/bring-up-figures';
 
 /**
  * A workflow that schedules two activities in parallel (2 and 3), waits for both, then schedules
@@ -68,4 +69,24 @@ it('sums overhead and attempts over histories, and join attempts over runs of on
 it('names event types as the history shows them', () => {
   expect(eventTypeName(10)).toBe('ActivityTaskScheduled');
   expect(eventTypeName(1)).toBe('WorkflowExecutionStarted');
+});
+
+it("spans the control-plane joins as they ran: the first joining control plane's joinNode start to the last one's end", () => {
+  const joinOf = (host: string, startedMs: number, endedMs: number): WorkflowHistory => ({
+    workflowId: `kubeha-bringup-x-join-${host}`,
+    runId: 'r',
+    workflowType: 'joinHost',
+    bytes: 0,
+    events: [
+      { id: 1, type: 'WorkflowExecutionStarted', timeMs: startedMs - 20 },
+      { id: 5, type: 'ActivityTaskScheduled', timeMs: startedMs - 1, activityType: 'joinNode', workflowTaskCompletedEventId: 4 },
+      { id: 6, type: 'ActivityTaskStarted', timeMs: startedMs, scheduledEventId: 5, attempt: 1 },
+      { id: 7, type: 'ActivityTaskCompleted', timeMs: endedMs, scheduledEventId: 5 },
+    ],
+  });
+  const bringUp: WorkflowHistory = { workflowId: 'kubeha-bringup-x', runId: 'r', workflowType: 'bringUpCluster', events, bytes: 0 };
+  const tree = [bringUp, joinOf('cp3', 6_700, 10_900), joinOf('cp2', 6_710, 15_900), joinOf('w1', 6_720, 8_300)];
+  expect(bringUpFigures(tree, 'kubeha-cluster-x', ['cp1', 'cp2', 'cp3']).measured.controlPlaneJoinsMs).toBe(15_900 - 6_700);
+  expect(bringUpFigures(tree.slice(0, 2), 'kubeha-cluster-x', ['cp1', 'cp2', 'cp3']).measured.controlPlaneJoinsMs).toBeUndefined();
+  expect(bringUpFigures([bringUp], 'kubeha-cluster-x', ['cp1']).measured.controlPlaneJoinsMs).toBeUndefined();
 });
