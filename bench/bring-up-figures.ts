@@ -36,12 +36,15 @@ function lastCompleted(runs: ActivityRun[], type: string): number {
   return last ? (runMs(last) as number) : 0;
 }
 
+/** Every run of the join child of host `name`. */
+const joinsOf = (tree: readonly WorkflowHistory[], name: string): WorkflowHistory[] =>
+  tree.filter((h) => h.workflowType === JOIN_TYPE && h.workflowId.endsWith(`-join-${name}`));
+
 /** The first `joinNode` start to the last end over the join children of `hosts`; undefined when one has not completed. */
 function joinsAsRun(tree: readonly WorkflowHistory[], hosts: readonly string[]): number | undefined {
   if (hosts.length === 0) return undefined;
   const joins = hosts.map((name) =>
-    tree
-      .filter((h) => h.workflowType === JOIN_TYPE && h.workflowId.endsWith(`-join-${name}`))
+    joinsOf(tree, name)
       .flatMap((h) => activityRuns(h.events))
       .filter((r) => r.activityType === 'joinNode' && r.outcome === 'completed' && r.startedMs !== undefined && r.endedMs !== undefined),
   );
@@ -79,10 +82,7 @@ export function bringUpFigures(tree: readonly WorkflowHistory[], clusterWorkflow
   const largest = children.reduce<WorkflowHistory | undefined>((a, b) => (!a || b.bytes > a.bytes ? b : a), undefined);
   const cluster = tree.find((h) => h.workflowId === clusterWorkflowId);
   const controlPlaneJoinAttempts: Record<string, number> = {};
-  for (const name of controlPlaneNames.slice(1)) {
-    const joins = tree.filter((h) => h.workflowType === JOIN_TYPE && h.workflowId.endsWith(`-join-${name}`));
-    controlPlaneJoinAttempts[name] = joinAttempts(joins);
-  }
+  for (const name of controlPlaneNames.slice(1)) controlPlaneJoinAttempts[name] = joinAttempts(joinsOf(tree, name));
   const last = bringUp?.events[bringUp.events.length - 1];
   return {
     measured,
