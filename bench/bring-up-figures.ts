@@ -62,7 +62,6 @@ export function bringUpFigures(tree: readonly WorkflowHistory[], clusterWorkflow
   const mine = preflights.find((r) => r.summary === `preflight ${first}`);
   const preflightMs = mine ? (runMs(mine) ?? 0) : (percentile(preflights.map((r) => runMs(r) ?? 0), 50) ?? 0);
   const lbConfigure = Math.max(0, ...runs.filter((r) => r.activityType === 'configureLoadBalancer' || r.activityType === 'installKubeVip').map((r) => runMs(r) ?? 0));
-  const startMs = bringUp?.events[0]?.timeMs ?? 0;
   const controlPlaneJoinsMs = joinsAsRun(tree, controlPlaneNames.slice(1));
   const measured: MeasuredSteps = {
     preflightFirstControlPlaneMs: preflightMs,
@@ -70,6 +69,7 @@ export function bringUpFigures(tree: readonly WorkflowHistory[], clusterWorkflow
     verifyMs: lastCompleted(runs, 'verifyCluster'),
     ...(controlPlaneJoinsMs === undefined ? {} : { controlPlaneJoinsMs }),
   };
+  const startMs = bringUp?.events[0]?.timeMs ?? 0;
   const spans: BringUpFigures['spans'] = {};
   const treeRuns = tree.filter((h) => h.workflowId !== clusterWorkflowId).flatMap((h) => activityRuns(h.events));
   for (const r of treeRuns.sort((a, b) => a.scheduledMs - b.scheduledMs)) {
