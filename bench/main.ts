@@ -11,35 +11,19 @@ import { reportError } from '../src/client/report-error';
 import { UsageError } from '../src/client/errors';
 import { markdownTables, replaceBetweenMarkers, svgChart, type Machine, type SizeFile } from './report';
 import { runSize } from './run-size';
+import { DEFAULT_SIZES, DEFAULT_TIME_SCALE, parseSize, timeScaleFor } from './sizes';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const DEFAULT_SIZES = ['3+3', '3+50', '5+200', '5+500'];
-/**
- * Lab time runs 10× faster: modelled init 6 s, control-plane join 4 s, worker join 1.5 s, CNI 1 s.
- * Long enough that a step's fixed costs (an SSH connection, an activity dispatch: tens of ms)
- * stay small beside it, so wall / critical path measures the orchestration, not the machine;
- * short enough that every default size with its sequential baseline (5+500 alone is about
- * 13 minutes of modelled kubeadm at 10×) fits in about an hour here. The certificate key (2 h)
- * then lasts 12 minutes, longer than any bring-up.
- */
-const DEFAULT_TIME_SCALE = 10;
-
 interface BenchOptions {
   size: string[];
   json?: string;
-  timeScale: string;
+  timeScale?: string;
   addressPrefix: string;
   dir: string;
   baseline: boolean;
   docs: boolean;
   reportOnly?: boolean;
   workerJoins?: string;
-}
-
-export function parseSize(text: string): { controlPlanes: number; workers: number } {
-  const m = /^(\d+)\+(\d+)$/.exec(text.trim());
-  if (!m || Number(m[1]) < 1) throw new UsageError(`--size ${text}: expected CONTROL_PLANES+WORKERS with at least one control plane, e.g. 3+50`);
-  return { controlPlanes: Number(m[1]), workers: Number(m[2]) };
 }
 
 function machine(): Machine {
@@ -71,9 +55,9 @@ async function main(opts: BenchOptions): Promise<void> {
     writeDocs(readResults(path.join(ROOT, 'bench', 'results')));
     return;
   }
-  const sizes = (opts.size.length ? opts.size : DEFAULT_SIZES).map(parseSize);
-  const timeScale = Number(opts.timeScale);
-  if (!Number.isFinite(timeScale) || timeScale <= 0) throw new UsageError(`--time-scale must be a positive number (got ${opts.timeScale})`);
+  const sizes = (opts.size.length ? opts.size : DEFAULT_SIZES.map((d) => d.size)).map(parseSize);
+  const givenTimeScale = opts.timeScale === undefined ? undefined : Number(opts.timeScale);
+  if (givenTimeScale !== undefined && (!Number.isFinite(givenTimeScale) || givenTimeScale <= 0)) throw new UsageError(`--time-scale must be a positive number (got ${opts.timeScale})`);
   const workerJoins = opts.workerJoins === undefined ? undefined : Number(opts.workerJoins);
   if (workerJoins !== undefined && (!Number.isInteger(workerJoins) || workerJoins < 1)) throw new UsageError(`--worker-joins must be a whole number of at least 1 (got ${opts.workerJoins})`);
   const resultsDir = path.join(ROOT, 'bench', 'results');
@@ -84,6 +68,7 @@ async function main(opts: BenchOptions): Promise<void> {
   const written: SizeFile[] = [];
   for (const size of sizes) {
     const name = `${size.controlPlanes}+${size.workers}${workerJoins === undefined ? '' : `-joins-${workerJoins}`}`;
+    const timeScale = timeScaleFor(`${size.controlPlanes}+${size.workers}`, givenTimeScale);
     say(`size ${name}, time scale ${timeScale}`);
     const result = await runSize({ ...size, timeScale, addressPrefix: opts.addressPrefix, dir: path.resolve(opts.dir, name), baseline: opts.baseline, workerJoins, say });
     const file: SizeFile = { ...result, machine: host };
@@ -102,9 +87,9 @@ async function main(opts: BenchOptions): Promise<void> {
 
 const program = new Command('bench')
   .description('bring-up benchmark: kubeha against its critical path and a sequential ssh baseline, on fresh labs')
-  .option('--size <cp+workers>', `a size to run (repeatable; default ${DEFAULT_SIZES.join(', ')})`, (v: string, acc: string[]) => [...acc, v], [] as string[])
+  .option('--size <cp+workers>', `a size to run (repeatable; default ${DEFAULT_SIZES.map((d) => d.size).join(', ')})`, (v: string, acc: string[]) => [...acc, v], [] as string[])
   .option('--json <file>', 'also write the figures of this run there (one size: its object; several: an array)')
-  .option('--time-scale <n>', 'lab time runs this many times faster (modelled latencies and lifetimes shrink with it)', String(DEFAULT_TIME_SCALE))
+  .option('--time-scale <n>', `lab time runs this many times faster, for every size (default: ${DEFAULT_SIZES.map((d) => `${d.size} at ${d.timeScale}`).join(', ')}, others at ${DEFAULT_TIME_SCALE})`)
   .option('--address-prefix <a.b.c>', 'loopback prefix of the labs (a 5+500 lab also takes the next two)', '127.0.80')
   .option('--dir <dir>', 'scratch: labs, dev server databases, worker and up logs', path.join(ROOT, '.kubeha', 'bench'))
   .option('--no-baseline', 'skip the sequential ssh baseline')
