@@ -3,8 +3,7 @@
  * reads and writes under proper-lockfile, so all hosts see the same nodes, tokens and Secrets.
  */
 import { AsyncResource } from 'node:async_hooks';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { writeFile, rename } from 'node:fs/promises';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import * as lockfile from 'proper-lockfile';
 import { labPaths } from '../layout';
 
@@ -222,31 +221,71 @@ function applyAll(store: LabStore, changes: Array<(store: LabStore) => unknown>,
 /** How long a lock whose holder stopped refreshing it (killed) keeps the store; proper-lockfile allows 2 s at least. */
 const STORE_LOCK_STALE_MS = 3_000;
 
+/**
+ * The store's lock: taken at once when free (synchronous mkdir: no trip through libuv's thread
+ * pool, several per write, which the simulator server paid thousands of times a bring-up), else
+ * waited for with retries.
+ */
+async function lockStore(file: string): Promise<() => Promise<void>> {
+  try {
+    const release = lockfile.lockSync(file, { stale: STORE_LOCK_STALE_MS });
+    return () => Promise.resolve(release());
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
+  }
+  return lockfile.lock(file, { retries: { retries: 200, minTimeout: 5, maxTimeout: 50 }, stale: STORE_LOCK_STALE_MS });
+}
+
+/**
+ * The store to change, under the lock: the shared copy itself while the file is the one it came
+ * from (parsing the whole store for every write was most of a write's cost), else a fresh read.
+ * Readers see a change only once it is written: changes run and the file is written in one
+ * synchronous stretch, and a change that throws or a write that fails drops the shared copy.
+ */
+function storeToChange(file: string): LabStore {
+  const known = snapshots.get(file);
+  if (known && known.version === versionOf(file)) return known.store as LabStore;
+  snapshots.delete(file);
+  return readStoreFile(file);
+}
+
 async function writeBatch(file: string, changes: Array<(store: LabStore) => unknown>): Promise<Outcome[]> {
-  if (!existsSync(file)) await writeFile(file, `${JSON.stringify(empty())}\n`, { flag: 'wx' }).catch(() => undefined);
+  if (!existsSync(file)) {
+    try {
+      writeFileSync(file, `${JSON.stringify(empty())}\n`, { flag: 'wx' });
+    } catch {
+      /* another process made it first */
+    }
+  }
   // A holder refreshes its lock every stale/2; one that was killed mid-write (a stopped host's
   // kube-vip, say) frees the store after `stale`. proper-lockfile's default, 10 s, held every
   // other host's API calls that long: a real cluster's state does not wait on a dead client.
-  const release = await lockfile.lock(file, { retries: { retries: 200, minTimeout: 5, maxTimeout: 50 }, stale: STORE_LOCK_STALE_MS });
+  const release = await lockStore(file);
   try {
     // A change that threw may have changed the store half-way: the others are applied again to a fresh read.
     const errors = new Map<number, unknown>();
     for (;;) {
-      const store = readStoreFile(file);
+      const store = storeToChange(file);
       const outcomes = applyAll(store, changes, errors);
       const newlyFailed = outcomes.flatMap((o, i) => ('error' in o && !errors.has(i) ? [i] : []));
       for (const i of newlyFailed) errors.set(i, (outcomes[i] as { error: unknown }).error);
-      if (newlyFailed.length > 0) continue;
+      if (newlyFailed.length > 0) {
+        snapshots.delete(file);
+        continue;
+      }
       if (errors.size < changes.length) {
         const tmp = `${file}.${process.pid}.tmp`;
-        await writeFile(tmp, `${JSON.stringify(store)}\n`);
-        await rename(tmp, file);
+        writeFileSync(tmp, `${JSON.stringify(store)}\n`);
+        renameSync(tmp, file);
         // Still under the lock: no other writer can have replaced it since. No change kept a
-        // reference into `store` (each returns a value of its own), and the next batch reads afresh.
+        // reference into `store` (each returns a value of its own).
         remember(file, versionOf(file), store);
       }
       return outcomes;
     }
+  } catch (err) {
+    snapshots.delete(file);
+    throw err;
   } finally {
     await release();
   }

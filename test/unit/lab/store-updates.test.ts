@@ -1,6 +1,6 @@
 /** The lab store's read-modify-write: changes queued together land in one write, in order, and a failing one lands nowhere. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { labPaths } from '../../../lab/layout';
@@ -87,4 +87,22 @@ it('readers share one copy of the store until it changes, by this process or ano
   // Another process writing the file in place (not through updateStore's rename).
   writeFileSync(labPaths(labDir).store, `${JSON.stringify({ nodes: { c: node('c') }, tokens: [], pods: [] })}\n`);
   expect(Object.keys(readStore(labDir).nodes)).toEqual(['c']);
+});
+
+it('a write that fails leaves readers the store as the file has it, though changes run on the shared copy', async () => {
+  await updateStore(labDir, (s) => {
+    s.nodes.a = node('a');
+  });
+  expect(Object.keys(readStore(labDir).nodes)).toEqual(['a']);
+  const tmp = `${labPaths(labDir).store}.${process.pid}.tmp`;
+  mkdirSync(tmp); // the write's temporary file cannot be made
+  await expect(updateStore(labDir, (s) => {
+    s.nodes.lost = node('lost');
+  })).rejects.toThrow(/EISDIR/);
+  expect(Object.keys(readStore(labDir).nodes)).toEqual(['a']);
+  rmSync(tmp, { recursive: true });
+  await updateStore(labDir, (s) => {
+    s.nodes.b = node('b');
+  });
+  expect(Object.keys(readStore(labDir).nodes).sort()).toEqual(['a', 'b']);
 });
