@@ -36,11 +36,12 @@ export function latencyMs(config: Pick<LabConfig, 'timeScale' | 'latencyScale'>,
 }
 
 /**
- * How often each kubelet writes its heartbeat into the shared store: every second, slower in
- * big labs so that all kubelets together stay near 50 locked writes per second.
+ * How often each kubelet writes its heartbeat into the shared store: as often as a real kubelet
+ * renews its node Lease (every 10 s: a quarter of the 40-s lease), but at most once a second and,
+ * in big labs, slower still so that all kubelets together stay near 50 locked writes per second.
  */
-export function heartbeatIntervalMs(config: Pick<LabConfig, 'hosts'>): number {
-  return Math.max(1_000, config.hosts.length * 20);
+export function heartbeatIntervalMs(config: Pick<LabConfig, 'hosts' | 'timeScale'>): number {
+  return Math.max(1_000, scaled(config, 10_000), config.hosts.length * 20);
 }
 
 /**
