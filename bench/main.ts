@@ -67,8 +67,9 @@ async function main(opts: BenchOptions): Promise<void> {
   say(`${host.nproc} × ${host.cpuModel}, ${host.memoryGiB} GiB, Node ${host.node}, load average ${host.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}`);
   const written: SizeFile[] = [];
   for (const size of sizes) {
-    const name = `${size.controlPlanes}+${size.workers}${workerJoins === undefined ? '' : `-joins-${workerJoins}`}`;
-    const timeScale = timeScaleFor(`${size.controlPlanes}+${size.workers}`, givenTimeScale);
+    const sizeName = `${size.controlPlanes}+${size.workers}`;
+    const name = `${sizeName}${workerJoins === undefined ? '' : `-joins-${workerJoins}`}`;
+    const timeScale = timeScaleFor(sizeName, givenTimeScale);
     say(`size ${name}, time scale ${timeScale}`);
     const result = await runSize({ ...size, timeScale, addressPrefix: opts.addressPrefix, dir: path.resolve(opts.dir, name), baseline: opts.baseline, workerJoins, say });
     const file: SizeFile = { ...result, machine: host };

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { hostPath } from './context';
-import { currentInvocation } from './invocation';
+import { currentInvocation, processState } from './invocation';
 
 export const RUN_DIR = '/run/kubeha-lab';
 export const LOG_DIR = '/var/log/kubeha-lab';
@@ -26,12 +26,8 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
+  const state = processState(pid);
+  return state !== undefined && state !== 'Z';
 }
 
 export interface PidRecord {

@@ -43,7 +43,7 @@ export function runInvocation<T>(invocation: Invocation, body: () => Promise<T>)
 }
 
 /** The process's state letter from /proc/<pid>/stat (R, S, T, Z, ...), undefined once it is gone. */
-function processState(pid: number): string | undefined {
+export function processState(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat[stat.lastIndexOf(')') + 2];
